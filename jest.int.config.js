@@ -1,0 +1,3 @@
+// Tier 2: each service against the real Kafka broker and real PostgreSQL
+// (started by tools/infra; see tools/test-all.sh).
+module.exports = require('./jest.preset.js')('int', '\\.int-spec\\.ts$', { testTimeout: 60000, maxWorkers: 2 });
