@@ -1,1 +1,85 @@
-export {};
+import 'reflect-metadata';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { StageDeps } from '@workpoint/contact-pipeline';
+import { EmbeddedEnvSchema, loadConfig } from '@workpoint/config';
+import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
+import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
+import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
+import { GatewayModule } from '@workpoint/gateway';
+import { INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
+import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
+import { InProcessBus } from '@workpoint/messaging';
+import { exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
+import type { DataSource } from 'typeorm';
+import { ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
+
+const STAGES = [
+  { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register(d) },
+  { stage: 'configuration', schema: CONFIGURATION_SCHEMA, module: (d: StageDeps) => ConfigurationModule.register(d) },
+  { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d) },
+] as const;
+
+/**
+ * The embedded default: the gateway and the three services in this one process on the
+ * in-process bus, with an embedded PostgreSQL under the data directory. No Kafka, no Java.
+ */
+async function main(): Promise<void> {
+  const env = loadConfig(EmbeddedEnvSchema);
+  const dataDir = resolve(env.WORKPOINT_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const logger = createLogger('workpoint', env.LOG_LEVEL);
+  const tls =
+    env.TLS_CERT_FILE && env.TLS_KEY_FILE
+      ? { cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }
+      : await ensureSelfSignedCertificate(join(dataDir, 'tls'));
+
+  const postgres = env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: join(dataDir, 'postgres'),
+        ...(env.EMBEDDED_POSTGRES_PORT ? { port: env.EMBEDDED_POSTGRES_PORT } : {}),
+        log: (line) => logger.debug('postgres', { line }),
+      });
+  const databaseUrl = env.DATABASE_URL ?? postgres!.url;
+
+  const bus = new InProcessBus(logger, { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000 });
+  const dataSources: DataSource[] = [];
+  const apps: INestApplicationContext[] = [];
+  for (const { stage, schema, module } of STAGES) {
+    const dataSource = await openServiceDataSource(databaseUrl, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
+    dataSources.push(dataSource);
+    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module }));
+  }
+  const gateway = await NestFactory.createApplicationContext(
+    GatewayModule.register({
+      bus,
+      logger: logger.child({ stage: 'gateway' }),
+      settings: {
+        gatewayId: 'embedded',
+        host: env.GATEWAY_HOST,
+        port: env.GATEWAY_PORT,
+        ...tls,
+        sessionSecret: ensureSessionSecret(dataDir),
+        sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+        answerTimeoutMs: env.ANSWER_TIMEOUT_MS,
+        maxBodyBytes: env.MAX_BODY_BYTES,
+      },
+    }),
+    { logger: new NestLoggerAdapter(logger) },
+  );
+  await gateway.init();
+  logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external' });
+
+  onShutdownSignal(logger, async () => {
+    await gateway.close();
+    for (const app of apps) await app.close();
+    await bus.close();
+    for (const ds of dataSources) await ds.destroy();
+    await postgres?.stop();
+  });
+}
+
+main().catch(exitOnBootFailure('workpoint'));

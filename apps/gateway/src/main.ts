@@ -1,1 +1,42 @@
-export {};
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { NestFactory } from '@nestjs/core';
+import { GatewayEnvSchema, loadConfig } from '@workpoint/config';
+import { GatewayModule } from '@workpoint/gateway';
+import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
+import { createKafkaBus, exitOnBootFailure, onShutdownSignal } from '@workpoint/runtime';
+
+async function main(): Promise<void> {
+  const env = loadConfig(GatewayEnvSchema);
+  // Defaults to the host name, which is the pod name under Kubernetes: stable per replica, so
+  // a restarted instance reuses its response topic instead of leaving a new one behind.
+  const gatewayId = env.GATEWAY_ID ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+  const logger = createLogger('gateway', env.LOG_LEVEL).child({ gatewayId });
+  const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger);
+  const app = await NestFactory.createApplicationContext(
+    GatewayModule.register({
+      bus,
+      logger,
+      settings: {
+        gatewayId,
+        host: env.GATEWAY_HOST,
+        port: env.GATEWAY_PORT,
+        cert: readFileSync(env.TLS_CERT_FILE),
+        key: readFileSync(env.TLS_KEY_FILE),
+        sessionSecret: env.SESSION_SECRET,
+        sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+        answerTimeoutMs: env.ANSWER_TIMEOUT_MS,
+        maxBodyBytes: env.MAX_BODY_BYTES,
+      },
+    }),
+    { logger: new NestLoggerAdapter(logger) },
+  );
+  await app.init();
+  onShutdownSignal(logger, async () => {
+    await app.close();
+    await bus.close();
+  });
+}
+
+main().catch(exitOnBootFailure('gateway'));

@@ -1,1 +1,3 @@
-export {};
+export * from './config.error';
+export * from './env-schemas';
+export * from './load-config';

@@ -1,1 +1,2 @@
-export {};
+export * from './configuration.module';
+export * from './configuration.schema';

@@ -1,1 +1,5 @@
-export const hello = 1;
+export * from './topic-contract';
+export * from './wpi-schemas';
+export * from './contact.events';
+export * from './dead-letter.events';
+export * from './topic-registry';

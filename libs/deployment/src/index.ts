@@ -1,1 +1,2 @@
-export {};
+export * from './deployment.module';
+export * from './deployment.schema';

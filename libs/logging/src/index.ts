@@ -1,1 +1,4 @@
-export {};
+export * from './logger';
+export * from './redact';
+export * from './secret-items';
+export * from './nest-logger.adapter';

@@ -1,1 +1,6 @@
-export {};
+export * from './bus';
+export * from './codec';
+export * from './delivery';
+export * from './in-process.bus';
+export * from './kafka.bus';
+export * from './nest/bus.transport';

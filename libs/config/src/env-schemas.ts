@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const logLevel = z.enum(['debug', 'info', 'warn', 'error']).default('info');
+const port = z.coerce.number().int().min(1).max(65535);
+const brokers = z
+  .string()
+  .min(1)
+  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1));
+const dbUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+
+/** Shared by every process that talks to Kafka and PostgreSQL. */
+export const ServiceEnvSchema = z.object({
+  LOG_LEVEL: logLevel,
+  KAFKA_BROKERS: brokers,
+  KAFKA_CLIENT_ID: z.string().min(1).default('workpoint'),
+  /** Partitions per topic when the app creates it (existing topics are left alone). */
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(9).default(1),
+  /** Partitions of one topic handled concurrently by one consumer. */
+  KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
+  DATABASE_URL: dbUrl,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Plain-HTTP health port (GET /healthz, /readyz); unset = no health server. */
+  HEALTH_PORT: port.optional(),
+  /** Attempts of a failing handler before its failure path runs. */
+  HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+});
+export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
+
+const gatewayOnly = z.object({
+  GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
+  GATEWAY_PORT: port.default(18443),
+  TLS_CERT_FILE: z.string().min(1),
+  TLS_KEY_FILE: z.string().min(1),
+  /** Stable name of this instance (e.g. the pod name); it names the instance's response topic. */
+  GATEWAY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only (max 64)')
+    .optional(),
+  /** Key that signs session cookies; every gateway instance must share it. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
+  /** How long the gateway waits for the services before answering on its own. */
+  ANSWER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(8000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1048576).default(1048576),
+});
+
+export const GatewayEnvSchema = ServiceEnvSchema.omit({ DATABASE_URL: true, DATABASE_POOL_SIZE: true }).extend(gatewayOnly.shape);
+export type GatewayEnv = z.infer<typeof GatewayEnvSchema>;
+
+/** The embedded default: one process, no Kafka, embedded PostgreSQL, generated secrets. */
+export const EmbeddedEnvSchema = z.object({
+  LOG_LEVEL: logLevel,
+  WORKPOINT_DATA_DIR: z.string().min(1).default('./data'),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: port.default(18443),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** Use this PostgreSQL instead of starting the embedded one. */
+  DATABASE_URL: dbUrl.optional(),
+  /** Port of the embedded PostgreSQL (default: a free one, remembered in the data dir). */
+  EMBEDDED_POSTGRES_PORT: port.optional(),
+  SESSION_TTL_SECONDS: gatewayOnly.shape.SESSION_TTL_SECONDS,
+  ANSWER_TIMEOUT_MS: gatewayOnly.shape.ANSWER_TIMEOUT_MS,
+  MAX_BODY_BYTES: gatewayOnly.shape.MAX_BODY_BYTES,
+  HANDLER_ATTEMPTS: ServiceEnvSchema.shape.HANDLER_ATTEMPTS,
+  DATABASE_POOL_SIZE: ServiceEnvSchema.shape.DATABASE_POOL_SIZE,
+});
+export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;

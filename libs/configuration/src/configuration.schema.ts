@@ -1,0 +1,11 @@
+import { jobEntitySchema } from '@workpoint/contact-pipeline';
+import { ConfigurationInitial1764115200001 } from './migrations/1764115200001-configuration-initial';
+
+export const CONFIGURATION_JOB_TABLE = 'configuration_job';
+
+/** Everything the configuration service owns in PostgreSQL. */
+export const CONFIGURATION_SCHEMA = {
+  schema: 'configuration',
+  entities: [jobEntitySchema(CONFIGURATION_JOB_TABLE)],
+  migrations: [ConfigurationInitial1764115200001],
+};

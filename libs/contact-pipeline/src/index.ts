@@ -1,0 +1,5 @@
+export * from './stage-decision';
+export * from './contact-router';
+export * from './job-queue';
+export * from './job-stage.use-case';
+export * from './job-stage.module';

@@ -1,0 +1,11 @@
+import { jobEntitySchema } from '@workpoint/contact-pipeline';
+import { DeploymentInitial1764115200002 } from './migrations/1764115200002-deployment-initial';
+
+export const DEPLOYMENT_JOB_TABLE = 'deployment_job';
+
+/** Everything the deployment service owns in PostgreSQL. */
+export const DEPLOYMENT_SCHEMA = {
+  schema: 'deployment',
+  entities: [jobEntitySchema(DEPLOYMENT_JOB_TABLE)],
+  migrations: [DeploymentInitial1764115200002],
+};

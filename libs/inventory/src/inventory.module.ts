@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ContactRouter } from '@workpoint/contact-pipeline';
+import type { Logger } from '@workpoint/logging';
+import type { Bus } from '@workpoint/messaging';
+import type { DataSource } from 'typeorm';
+import { InventoryContactUseCase } from './contact.use-case';
+import { InventoryController } from './inventory.controller';
+import { PhoneRepository } from './phone.repository';
+
+export interface InventoryDeps {
+  bus: Bus;
+  dataSource: DataSource;
+  logger: Logger;
+}
+
+/** The inventory service; its process (or the embedded one) supplies bus, database and logger. */
+@Module({})
+export class InventoryModule {
+  static register(deps: InventoryDeps): DynamicModule {
+    const phones = new PhoneRepository(deps.dataSource);
+    return {
+      module: InventoryModule,
+      controllers: [InventoryController],
+      providers: [
+        { provide: InventoryContactUseCase, useValue: new InventoryContactUseCase(phones, deps.logger) },
+        { provide: ContactRouter, useValue: new ContactRouter('inventory', deps.bus, deps.logger) },
+      ],
+    };
+  }
+}

@@ -1,0 +1,134 @@
+import { type Consumer, Kafka, type KafkaConfig, type LogEntry, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { TopicContract } from '@workpoint/contracts';
+import type { Logger } from '@workpoint/logging';
+import type { Bus, Subscription } from './bus';
+import { encodeValue } from './codec';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, deliver } from './delivery';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  partitions: number;
+  replicationFactor: number;
+  partitionsConsumedConcurrently: number;
+  policy?: DeliveryPolicy;
+  /** Shorter group timeouts make tests rebalance faster; production keeps Kafka's defaults. */
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * Kafka implementation of the bus on kafkajs. Each subscription is its own consumer (its own
+ * group membership); one idempotent-enough producer (acks=all) serves every publish.
+ */
+export class KafkaBus implements Bus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private producerReady?: Promise<void>;
+  private readonly consumers: Consumer[] = [];
+  private producerUp = false;
+  private crashed = false;
+
+  constructor(
+    private readonly options: KafkaBusOptions,
+    private readonly logger: Logger,
+  ) {
+    const config: KafkaConfig = {
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => this.kafkaLog(entry),
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+    };
+    this.kafka = new Kafka(config);
+    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer.on(this.producer.events.CONNECT, () => (this.producerUp = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerUp = false));
+  }
+
+  async publish<T>(topic: TopicContract<T>, key: string, value: T, headers: Record<string, string> = {}): Promise<void> {
+    const encoded = encodeValue(topic, value);
+    await this.connectProducer();
+    await this.producer.send({ topic: topic.name, acks: -1, messages: [{ key, value: encoded, headers }] });
+  }
+
+  async subscribe<T>(sub: Subscription<T>): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: sub.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 3)),
+      maxWaitTimeInMs: 1000,
+    });
+    this.consumers.push(consumer);
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs restarts the consumer itself on retriable crashes; a non-retriable one is fatal.
+      this.logger.error('kafka consumer crashed', { groupId: sub.groupId, topic: sub.topic.name, error: String(event.payload.error), restart: event.payload.restart });
+      if (!event.payload.restart) this.crashed = true;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: sub.topic.name, fromBeginning: sub.fromBeginning ?? false });
+    await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachMessage: async ({ topic, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(message.headers ?? {})) {
+          if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+        }
+        await deliver(
+          { topic, key: message.key ? message.key.toString() : null, value: message.value ? message.value.toString('utf8') : '', headers },
+          sub,
+          { bus: this, logger: this.logger, policy: this.options.policy ?? DEFAULT_DELIVERY_POLICY },
+        );
+      },
+    });
+    await joined;
+  }
+
+  async ensureTopics(topics: readonly TopicContract<unknown>[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.name));
+      if (missing.length === 0) return;
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({ topic: t.name, numPartitions: this.options.partitions, replicationFactor: this.options.replicationFactor })),
+        });
+      } catch (error) {
+        // Another process may have created the same topic between list and create.
+        if (!String((error as Error).message).includes('already exists')) throw error;
+      }
+      this.logger.info('topics created', { topics: missing.map((t) => t.name) });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  healthy(): boolean {
+    return !this.crashed && (this.producerUp || this.producerReady === undefined);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+    if (this.producerReady) await this.producer.disconnect().catch(() => undefined);
+  }
+
+  private connectProducer(): Promise<void> {
+    if (!this.producerReady) {
+      this.producerReady = this.producer.connect().catch((error: unknown) => {
+        this.producerReady = undefined;
+        throw error;
+      });
+    }
+    return this.producerReady;
+  }
+
+  private kafkaLog(entry: LogEntry): void {
+    const level = entry.level === logLevel.ERROR || entry.level === logLevel.NOTHING ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
+    const { message, ...rest } = entry.log;
+    this.logger[level](`kafkajs: ${message}`, { kafka: rest, namespace: entry.namespace });
+  }
+}

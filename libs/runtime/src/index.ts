@@ -1,0 +1,5 @@
+export * from './health-server';
+export * from './shutdown';
+export * from './stage-app';
+export * from './service-process';
+export * from './kafka-bus.factory';

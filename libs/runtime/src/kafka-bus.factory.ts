@@ -1,0 +1,22 @@
+import type { ServiceEnv } from '@workpoint/config';
+import type { Logger } from '@workpoint/logging';
+import { KafkaBus } from '@workpoint/messaging';
+
+type KafkaEnv = Pick<
+  ServiceEnv,
+  'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_TOPIC_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR' | 'KAFKA_PARTITIONS_CONCURRENTLY' | 'HANDLER_ATTEMPTS'
+>;
+
+export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): KafkaBus {
+  return new KafkaBus(
+    {
+      brokers: env.KAFKA_BROKERS,
+      clientId: `${env.KAFKA_CLIENT_ID}-${name}`,
+      partitions: env.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
+      policy: { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000 },
+    },
+    logger,
+  );
+}

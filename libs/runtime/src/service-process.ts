@@ -1,0 +1,34 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { StageDeps } from '@workpoint/contact-pipeline';
+import type { Stage } from '@workpoint/contracts';
+import { loadConfig, ServiceEnvSchema } from '@workpoint/config';
+import { openServiceDataSource, type ServiceDataSourceOptions } from '@workpoint/database';
+import { createLogger } from '@workpoint/logging';
+import { createKafkaBus } from './kafka-bus.factory';
+import { startHealthServer } from './health-server';
+import { onShutdownSignal } from './shutdown';
+import { startStageApp } from './stage-app';
+
+export interface ServiceProcessOptions {
+  stage: Stage;
+  schema: Pick<ServiceDataSourceOptions, 'schema' | 'entities' | 'migrations'>;
+  module: (deps: StageDeps) => DynamicModule;
+}
+
+/** main() of a distributed stage service: its own process, real Kafka, real PostgreSQL. */
+export async function runServiceProcess({ stage, schema, module }: ServiceProcessOptions): Promise<void> {
+  const env = loadConfig(ServiceEnvSchema);
+  const logger = createLogger(stage, env.LOG_LEVEL);
+  const bus = createKafkaBus(env, stage, logger);
+  const dataSource = await openServiceDataSource(env.DATABASE_URL, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
+  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module });
+  const health = env.HEALTH_PORT
+    ? await startHealthServer(env.HEALTH_PORT, async () => bus.healthy() && (await dataSource.query('SELECT 1').then(() => true, () => false)))
+    : undefined;
+  onShutdownSignal(logger, async () => {
+    health?.close();
+    await app.close();
+    await bus.close();
+    await dataSource.destroy();
+  });
+}

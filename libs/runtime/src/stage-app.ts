@@ -1,0 +1,39 @@
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestMicroservice } from '@nestjs/common';
+import { ContactRouter, type StageDeps } from '@workpoint/contact-pipeline';
+import { type ContactEvent, PIPELINE, DeadLetterTopic, type Stage } from '@workpoint/contracts';
+import { type Logger, NestLoggerAdapter } from '@workpoint/logging';
+import { type Bus, BusTransport, RethrowRpcFilter } from '@workpoint/messaging';
+
+export interface StageAppOptions {
+  stage: Stage;
+  deps: StageDeps;
+  module: (deps: StageDeps) => DynamicModule;
+}
+
+/**
+ * Starts one pipeline stage as a Nest microservice on the given bus — Kafka in its own
+ * process, or the in-process bus inside the embedded one. Its failure path answers the
+ * phone with CleanUp so a broken stage never leaves a phone waiting for the timeout.
+ */
+export async function startStageApp({ stage, deps, module }: StageAppOptions): Promise<INestMicroservice> {
+  const router = new ContactRouter(stage, deps.bus, deps.logger);
+  const transport = new BusTransport(deps.bus, {
+    groupId: `workpoint-${stage}`,
+    onExhausted: (message) => router.answerAfterFailure(message.value as ContactEvent),
+  });
+  await deps.bus.ensureTopics(stageTopics(stage));
+  const app = await NestFactory.createMicroservice(module(deps), { strategy: transport, logger: new NestLoggerAdapter(deps.logger) });
+  app.useGlobalFilters(new RethrowRpcFilter());
+  await app.listen();
+  deps.logger.info('stage consuming', { stage, topic: PIPELINE[stage].input.name });
+  return app;
+}
+
+function stageTopics(stage: Stage) {
+  const { input, passTo } = PIPELINE[stage];
+  return passTo ? [input, passTo, DeadLetterTopic] : [input, DeadLetterTopic];
+}
+
+export type { Bus, Logger };
