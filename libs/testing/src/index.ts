@@ -1,1 +1,3 @@
-export {};
+export * from './infra-env';
+export * from './test-data';
+export * from './test-logger';

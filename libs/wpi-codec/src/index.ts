@@ -1,1 +1,10 @@
-export {};
+export * from './wpi-types';
+export { WPI_PARSE_ERROR_CODES, WpiParseError, type WpiParseErrorCode } from './wpi-parse.error';
+export { WPI_BUILD_ERROR_CODES, WpiBuildError, type WpiBuildErrorCode } from './wpi-build.error';
+export { DLS_NAMESPACE, XSI_NAMESPACE } from './wpi-xml.constants';
+export { parseWorkpointMessage } from './workpoint-message.parser';
+export { parseDlsMessage } from './dls-message.parser';
+export { buildDlsMessage, type BuildDlsMessageOptions } from './dls-message.builder';
+export { buildWorkpointMessage } from './workpoint-message.builder';
+export { itemValue } from './wpi-item.util';
+export { normaliseMac } from './mac-address.util';

@@ -1,0 +1,52 @@
+// Lint: Nx module boundaries that actually constrain who imports whom, plus promise-safe and
+// exhaustiveness rules (type-aware, over the one program in tsconfig.check.json).
+const nx = require('@nx/eslint-plugin');
+const jest = require('eslint-plugin-jest');
+
+const scope = (name, allowed) => ({ sourceTag: `scope:${name}`, onlyDependOnLibsWithTags: allowed.map((s) => `scope:${s}`) });
+const type = (name, allowed) => ({ sourceTag: `type:${name}`, onlyDependOnLibsWithTags: allowed.map((t) => `type:${t}`) });
+
+module.exports = [
+  { ignores: ['**/dist/**', '**/node_modules/**', 'tmp/**', 'data/**', '.nx/**', 'coverage/**', 'bench/results/**'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: __dirname } },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Apps compose features; features never import each other; utilities stay generic.
+            type('app', ['feature', 'util', 'contracts']),
+            type('feature', ['util', 'contracts']),
+            type('util', ['util', 'contracts']),
+            type('contracts', ['util']),
+            type('tool', ['tool', 'util', 'contracts']),
+            type('testing', ['util', 'contracts', 'tool']),
+            // Each service sees only itself and the shared libraries.
+            scope('gateway', ['gateway', 'shared']),
+            scope('inventory', ['inventory', 'shared']),
+            scope('configuration', ['configuration', 'shared']),
+            scope('deployment', ['deployment', 'shared']),
+            scope('shared', ['shared']),
+            scope('embedded', ['shared', 'gateway', 'inventory', 'configuration', 'deployment']),
+            scope('tools', ['tools', 'shared']),
+          ],
+        },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    plugins: { jest },
+    rules: { 'jest/no-focused-tests': 'error', 'jest/no-disabled-tests': 'error', 'jest/expect-expect': 'off' },
+  },
+];

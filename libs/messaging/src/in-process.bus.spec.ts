@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { DeadLetterTopic, defineTopic } from '@workpoint/contracts';
+import { createLogger } from '@workpoint/logging';
+import type { Envelope } from './bus';
+import { BusValidationError } from './bus';
+import { InProcessBus } from './in-process.bus';
+
+const Topic = defineTopic('test.thing.happened.v1', z.object({ n: z.number().int() }), 'test');
+const fastRetries = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
+const quiet = () => createLogger('test', 'error', () => undefined);
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+describe('InProcessBus', () => {
+  it('delivers each message once per consumer group, in publish order per key', async () => {
+    const bus = new InProcessBus(quiet(), fastRetries);
+    const a: number[] = [];
+    const b: number[] = [];
+    await bus.subscribe({ topic: Topic, groupId: 'a', handle: async ({ value }) => void a.push(value.n) });
+    await bus.subscribe({
+      topic: Topic,
+      groupId: 'b',
+      // The first message is slow: order per key must hold anyway.
+      handle: async ({ value }) => {
+        if (value.n === 1) await new Promise((r) => setTimeout(r, 10));
+        b.push(value.n);
+      },
+    });
+    for (let n = 1; n <= 5; n++) await bus.publish(Topic, 'mac', { n });
+    await settle();
+    expect(a).toEqual([1, 2, 3, 4, 5]);
+    expect(b).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('refuses to publish a value that breaks the topic schema', async () => {
+    const bus = new InProcessBus(quiet(), fastRetries);
+    await expect(bus.publish(Topic, 'mac', { n: 1.5 })).rejects.toBeInstanceOf(BusValidationError);
+  });
+
+  it('hands consumers a copy, never the producer\'s object', async () => {
+    const bus = new InProcessBus(quiet(), fastRetries);
+    const seen: Array<{ n: number }> = [];
+    await bus.subscribe({ topic: Topic, groupId: 'a', handle: async ({ value }) => void seen.push(value) });
+    const value = { n: 7 };
+    await bus.publish(Topic, 'k', value);
+    await settle();
+    expect(seen[0]).toEqual(value);
+    expect(seen[0]).not.toBe(value);
+  });
+
+  it('retries a failing handler, then dead-letters the message and runs the failure path', async () => {
+    const bus = new InProcessBus(quiet(), fastRetries);
+    let attempts = 0;
+    const exhausted: Array<Envelope<{ n: number }>> = [];
+    const dead: unknown[] = [];
+    await bus.subscribe({ topic: DeadLetterTopic, groupId: 'ops', handle: async ({ value }) => void dead.push(value) });
+    await bus.subscribe({
+      topic: Topic,
+      groupId: 'a',
+      handle: async () => {
+        attempts++;
+        throw new Error('database down');
+      },
+      onExhausted: async (m) => void exhausted.push(m),
+    });
+    await bus.publish(Topic, 'mac-1', { n: 1 });
+    await settle();
+    expect(attempts).toBe(3);
+    expect(exhausted.map((m) => m.value)).toEqual([{ n: 1 }]);
+    expect(dead).toEqual([expect.objectContaining({ sourceTopic: Topic.name, groupId: 'a', key: 'mac-1', error: 'database down', attempts: 3 })]);
+  });
+
+  it('succeeds on a later attempt without running the failure path', async () => {
+    const bus = new InProcessBus(quiet(), fastRetries);
+    let attempts = 0;
+    const onExhausted = jest.fn(async () => undefined);
+    await bus.subscribe({
+      topic: Topic,
+      groupId: 'a',
+      handle: async () => {
+        if (++attempts < 2) throw new Error('transient');
+      },
+      onExhausted,
+    });
+    await bus.publish(Topic, 'k', { n: 1 });
+    await settle();
+    expect(attempts).toBe(2);
+    expect(onExhausted).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,14 @@
+import type { WpiItem } from './wpi-types';
+
+/**
+ * Value of a plain (non-indexed) item, e.g. `mac-addr` or `software-version`. Items a phone
+ * reports as `status="failed"` carry no value and are skipped, so a later real value wins.
+ */
+export function itemValue(items: readonly WpiItem[], name: string): string | undefined {
+  for (const item of items) {
+    if (item.name === name && item.index === undefined && item.value !== null) {
+      return item.value;
+    }
+  }
+  return undefined;
+}
