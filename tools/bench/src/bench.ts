@@ -1,0 +1,226 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { randomInt } from 'node:crypto';
+import { MAX_PHONES_PER_OUI, formatStormSummary, runStorm, type StormResult } from '@workpoint/phone-sim';
+import { formatMarkdown, formatResultTable } from './bench-report.formatter';
+import type { BenchParameters, BenchReport, TargetKey, TargetOutcome } from './bench-report.types';
+import { describeMachine } from './machine-description.util';
+import { loadStack, type RunningStack } from './stack.loader';
+import { startTrivialResponderProcess } from './trivial-responder.process';
+
+// A start-up storm against (c) the trivial responder, (b) the embedded mode and (a) the
+// distributed stack, in that order. Run through `npm run bench` (tools/bench/run.sh), which
+// builds everything and starts Kafka/PostgreSQL for (a). Not a test: nothing here asserts
+// timing; the exit code only says whether every target could be started and served every
+// phone correctly.
+
+interface TargetPlan {
+  key: TargetKey;
+  name: string;
+  /** Stack targets get a log directory; the responder writes none. */
+  writesLogs: boolean;
+  start(logDir: string): Promise<RunningStack & { cleanUp?: () => Promise<void> }>;
+}
+
+function envInt(name: string, fallback: number, min = 1): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${text}"`);
+  return value;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function targetPlans(): TargetPlan[] {
+  const gateways = process.env.BENCH_GATEWAYS ? envInt('BENCH_GATEWAYS', 1) : undefined;
+  return [
+    {
+      key: 'c',
+      name: 'trivial responder',
+      writesLogs: false,
+      start: () => startTrivialResponderProcess(responderTlsKey()),
+    },
+    {
+      key: 'b',
+      name: 'embedded',
+      writesLogs: true,
+      start: async (logDir) => {
+        const stack = await loadStack();
+        const dataDir = await mkdtemp(path.join(tmpdir(), 'workpoint-bench-embedded-'));
+        try {
+          const running = await stack.startEmbedded({ dataDir, logDir });
+          return { urls: running.urls, stop: () => running.stop(), cleanUp: () => rm(dataDir, { recursive: true, force: true }) };
+        } catch (error) {
+          await rm(dataDir, { recursive: true, force: true });
+          throw error;
+        }
+      },
+    },
+    {
+      key: 'a',
+      name: 'distributed',
+      writesLogs: true,
+      start: async (logDir) => {
+        const stack = await loadStack();
+        const kafkaBrokers = process.env.KAFKA_BROKERS;
+        const databaseUrl = process.env.DATABASE_URL;
+        if (!kafkaBrokers || !databaseUrl) {
+          throw new Error('KAFKA_BROKERS and DATABASE_URL are not set (run through tools/infra/with-infra.sh, i.e. npm run bench)');
+        }
+        return stack.startDistributed({ kafkaBrokers, databaseUrl, logDir, ...(gateways ? { gateways } : {}) });
+      },
+    },
+  ];
+}
+
+function responderTlsKey(): 'rsa' | 'ec' {
+  const value = process.env.BENCH_TLS_KEY ?? 'rsa';
+  if (value !== 'rsa' && value !== 'ec') throw new Error(`BENCH_TLS_KEY must be rsa or ec, got "${value}"`);
+  return value;
+}
+
+async function main(): Promise<number> {
+  const parameters: BenchParameters = {
+    phones: envInt('BENCH_PHONES', 300),
+    concurrency: envInt('BENCH_CONCURRENCY', 32),
+    warmUpPhones: envInt('BENCH_WARMUP', 20, 0),
+    itemCount: envInt('BENCH_ITEMS', 200),
+    connection: 'close',
+    responderTlsKey: responderTlsKey(),
+    tlsSessionReuse: envInt('BENCH_TLS_RESUME', 1, 0) !== 0,
+    deadlineMs: envInt('BENCH_DEADLINE_MS', 600_000),
+  };
+  const startTimeoutMs = envInt('BENCH_START_TIMEOUT_MS', 180_000);
+  const only = (process.env.BENCH_TARGETS ?? 'c,b,a').split(',').map((key) => key.trim());
+  const unknown = only.filter((key) => !['a', 'b', 'c'].includes(key));
+  if (unknown.length > 0) throw new Error(`BENCH_TARGETS: unknown target(s) ${unknown.join(', ')}; use a, b, c`);
+  const date = new Date();
+  const stamp = date.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.resolve(__dirname, '../../../bench/results');
+  const logRoot = path.join(tmpdir(), `workpoint-bench-${stamp}`);
+  const machine = describeMachine();
+
+  log(`bench: ${parameters.phones} phones, concurrency ${parameters.concurrency}, ${parameters.itemCount} items, ` +
+    `warm-up ${parameters.warmUpPhones}; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
+
+  // Consecutive MAC ranges from one random base: every storm meets phones no target has seen.
+  let nextNic = randomInt(0, MAX_PHONES_PER_OUI);
+  const storm = (urls: string[], phones: number): Promise<StormResult> => {
+    const macStart = nextNic;
+    nextNic = (nextNic + phones) % MAX_PHONES_PER_OUI;
+    return runStorm({
+      phones,
+      concurrency: parameters.concurrency,
+      urls,
+      itemCount: parameters.itemCount,
+      macStart,
+      tlsSessionReuse: parameters.tlsSessionReuse,
+      deadlineMs: parameters.deadlineMs,
+    });
+  };
+
+  const targets: TargetOutcome[] = [];
+  for (const plan of targetPlans().filter((candidate) => only.includes(candidate.key))) {
+    const outcome: TargetOutcome = { key: plan.key, name: plan.name, status: 'skipped' };
+    targets.push(outcome);
+    log(`\n== (${plan.key}) ${plan.name}`);
+    const logDir = path.join(logRoot, plan.key);
+    let running: (RunningStack & { cleanUp?: () => Promise<void> }) | undefined;
+    try {
+      if (plan.writesLogs) {
+        await mkdir(logDir, { recursive: true });
+        outcome.logDir = logDir;
+      }
+      const starting = plan.start(logDir);
+      // Should the target come up after the timeout, it must not stay behind as orphaned processes.
+      starting.catch(() => undefined);
+      running = await withTimeout(starting, startTimeoutMs, `starting ${plan.name}`).catch((error: unknown) => {
+        void starting.then((late) => late.stop().then(() => late.cleanUp?.())).catch(() => undefined);
+        throw error;
+      });
+      outcome.urls = running.urls;
+      log(`started: ${running.urls.join(', ')}`);
+    } catch (error) {
+      outcome.error = `could not start: ${errorText(error)}`;
+      log(`SKIPPED (${plan.name}): ${outcome.error}`);
+      continue;
+    }
+    try {
+      if (parameters.warmUpPhones > 0) {
+        outcome.warmUp = await storm(running.urls, parameters.warmUpPhones);
+        log(`warm-up: ${outcome.warmUp.completedOk}/${outcome.warmUp.phones} ok`);
+      }
+      outcome.storm = await storm(running.urls, parameters.phones);
+      outcome.status = 'measured';
+      log(formatStormSummary(outcome.storm));
+    } catch (error) {
+      outcome.status = 'failed';
+      outcome.error = `storm failed: ${errorText(error)}`;
+      log(`FAILED (${plan.name}): ${outcome.error}`);
+    } finally {
+      try {
+        await withTimeout(running.stop(), 60_000, `stopping ${plan.name}`);
+        await running.cleanUp?.();
+      } catch (error) {
+        const message = `could not stop cleanly: ${errorText(error)}`;
+        outcome.error = outcome.error ? `${outcome.error}; ${message}` : message;
+        log(`WARNING (${plan.name}): ${message}`);
+      }
+    }
+  }
+
+  const rate = (key: TargetKey): number | undefined => targets.find((target) => target.key === key)?.storm?.startUpsPerSec;
+  const ceiling = rate('c');
+  const relative = (key: TargetKey): number | undefined => {
+    const value = rate(key);
+    return value !== undefined && ceiling ? value / ceiling : undefined;
+  };
+  const report: BenchReport = {
+    date: date.toISOString(),
+    machine,
+    parameters,
+    targets,
+    ratios: { aOverC: relative('a'), bOverC: relative('b') },
+  };
+
+  log(`\n${formatResultTable(report)}`);
+  await mkdir(resultsDir, { recursive: true });
+  const base = path.join(resultsDir, `bench-${stamp}`);
+  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(`${base}.md`, formatMarkdown(report));
+  const logged = targets.some((target) => target.logDir !== undefined);
+  log(`\nresults: ${base}.json, ${base}.md${logged ? `; target logs under ${logRoot}` : ''}`);
+
+  const problems = targets.filter(
+    (target) => target.status !== 'measured' || target.error || (target.storm && target.storm.completedOk !== target.storm.phones),
+  );
+  for (const target of problems) {
+    log(`PROBLEM (${target.key}) ${target.name}: ${target.error ?? `${target.storm?.completedOk ?? 0}/${target.storm?.phones ?? parameters.phones} start-ups ok`}`);
+  }
+  return problems.length === 0 ? 0 : 1;
+}
+
+// Exits explicitly: a target that leaves handles behind after stop() must not hang the bench.
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

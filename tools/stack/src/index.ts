@@ -1,0 +1,3 @@
+export * from './stack';
+export * from './app-process';
+export * from './free-port';

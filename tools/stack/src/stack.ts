@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { AppProcess, REPO_ROOT } from './app-process';
+import { freePort } from './free-port';
+
+export interface RunningStack {
+  /** Phone URL of each gateway, e.g. https://127.0.0.1:PORT/DeploymentService/LoginService */
+  urls: string[];
+  processes: AppProcess[];
+  stop(): Promise<void>;
+}
+
+export interface DistributedOptions {
+  kafkaBrokers: string;
+  databaseUrl: string;
+  gateways?: number;
+  logDir?: string;
+  /** Extra environment for every app (e.g. ANSWER_TIMEOUT_MS). */
+  env?: Record<string, string>;
+  /** Unique per stack so several stacks (or test runs) never share a gateway topic. */
+  runId?: string;
+}
+
+const STAGES = ['inventory', 'configuration', 'deployment'] as const;
+
+/** The distributed deployment as separate processes: N gateways and the three services. */
+export async function startDistributed(opts: DistributedOptions): Promise<RunningStack> {
+  const runId = opts.runId ?? randomBytes(3).toString('hex');
+  const logDir = opts.logDir ?? join(REPO_ROOT, 'tmp', 'stack', runId);
+  const tls = await writeTestCertificate(join(logDir, 'tls'));
+  const shared = {
+    KAFKA_BROKERS: opts.kafkaBrokers,
+    DATABASE_URL: opts.databaseUrl,
+    LOG_LEVEL: 'info',
+    ...opts.env,
+  };
+  const processes: AppProcess[] = [];
+  const stop = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+  };
+  try {
+    const services = await Promise.all(
+      STAGES.map(async (stage) => {
+        const port = await freePort();
+        const p = AppProcess.spawn(stage, stage, { ...shared, HEALTH_PORT: String(port) }, logDir);
+        processes.push(p);
+        return { p, ready: `http://127.0.0.1:${port}/readyz` };
+      }),
+    );
+    const sessionSecret = randomBytes(32).toString('hex');
+    const gateways = await Promise.all(
+      Array.from({ length: opts.gateways ?? 1 }, async (_, i) => {
+        const port = await freePort();
+        const p = AppProcess.spawn(`gateway-${i + 1}`, 'gateway', {
+          ...shared,
+          GATEWAY_ID: `gw-${runId}-${i + 1}`,
+          GATEWAY_HOST: '127.0.0.1',
+          GATEWAY_PORT: String(port),
+          TLS_CERT_FILE: tls.cert,
+          TLS_KEY_FILE: tls.key,
+          SESSION_SECRET: sessionSecret,
+        }, logDir);
+        processes.push(p);
+        return { p, port };
+      }),
+    );
+    await Promise.all([
+      ...services.map(({ p, ready }) => p.waitReady(ready)),
+      ...gateways.map(({ p, port }) => p.waitReady(`https://127.0.0.1:${port}/readyz`)),
+    ]);
+    return { urls: gateways.map(({ port }) => phoneUrl(port)), processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port?: number;
+  logDir?: string;
+  env?: Record<string, string>;
+}
+
+/** The embedded default (`npm start`) as one process. */
+export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack> {
+  const port = opts.port ?? (await freePort());
+  const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
+  const p = AppProcess.spawn('embedded', 'embedded', { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), LOG_LEVEL: 'info', ...opts.env }, logDir);
+  try {
+    await p.waitReady(`https://127.0.0.1:${port}/readyz`, 120_000);
+  } catch (error) {
+    await p.stop();
+    throw error;
+  }
+  return { urls: [phoneUrl(port)], processes: [p], stop: () => p.stop() };
+}
+
+export function phoneUrl(port: number): string {
+  return `https://127.0.0.1:${port}/DeploymentService/LoginService`;
+}
+
+async function writeTestCertificate(dir: string): Promise<{ cert: string; key: string }> {
+  mkdirSync(dir, { recursive: true });
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  writeFileSync(cert, pems.cert);
+  writeFileSync(key, pems.private, { mode: 0o600 });
+  return { cert, key };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: static checks, the build, unit tests, then the
+# integration and end-to-end tiers against a real Kafka broker and a real PostgreSQL that
+# tools/infra starts (and always stops) around them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "lint"; npm run --silent lint
+step "typecheck"; npm run --silent typecheck
+step "build"; npm run --silent build
+step "unit tests"; npx jest -c jest.unit.config.js --ci
+step "integration and end-to-end tests (real Kafka, real PostgreSQL)"
+tools/infra/with-infra.sh bash -c 'npx jest -c jest.int.config.js --ci && npx jest -c jest.e2e.config.js --ci'
