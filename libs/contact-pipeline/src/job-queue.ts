@@ -77,7 +77,8 @@ export class JobQueue {
   async takeNext(mac: string, contactId: string): Promise<QueuedJob | null> {
     const already = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE sent_in_contact = $1 LIMIT 1`, [contactId]);
     if (already.length > 0) return toJob(already[0]);
-    const rows = await this.dataSource.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows] = await this.dataSource.query(
       `UPDATE ${this.table} SET state = 'sent', sent_at = now(), sent_in_contact = $2
        WHERE id = (SELECT id FROM ${this.table} WHERE mac = $1 AND state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${COLUMNS}`,

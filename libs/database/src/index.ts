@@ -1,1 +1,2 @@
-export {};
+export * from './service-data-source';
+export * from './embedded-postgres';

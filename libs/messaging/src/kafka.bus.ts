@@ -1,4 +1,4 @@
-import { type Consumer, Kafka, type KafkaConfig, type LogEntry, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, type KafkaConfig, type LogEntry, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus, Subscription } from './bus';
@@ -91,17 +91,21 @@ export class KafkaBus implements Bus {
     try {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.name));
-      if (missing.length === 0) return;
-      try {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((t) => ({ topic: t.name, numPartitions: this.options.partitions, replicationFactor: this.options.replicationFactor })),
-        });
-      } catch (error) {
-        // Another process may have created the same topic between list and create.
-        if (!String((error as Error).message).includes('already exists')) throw error;
+      if (missing.length > 0) {
+        try {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((t) => ({ topic: t.name, numPartitions: this.options.partitions, replicationFactor: this.options.replicationFactor })),
+          });
+          this.logger.info('topics created', { topics: missing.map((t) => t.name) });
+        } catch (error) {
+          // Another process may have created the same topic between list and create.
+          if (!String((error as Error).message).includes('already exists')) throw error;
+        }
       }
-      this.logger.info('topics created', { topics: missing.map((t) => t.name) });
+      // A topic another process just created may not have leaders yet; consuming or producing
+      // before it does fails with "does not host this topic-partition".
+      await waitForLeaders(admin, topics.map((t) => t.name));
     } finally {
       await admin.disconnect();
     }
@@ -130,5 +134,19 @@ export class KafkaBus implements Bus {
     const level = entry.level === logLevel.ERROR || entry.level === logLevel.NOTHING ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
     const { message, ...rest } = entry.log;
     this.logger[level](`kafkajs: ${message}`, { kafka: rest, namespace: entry.namespace });
+  }
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

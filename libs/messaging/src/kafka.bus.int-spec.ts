@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { DeadLetterTopic, type DeadLetter, defineTopic } from '@workpoint/contracts';
+import { capturingLogger, eventually, infraFromEnv, randomId } from '@workpoint/testing';
+import { Kafka, Partitioners } from 'kafkajs';
+import type { Envelope } from './bus';
+import { KafkaBus } from './kafka.bus';
+
+const infra = infraFromEnv();
+const { logger } = capturingLogger('kafka-int');
+const newBus = () =>
+  new KafkaBus(
+    {
+      brokers: infra.kafkaBrokers.split(','),
+      clientId: randomId('bus'),
+      partitions: 6,
+      replicationFactor: 1,
+      partitionsConsumedConcurrently: 3,
+      sessionTimeoutMs: 10_000,
+      policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
+    },
+    logger,
+  );
+
+describe('KafkaBus on a real broker', () => {
+  const topic = defineTopic(`test.${randomId('bus')}.v1`, z.object({ n: z.number().int() }), 'test');
+  const bus = newBus();
+  const dead: DeadLetter[] = [];
+  beforeAll(async () => {
+    await bus.ensureTopics([topic, DeadLetterTopic]);
+    // Creating again is harmless (several processes do it at boot).
+    await bus.ensureTopics([topic]);
+    await bus.subscribe({ topic: DeadLetterTopic, groupId: randomId('dlq'), fromBeginning: true, handle: async ({ value }) => void dead.push(value) });
+  });
+  afterAll(() => bus.close());
+
+  it('delivers to every group, keeps order per key, and carries headers', async () => {
+    const a: Array<Envelope<{ n: number }>> = [];
+    const b: number[] = [];
+    await bus.subscribe({ topic, groupId: randomId('a'), fromBeginning: true, handle: async (m) => void a.push(m) });
+    await bus.subscribe({ topic, groupId: randomId('b'), fromBeginning: true, handle: async ({ value }) => void b.push(value.n) });
+    for (let n = 1; n <= 20; n++) await bus.publish(topic, 'mac-A', { n }, { 'workpoint-correlation-id': `c${n}` });
+    await eventually(async () => (a.length === 20 && b.length === 20 ? true : undefined));
+    expect(a.map((m) => m.value.n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(b).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(a[0]).toMatchObject({ key: 'mac-A', headers: { 'workpoint-correlation-id': 'c1' } });
+  });
+
+  it('dead-letters a message that breaks the schema instead of handing it to the handler', async () => {
+    const other = defineTopic(`test.${randomId('raw')}.v1`, z.object({ n: z.number() }), 'test');
+    await bus.ensureTopics([other]);
+    const handled: unknown[] = [];
+    const groupId = randomId('strict');
+    await bus.subscribe({ topic: other, groupId, fromBeginning: true, handle: async ({ value }) => void handled.push(value) });
+    const kafka = new Kafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'raw' });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: other.name, messages: [{ key: 'k1', value: '{"n":"not a number"}' }, { key: 'k1', value: 'not json' }, { key: 'k1', value: '{"n":1}' }] });
+    await producer.disconnect();
+    await eventually(async () => (handled.length === 1 ? true : undefined));
+    const mine = await eventually(async () => {
+      const d = dead.filter((x) => x.groupId === groupId);
+      return d.length === 2 ? d : undefined;
+    });
+    expect(handled).toEqual([{ n: 1 }]);
+    expect(mine.map((d) => d.value)).toEqual(['{"n":"not a number"}', 'not json']);
+    expect(mine.every((d) => d.sourceTopic === other.name && d.key === 'k1')).toBe(true);
+  });
+
+  it('retries a failing handler, then dead-letters the message and runs the failure path', async () => {
+    let attempts = 0;
+    const exhausted: number[] = [];
+    const after: number[] = [];
+    const groupId = randomId('failing');
+    await bus.subscribe({
+      topic,
+      groupId,
+      fromBeginning: true,
+      handle: async ({ value }) => {
+        if (value.n === 100) {
+          attempts++;
+          throw new Error('store unavailable');
+        }
+        after.push(value.n);
+      },
+      onExhausted: async ({ value }) => void exhausted.push(value.n),
+    });
+    await bus.publish(topic, 'mac-B', { n: 100 });
+    await bus.publish(topic, 'mac-B', { n: 101 });
+    await eventually(async () => (after.includes(101) ? true : undefined));
+    expect(attempts).toBe(3);
+    expect(exhausted).toEqual([100]);
+    expect(dead.find((d) => d.groupId === groupId)).toMatchObject({ error: 'store unavailable', attempts: 3, key: 'mac-B' });
+  });
+
+  it('refuses to publish a value that breaks the schema', async () => {
+    await expect(bus.publish(topic, 'k', { n: 'x' } as unknown as { n: number })).rejects.toThrow(/Invalid value/);
+  });
+});
