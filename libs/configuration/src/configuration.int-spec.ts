@@ -1,6 +1,7 @@
 import { JobQueue } from '@workpoint/contact-pipeline';
 import { pendingSchemaChanges } from '@workpoint/database';
-import { randomMac, type StageHarness, startStageHarness } from '@workpoint/testing';
+import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
+import { randomMac } from '@workpoint/testing';
 import { ConfigurationModule } from './configuration.module';
 import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.schema';
 

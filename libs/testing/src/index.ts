@@ -1,4 +1,3 @@
 export * from './infra-env';
 export * from './test-data';
 export * from './test-logger';
-export * from './stage-harness';

@@ -6,9 +6,7 @@ import { openServiceDataSource, type ServiceDataSourceOptions } from '@workpoint
 import { KafkaBus } from '@workpoint/messaging';
 import { startStageApp } from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
-import { infraFromEnv } from './infra-env';
-import { eventually, randomId } from './test-data';
-import { capturingLogger } from './test-logger';
+import { capturingLogger, eventually, infraFromEnv, randomId } from '@workpoint/testing';
 
 /**
  * One pipeline stage running against the real broker and database, with a fake gateway: it
