@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run bench: build everything, then run the start-up storm bench against the trivial
 # responder, the embedded mode and the distributed stack (Kafka + PostgreSQL from tools/infra).
-# Parameters via environment: BENCH_PHONES (300), BENCH_CONCURRENCY (32), BENCH_WARMUP (20),
+# Parameters via environment: BENCH_PHONES (1000), BENCH_CONCURRENCY (32), BENCH_WARMUP (20),
 # BENCH_ITEMS (200), BENCH_TARGETS (c,b,a), BENCH_TLS_KEY (rsa|ec), BENCH_TLS_RESUME (1|0),
 # BENCH_GATEWAYS, BENCH_DEADLINE_MS, BENCH_START_TIMEOUT_MS, BENCH_RESULTS_DIR;
 # BENCH_SKIP_BUILD=1 reuses the existing dist folders.

@@ -97,7 +97,7 @@ function responderTlsKey(): 'rsa' | 'ec' {
 
 async function main(): Promise<number> {
   const parameters: BenchParameters = {
-    phones: envInt('BENCH_PHONES', 300),
+    phones: envInt('BENCH_PHONES', 1000),
     concurrency: envInt('BENCH_CONCURRENCY', 32),
     warmUpPhones: envInt('BENCH_WARMUP', 20, 0),
     itemCount: envInt('BENCH_ITEMS', 200),
