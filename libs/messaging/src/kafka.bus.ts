@@ -1,4 +1,4 @@
-import { type Admin, type Consumer, Kafka, type KafkaConfig, type LogEntry, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, type KafkaConfig, type LogEntry, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus, Subscription } from './bus';
@@ -26,6 +26,7 @@ export class KafkaBus implements Bus {
   private producerReady?: Promise<void>;
   private readonly consumers: Consumer[] = [];
   private producerUp = false;
+  private readonly outbox: Array<{ topic: string; message: Message; resolve: () => void; reject: (error: unknown) => void }> = [];
   private crashed = false;
 
   constructor(
@@ -48,7 +49,31 @@ export class KafkaBus implements Bus {
   async publish<T>(topic: TopicContract<T>, key: string, value: T, headers: Record<string, string> = {}): Promise<void> {
     const encoded = encodeValue(topic, value);
     await this.connectProducer();
-    await this.producer.send({ topic: topic.name, acks: -1, messages: [{ key, value: encoded, headers }] });
+    return new Promise((resolve, reject) => {
+      this.outbox.push({ topic: topic.name, message: { key, value: encoded, headers }, resolve, reject });
+      if (this.outbox.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /**
+   * Everything published in one turn of the event loop goes to the broker in one produce
+   * request (acks=all). Under load this cuts the broker's request rate several-fold at no
+   * latency cost; each publish still resolves only once the broker acknowledged it.
+   */
+  private flush(): void {
+    const batch = this.outbox.splice(0);
+    const byTopic = new Map<string, Message[]>();
+    for (const item of batch) {
+      const messages = byTopic.get(item.topic);
+      if (messages) messages.push(item.message);
+      else byTopic.set(item.topic, [item.message]);
+    }
+    this.producer
+      .sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+      .then(
+        () => batch.forEach((item) => item.resolve()),
+        (error: unknown) => batch.forEach((item) => item.reject(error)),
+      );
   }
 
   async subscribe<T>(sub: Subscription<T>): Promise<void> {
@@ -69,6 +94,9 @@ export class KafkaBus implements Bus {
     await consumer.connect();
     await consumer.subscribe({ topic: sub.topic.name, fromBeginning: sub.fromBeginning ?? false });
     await consumer.run({
+      // Offsets are committed at most every 500 ms rather than after every batch: handlers
+      // are idempotent, so the few messages a crash would redeliver are harmless.
+      autoCommitInterval: 500,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachMessage: async ({ topic, message }) => {
         const headers: Record<string, string> = {};
