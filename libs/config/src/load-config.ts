@@ -13,7 +13,12 @@ export function loadConfig<T>(schema: ZodType<T>, env: NodeJS.ProcessEnv = proce
   }
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const missing = i.code === 'invalid_type' && i.path.length === 1 && cleaned[String(i.path[0])] === undefined;
+        return `${String(i.path[0] ?? '(root)')}: ${missing ? 'required, not set' : i.message}`;
+      }),
+    );
   }
   return result.data;
 }

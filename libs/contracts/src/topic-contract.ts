@@ -22,8 +22,6 @@ export const HEADERS = {
   correlationId: 'workpoint-correlation-id',
   /** The event that caused this one (the contact id for responses). */
   causationId: 'workpoint-causation-id',
-  /** The topic contract the value follows, e.g. `wpi.contact.received.v1`. */
-  schema: 'workpoint-schema',
   /** Set on dead letters: the error that exhausted the retries. */
   error: 'workpoint-error',
   /** Set on dead letters: the topic the message came from. */
