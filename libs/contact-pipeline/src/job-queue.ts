@@ -6,15 +6,28 @@ import { WPI_ACTIONS, type WpiAction, type WpiItem } from '@workpoint/wpi-codec'
  * phone's next contact. Configuration and deployment each keep their own table of these;
  * the shape is shared, the tables are not.
  */
+export type JobState = 'queued' | 'sent' | 'done';
+export type JobOutcome = 'accepted' | 'failed';
+
 export interface QueuedJob {
   id: string;
   mac: string;
   action: WpiAction;
   items: WpiItem[];
-  state: 'queued' | 'sent';
+  state: JobState;
   createdAt: Date;
   sentAt: Date | null;
   sentInContact: string | null;
+  /** The interaction the job was sent in; the phone's reply-to in it carries the outcome. */
+  sentInInteraction: string | null;
+  outcome: JobOutcome | null;
+  /** The items the phone reported a status for (WriteItems answers only list problems). */
+  itemResults: WpiItem[] | null;
+  completedAt: Date | null;
+  /** How often the phone answered busy; the job stays queued each time. */
+  busyCount: number;
+  /** The contact whose busy answer last re-queued the job (makes a redelivery harmless). */
+  lastBusyContact: string | null;
 }
 
 export function jobEntitySchema(table: string): EntitySchema<QueuedJob> {
@@ -30,6 +43,12 @@ export function jobEntitySchema(table: string): EntitySchema<QueuedJob> {
       createdAt: { name: 'created_at', type: 'timestamptz' },
       sentAt: { name: 'sent_at', type: 'timestamptz', nullable: true },
       sentInContact: { name: 'sent_in_contact', type: 'uuid', nullable: true },
+      sentInInteraction: { name: 'sent_in_interaction', type: 'uuid', nullable: true },
+      outcome: { type: 'varchar', length: 16, nullable: true },
+      itemResults: { name: 'item_results', type: 'jsonb', nullable: true },
+      completedAt: { name: 'completed_at', type: 'timestamptz', nullable: true },
+      busyCount: { name: 'busy_count', type: 'integer', default: 0 },
+      lastBusyContact: { name: 'last_busy_contact', type: 'uuid', nullable: true },
     },
     indices: [{ name: `${table}_mac_state`, columns: ['mac', 'state'] }],
   });
@@ -49,6 +68,19 @@ export function jobTableSql(schema: string, table: string, primaryKeyName: strin
       "sent_in_contact" uuid,
       CONSTRAINT "${primaryKeyName}" PRIMARY KEY ("id"))`,
     `CREATE INDEX "${table}_mac_state" ON "${schema}"."${table}" ("mac", "state")`,
+  ];
+}
+
+/** The second migration of a job table: outcomes recorded from the phone's answers. */
+export function jobOutcomeSql(schema: string, table: string): string[] {
+  return [
+    `ALTER TABLE "${schema}"."${table}"
+       ADD "sent_in_interaction" uuid,
+       ADD "outcome" character varying(16),
+       ADD "item_results" jsonb,
+       ADD "completed_at" TIMESTAMP WITH TIME ZONE,
+       ADD "busy_count" integer NOT NULL DEFAULT 0,
+       ADD "last_busy_contact" uuid`,
   ];
 }
 
@@ -74,21 +106,88 @@ export class JobQueue {
    * Marks the oldest queued job of the phone as sent in this contact and returns it. A
    * redelivered contact gets the job it already took, so a redelivery sends the same answer.
    */
-  async takeNext(mac: string, contactId: string): Promise<QueuedJob | null> {
+  async takeNext(mac: string, contactId: string, interactionId: string): Promise<QueuedJob | null> {
     const already = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE sent_in_contact = $1 LIMIT 1`, [contactId]);
     if (already.length > 0) return toJob(already[0]);
     // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
     const [rows] = await this.dataSource.query(
-      `UPDATE ${this.table} SET state = 'sent', sent_at = now(), sent_in_contact = $2
+      `UPDATE ${this.table} SET state = 'sent', sent_at = now(), sent_in_contact = $2, sent_in_interaction = $3
        WHERE id = (SELECT id FROM ${this.table} WHERE mac = $1 AND state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${COLUMNS}`,
-      [mac, contactId],
+      [mac, contactId, interactionId],
     );
     return rows.length > 0 ? toJob(rows[0]) : null;
   }
+
+  /**
+   * The job a reply-to answers: sent to this phone for this action, in this interaction —
+   * or, when the phone came back without its session cookie (protocol.md §2.4), the latest
+   * job of that action still waiting for its answer.
+   */
+  async awaitingReply(mac: string, interactionId: string, action: string): Promise<QueuedJob | null> {
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${this.table}
+       WHERE mac = $1 AND state = 'sent' AND action = $3
+       ORDER BY (sent_in_interaction = $2) DESC, sent_at DESC LIMIT 1`,
+      [mac, interactionId, action],
+    );
+    return rows.length > 0 ? toJob(rows[0]) : null;
+  }
+
+  /** Records the phone's verdict; a redelivered reply finds the job done and changes nothing. */
+  async complete(id: string, outcome: JobOutcome, itemResults: WpiItem[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET state = 'done', outcome = $2, item_results = $3::jsonb, completed_at = now()
+       WHERE id = $1 AND state = 'sent'`,
+      [id, outcome, JSON.stringify(itemResults)],
+    );
+  }
+
+  /** The phone was busy: the job goes back to the queue, keeping its place (ids keep the order). */
+  async requeueBusy(id: string, contactId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET state = 'queued', sent_in_contact = NULL, sent_in_interaction = NULL,
+         busy_count = busy_count + 1, last_busy_contact = $2
+       WHERE id = $1 AND state = 'sent'`,
+      [id, contactId],
+    );
+  }
+
+  /** Whether this contact's busy answer already re-queued a job (a redelivered contact). */
+  async requeuedBusyBy(contactId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(`SELECT 1 FROM ${this.table} WHERE last_busy_contact = $1 LIMIT 1`, [contactId]);
+    return rows.length > 0;
+  }
+
+  /** A job sent in an interaction that ended without its answer goes back to the queue. */
+  async requeueUnanswered(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET state = 'queued', sent_in_contact = NULL, sent_in_interaction = NULL WHERE id = $1 AND state = 'sent'`,
+      [id],
+    );
+  }
+
+  /** Jobs still waiting for an answer that were sent in another interaction than this one. */
+  async sentInOtherInteractions(mac: string, interactionId: string): Promise<QueuedJob[]> {
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'sent' AND sent_in_interaction IS DISTINCT FROM $2 ORDER BY id`,
+      [mac, interactionId],
+    );
+    return rows.map(toJob);
+  }
+
+  async find(id: string): Promise<QueuedJob | null> {
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1`, [id]);
+    return rows.length > 0 ? toJob(rows[0]) : null;
+  }
+
+  async countQueued(mac: string): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*) AS n FROM ${this.table} WHERE mac = $1 AND state = 'queued'`, [mac]);
+    return Number(rows[0]?.n ?? 0);
+  }
 }
 
-const COLUMNS = 'id, mac, action, items, state, created_at, sent_at, sent_in_contact';
+const COLUMNS = 'id, mac, action, items, state, created_at, sent_at, sent_in_contact, sent_in_interaction, outcome, item_results, completed_at, busy_count, last_busy_contact';
 
 function toJob(row: Record<string, unknown>): QueuedJob {
   return {
@@ -100,5 +199,11 @@ function toJob(row: Record<string, unknown>): QueuedJob {
     createdAt: row['created_at'] as Date,
     sentAt: (row['sent_at'] as Date | null) ?? null,
     sentInContact: (row['sent_in_contact'] as string | null) ?? null,
+    sentInInteraction: (row['sent_in_interaction'] as string | null) ?? null,
+    outcome: (row['outcome'] as JobOutcome | null) ?? null,
+    itemResults: (row['item_results'] as WpiItem[] | null) ?? null,
+    completedAt: (row['completed_at'] as Date | null) ?? null,
+    busyCount: Number(row['busy_count'] ?? 0),
+    lastBusyContact: (row['last_busy_contact'] as string | null) ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import { jobEntitySchema } from '@workpoint/contact-pipeline';
 import { DeploymentInitial1764115200002 } from './migrations/1764115200002-deployment-initial';
+import { DeploymentJobOutcome1764115200004 } from './migrations/1764115200004-deployment-job-outcome';
 
 export const DEPLOYMENT_JOB_TABLE = 'deployment_job';
 
@@ -7,5 +8,5 @@ export const DEPLOYMENT_JOB_TABLE = 'deployment_job';
 export const DEPLOYMENT_SCHEMA = {
   schema: 'deployment',
   entities: [jobEntitySchema(DEPLOYMENT_JOB_TABLE)],
-  migrations: [DeploymentInitial1764115200002],
+  migrations: [DeploymentInitial1764115200002, DeploymentJobOutcome1764115200004],
 };
