@@ -84,7 +84,11 @@ function settle(job: QueuedJob, reason: string, items: WpiItem[]): 'accepted' | 
       if (!status) return undefined;
       return status === 'ok' ? 'accepted' : 'failed';
     }
-    default:
+    case 'ReadAllItems':
+    case 'ReadItems':
+    case 'WriteItems':
+    case 'GetNextFragment':
+    case 'CleanUp':
       return 'unanswered';
   }
 }
