@@ -8,3 +8,12 @@ export { buildDlsMessage, type BuildDlsMessageOptions } from './dls-message.buil
 export { buildWorkpointMessage } from './workpoint-message.builder';
 export { itemValue } from './wpi-item.util';
 export { normaliseMac } from './mac-address.util';
+export { relatedGroupKey } from './item-groups';
+export {
+  splitItems,
+  WpiSplitError,
+  WPI_SPLIT_ERROR_CODES,
+  WPI_MAX_MESSAGE_BYTES,
+  type SplitLimits,
+  type WpiSplitErrorCode,
+} from './message-splitter';
