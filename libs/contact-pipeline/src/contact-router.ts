@@ -18,7 +18,8 @@ export class ContactRouter {
   async route(contact: ContactEvent, decision: StageDecision): Promise<void> {
     const next = PIPELINE[this.stage].passTo;
     if (decision.kind === 'pass' && next) {
-      await this.bus.publish(next, contact.mac, contact, headersFor(contact));
+      const passed = decision.contact ?? contact;
+      await this.bus.publish(next, passed.mac, passed, headersFor(passed));
       return;
     }
     const reply = decision.kind === 'answer' ? decision : { action: 'CleanUp' as const, items: [], note: 'nothing to do' };

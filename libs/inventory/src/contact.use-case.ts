@@ -2,54 +2,131 @@ import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 import type { ContactEvent } from '@workpoint/contracts';
 import { isSecretItem, type Logger, MASK } from '@workpoint/logging';
 import { itemValue, type WpiItem } from '@workpoint/wpi-codec';
-import type { PhoneRepository } from './phone.repository';
+import type { PhoneRepository, ReportKind } from './phone.repository';
+import type { ReplyFragmentRepository } from './reply-fragment.repository';
 
 /** Reasons whose message carries the phone's basic items (protocol.md §7.1). */
 const CARRIES_BASIC_ITEMS = new Set(['start-up', 'solicited', 'local-changes', 'inventory-changes', 'status']);
 
+/** A phone that keeps sending `fragment="next"` is cut off after this many parts. */
+export const MAX_REPLY_FRAGMENTS = 200;
+const FRAGMENT_RETENTION_MS = 24 * 3600_000;
+
 /**
- * The inventory stage: keeps what each phone reports, and asks for the full item set when it
- * does not know it or the phone says its configuration changed.
+ * The inventory stage, first in the pipeline: keeps what each phone reports, asks for the full
+ * item set when it does not know it or the phone says its configuration changed, assembles
+ * fragmented replies before anyone acts on them, and ends the interactions that need no jobs
+ * (the phone's own clean-up, reasons nobody knows).
  */
 export class InventoryContactUseCase {
   constructor(
     private readonly phones: PhoneRepository,
+    private readonly fragments: ReplyFragmentRepository,
     private readonly logger: Logger,
   ) {}
 
   async handle(contact: ContactEvent): Promise<StageDecision> {
     const { message } = contact;
-    if (message.reason === 'reply-to') return this.onReply(contact);
-    if (!CARRIES_BASIC_ITEMS.has(message.reason)) return pass();
-
-    const known = await this.phones.findPhone(contact.mac);
-    const { registered } = await this.phones.recordContact(factsOf(contact));
-    if (registered) this.logger.info('phone registered', { mac: contact.mac, correlationId: contact.interactionId, reason: message.reason });
-
-    if (message.reason !== 'start-up') return pass();
-    // G p.34: a known phone reporting configuration-changed-flag=false has nothing new to read.
-    const unchanged = itemValue(message.items, 'configuration-changed-flag') === 'false';
-    if (known?.lastFullReportAt && unchanged) return pass();
-    return answer('ReadAllItems', known ? 'configuration changed or never read' : 'new phone');
+    const log = this.logger.child({ mac: contact.mac, correlationId: contact.interactionId });
+    switch (message.reason) {
+      case 'reply-to':
+        return this.onReply(contact, log);
+      case 'clean-up':
+        // The phone ends the interaction itself (e.g. PIN retries exceeded, G p.83).
+        await this.phones.recordContact(factsOf(contact));
+        log.warn('phone ended the interaction', { cleanupReason: itemValue(message.items, 'cleanup-reason') });
+        return answer('CleanUp', 'phone clean-up acknowledged');
+      default:
+        if (!CARRIES_BASIC_ITEMS.has(message.reason)) {
+          log.warn('unknown reason for contact answered with CleanUp', { reason: message.reason });
+          return answer('CleanUp', 'unknown reason');
+        }
+        return this.onBasicContact(contact, log);
+    }
   }
 
-  private async onReply(contact: ContactEvent): Promise<StageDecision> {
-    const reply = contact.message.replyTo;
-    if (reply?.action !== 'ReadAllItems' || reply.status !== 'accepted') return pass();
-    const { stored } = await this.phones.storeFullReport({
+  private async onBasicContact(contact: ContactEvent, log: Logger): Promise<StageDecision> {
+    const { message } = contact;
+    const known = await this.phones.findPhone(contact.mac);
+    const { registered } = await this.phones.recordContact(factsOf(contact));
+    if (registered) log.info('phone registered', { reason: message.reason });
+    const changed = itemValue(message.items, 'configuration-changed-flag') === 'true';
+
+    switch (message.reason) {
+      case 'start-up': {
+        // G p.34: a known phone reporting configuration-changed-flag=false has nothing new to read.
+        if (known?.lastFullReportAt && itemValue(message.items, 'configuration-changed-flag') === 'false') return pass();
+        return answer('ReadAllItems', known ? 'configuration changed or never read' : 'new phone');
+      }
+      case 'local-changes': {
+        // From V2R2 the changed items come along (configuration-attached-flag); before, only
+        // the flag, and the service reads everything (protocol.md §6.2).
+        if (itemValue(message.items, 'configuration-attached-flag') === 'true') {
+          await this.store(contact, 'local-change', attachedItems(message.items), log);
+          return pass();
+        }
+        return changed || !known?.lastFullReportAt ? answer('ReadAllItems', 'local changes') : pass();
+      }
+      case 'inventory-changes':
+        await this.store(contact, 'inventory-change', message.items, log);
+        return pass();
+      default:
+        return pass();
+    }
+  }
+
+  private async onReply(contact: ContactEvent, log: Logger): Promise<StageDecision> {
+    const { message } = contact;
+    const reply = message.replyTo!;
+    const key = { mac: contact.mac, interactionId: contact.interactionId, action: reply.action };
+    if (message.fragment === 'next') {
+      const parts = await this.fragments.add(key, contact.contactId, message.items, new Date(contact.receivedAt));
+      if (parts > MAX_REPLY_FRAGMENTS) {
+        log.warn('reply fragments exceed the limit; ending the interaction', { action: reply.action, parts });
+        return answer('CleanUp', 'too many fragments');
+      }
+      return answer('GetNextFragment', `fragment ${parts}`);
+    }
+    const earlier = await this.fragments.itemsBefore(key);
+    const whole: ContactEvent = earlier.length > 0 ? { ...contact, message: { ...message, items: [...earlier, ...message.items] } } : contact;
+    if (earlier.length > 0) {
+      log.info('fragmented reply assembled', { action: reply.action, items: whole.message.items.length });
+      await this.fragments.dropOlderThan(new Date(Date.now() - FRAGMENT_RETENTION_MS));
+    }
+    if (reply.action === 'ReadAllItems' && reply.status === 'accepted') await this.store(whole, 'full', whole.message.items, log);
+    return pass(whole);
+  }
+
+  private async store(contact: ContactEvent, kind: ReportKind, items: WpiItem[], log: Logger): Promise<void> {
+    const { stored } = await this.phones.storeReport({
+      kind,
       mac: contact.mac,
       contactId: contact.contactId,
       interactionId: contact.interactionId,
       reportedAt: new Date(contact.receivedAt),
-      items: withoutSecrets(contact.message.items),
+      items: withoutSecrets(items),
     });
-    this.logger.info(stored ? 'full item set stored' : 'full item set already stored (redelivery)', {
-      mac: contact.mac,
-      correlationId: contact.interactionId,
-      items: contact.message.items.length,
-    });
-    return pass();
+    log.info(stored ? `${kind} report stored` : `${kind} report already stored (redelivery)`, { items: items.length });
   }
+}
+
+const BOOKKEEPING = new Set(['configuration-changed-flag', 'configuration-attached-flag', 'configuration-attached-number']);
+const BASIC_ITEMS = new Set([
+  ...BOOKKEEPING,
+  'device-type', 'related-device-type', 'software-type', 'related-software-type', 'software-version',
+  'related-software-version', 'contact-me-uri', 'mac-addr', 'e164', 'basic-e164', 'part-number',
+]);
+
+/**
+ * The changed items a V2R2+ local-changes message attaches after its basic items. The phone
+ * says how many (`configuration-attached-number`, G p.40); without a usable count, everything
+ * that is not a basic item is taken as changed.
+ */
+function attachedItems(items: WpiItem[]): WpiItem[] {
+  const count = Number(itemValue(items, 'configuration-attached-number'));
+  const candidates = items.filter((i) => !BOOKKEEPING.has(i.name));
+  if (Number.isInteger(count) && count > 0 && count <= candidates.length) return candidates.slice(-count);
+  return items.filter((i) => !BASIC_ITEMS.has(i.name));
 }
 
 function factsOf(contact: ContactEvent) {

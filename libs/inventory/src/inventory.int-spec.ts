@@ -3,6 +3,7 @@ import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
 import { randomMac } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { randomUUID } from 'node:crypto';
+import { MAX_REPLY_FRAGMENTS } from './contact.use-case';
 import { InventoryModule } from './inventory.module';
 import { INVENTORY_SCHEMA } from './inventory.schema';
 
@@ -102,3 +103,87 @@ async function eventuallyPassedTwice(contactId: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+describe('inventory: every reason, and fragmented replies', () => {
+  const reportsOfKind = (mac: string, kind: string): Promise<Array<{ items: WpiItem[] }>> =>
+    h.dataSource.query('SELECT items FROM phone_report WHERE mac = $1 AND kind = $2', [mac, kind]);
+
+  it('answers GetNextFragment until the final part, then stores and passes on the whole reply', async () => {
+    const mac = randomMac();
+    const interaction = randomUUID();
+    await h.send(h.contact(mac, { items: basicItems(mac, true) }, interaction));
+    const items = fullItems(mac);
+    const parts = [items.slice(0, 5), items.slice(5, 10), items.slice(10)];
+    const replies = parts.map((part, i) =>
+      h.contact(
+        mac,
+        { reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: i < parts.length - 1 ? 'next' : 'final', items: part },
+        interaction,
+      ),
+    );
+    for (const [i, reply] of replies.entries()) {
+      await h.send(reply);
+      if (i < replies.length - 1) expect(await h.responseTo(reply)).toMatchObject({ action: 'GetNextFragment' });
+    }
+    const whole = await h.passOf(replies[2]!);
+    expect(whole.message.items).toEqual(items);
+    const stored = await reports(mac);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.item_count).toBe(items.length);
+  });
+
+  it('cuts off a phone that never sends the final fragment', async () => {
+    const mac = randomMac();
+    const interaction = randomUUID();
+    const next = () =>
+      h.contact(mac, { reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: 'next', items: [{ name: 'x', value: '1' }] }, interaction);
+    await h.dataSource.query(
+      `INSERT INTO reply_fragment (mac, interaction_id, action, contact_id, items, received_at)
+       SELECT $1, $2, 'ReadAllItems', gen_random_uuid(), '[]'::jsonb, now() FROM generate_series(1, $3)`,
+      [mac, interaction, MAX_REPLY_FRAGMENTS],
+    );
+    const last = next();
+    await h.send(last);
+    expect(await h.responseTo(last)).toMatchObject({ action: 'CleanUp', note: 'too many fragments' });
+  });
+
+  it.each([
+    ['the phone\'s own clean-up', 'clean-up', 'phone clean-up acknowledged'],
+    ['an unknown reason', 'phone-had-a-dream', 'unknown reason'],
+  ])('answers %s with CleanUp', async (_name, reason, note) => {
+    const mac = randomMac();
+    const c = h.contact(mac, { reason, items: [{ name: 'mac-addr', value: mac }, { name: 'cleanup-reason', value: 'password retries exceeded' }] });
+    await h.send(c);
+    expect(await h.responseTo(c)).toMatchObject({ action: 'CleanUp', note });
+  });
+
+  it('reads everything after a local change reported the old way (flag only)', async () => {
+    const mac = randomMac();
+    const c = h.contact(mac, { reason: 'local-changes', items: basicItems(mac, true) });
+    await h.send(c);
+    expect(await h.responseTo(c)).toMatchObject({ action: 'ReadAllItems', note: 'local changes' });
+  });
+
+  it('records the attached items of a local change (V2R2+) and passes on', async () => {
+    const mac = randomMac();
+    const changed = [
+      { name: 'dhcp', value: 'false' },
+      { name: 'vlan-method', value: '0' },
+    ];
+    const c = h.contact(mac, {
+      reason: 'local-changes',
+      items: [...basicItems(mac, true), { name: 'configuration-attached-flag', value: 'true' }, { name: 'configuration-attached-number', value: '2' }, ...changed],
+    });
+    await h.send(c);
+    await h.passOf(c);
+    expect((await reportsOfKind(mac, 'local-change')).map((r) => r.items)).toEqual([changed]);
+  });
+
+  it('records an inventory change and passes on', async () => {
+    const mac = randomMac();
+    const c = h.contact(mac, { reason: 'inventory-changes', items: [{ name: 'mac-addr', value: mac }, { name: 'key-modules', value: '1' }] });
+    await h.send(c);
+    await h.passOf(c);
+    expect(await reportsOfKind(mac, 'inventory-change')).toHaveLength(1);
+  });
+});

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { InventoryContactUseCase } from './contact.use-case';
 import { InventoryController } from './inventory.controller';
 import { PhoneRepository } from './phone.repository';
+import { ReplyFragmentRepository } from './reply-fragment.repository';
 
 export interface InventoryDeps {
   bus: Bus;
@@ -22,7 +23,7 @@ export class InventoryModule {
       module: InventoryModule,
       controllers: [InventoryController],
       providers: [
-        { provide: InventoryContactUseCase, useValue: new InventoryContactUseCase(phones, deps.logger) },
+        { provide: InventoryContactUseCase, useValue: new InventoryContactUseCase(phones, new ReplyFragmentRepository(deps.dataSource), deps.logger) },
         { provide: ContactRouter, useValue: new ContactRouter('inventory', deps.bus, deps.logger) },
       ],
     };

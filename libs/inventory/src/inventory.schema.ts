@@ -1,10 +1,12 @@
 import { PhoneEntity } from './entities/phone.entity';
 import { PhoneReportEntity } from './entities/phone-report.entity';
+import { ReplyFragmentEntity } from './entities/reply-fragment.entity';
+import { InventoryReplyFragments1764115200005 } from './migrations/1764115200005-inventory-reply-fragments';
 import { InventoryInitial1764115200000 } from './migrations/1764115200000-inventory-initial';
 
 /** Everything the inventory service owns in PostgreSQL. */
 export const INVENTORY_SCHEMA = {
   schema: 'inventory',
-  entities: [PhoneEntity, PhoneReportEntity],
-  migrations: [InventoryInitial1764115200000],
+  entities: [PhoneEntity, PhoneReportEntity, ReplyFragmentEntity],
+  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005],
 };

@@ -14,7 +14,10 @@ export interface PhoneContactFacts {
   contactAt: Date;
 }
 
-export interface FullReport {
+export type ReportKind = 'full' | 'local-change' | 'inventory-change';
+
+export interface PhoneReport {
+  kind: ReportKind;
   mac: string;
   contactId: string;
   interactionId: string;
@@ -57,19 +60,20 @@ export class PhoneRepository {
   }
 
   /**
-   * Stores a full item set once per contact: a redelivered event finds its contact id
-   * already stored and changes nothing.
+   * Stores what a phone reported (a full item set, a local change, an inventory change) once
+   * per contact: a redelivered event finds its contact id already stored and changes nothing.
    */
-  async storeFullReport(r: FullReport): Promise<{ stored: boolean }> {
+  async storeReport(r: PhoneReport): Promise<{ stored: boolean }> {
     return this.dataSource.transaction(async (tx) => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO phone_report (mac, contact_id, interaction_id, kind, reported_at, item_count, items)
-         VALUES ($1, $2, $3, 'full', $4, $5, $6::jsonb)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
          ON CONFLICT (contact_id) DO NOTHING
          RETURNING id`,
-        [r.mac, r.contactId, r.interactionId, r.reportedAt, r.items.length, JSON.stringify(r.items)],
+        [r.mac, r.contactId, r.interactionId, r.kind, r.reportedAt, r.items.length, JSON.stringify(r.items)],
       );
       if (inserted.length === 0) return { stored: false };
+      if (r.kind !== 'full') return { stored: true };
       await tx.query(
         `UPDATE phone SET last_full_report_at = $2
          WHERE mac = $1 AND (last_full_report_at IS NULL OR last_full_report_at < $2)`,
