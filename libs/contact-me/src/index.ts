@@ -1,0 +1,6 @@
+export * from './contact-me.outcome';
+export * from './contact-me.target';
+export * from './contact-me.sender';
+export * from './contact-me.scheduler';
+export * from './scheduler.clock';
+export * from './token-bucket.limiter';
