@@ -10,10 +10,12 @@ export interface TopicContract<T> {
   /** What the message key is; every Workpoint topic is keyed by the phone's MAC. */
   readonly key: 'mac';
   readonly description: string;
+  /** Compacted topics keep the latest value per key (state, not history). */
+  readonly compacted?: boolean;
 }
 
-export function defineTopic<T>(name: string, schema: ZodType<T>, description: string): TopicContract<T> {
-  return { name, schema, key: 'mac', description };
+export function defineTopic<T>(name: string, schema: ZodType<T>, description: string, options: { compacted?: boolean } = {}): TopicContract<T> {
+  return { name, schema, key: 'mac', description, ...options };
 }
 
 /** Header names carried by every Workpoint message. */

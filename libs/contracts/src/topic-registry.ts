@@ -1,5 +1,15 @@
 import { ConfigurationContactPassedTopic, ContactReceivedTopic, InventoryContactPassedTopic } from './contact.events';
+import { ContactMeAttemptedTopic, ContactMeRequestedTopic } from './contact-me.events';
 import { DeadLetterTopic } from './dead-letter.events';
+import { SessionOpenedTopic } from './session.events';
+import {
+  ConfigurationJobCompletedTopic,
+  ConfigurationJobRequestedTopic,
+  ConfigurationPendingJobsTopic,
+  DeploymentJobCompletedTopic,
+  DeploymentJobRequestedTopic,
+  DeploymentPendingJobsTopic,
+} from './job.events';
 import type { TopicContract } from './topic-contract';
 
 /** Every fixed topic; the per-gateway response topics are made by gatewayResponseTopic(). */
@@ -8,4 +18,13 @@ export const FIXED_TOPICS: readonly TopicContract<unknown>[] = [
   InventoryContactPassedTopic,
   ConfigurationContactPassedTopic,
   DeadLetterTopic,
+  ConfigurationJobRequestedTopic,
+  DeploymentJobRequestedTopic,
+  ConfigurationJobCompletedTopic,
+  DeploymentJobCompletedTopic,
+  ConfigurationPendingJobsTopic,
+  DeploymentPendingJobsTopic,
+  ContactMeRequestedTopic,
+  ContactMeAttemptedTopic,
+  SessionOpenedTopic,
 ];

@@ -123,7 +123,12 @@ export class KafkaBus implements Bus {
         try {
           await admin.createTopics({
             waitForLeaders: true,
-            topics: missing.map((t) => ({ topic: t.name, numPartitions: this.options.partitions, replicationFactor: this.options.replicationFactor })),
+            topics: missing.map((t) => ({
+              topic: t.name,
+              numPartitions: this.options.partitions,
+              replicationFactor: this.options.replicationFactor,
+              ...(t.compacted ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+            })),
           });
           this.logger.info('topics created', { topics: missing.map((t) => t.name) });
         } catch (error) {
