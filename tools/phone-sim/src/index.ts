@@ -1,9 +1,15 @@
+export * from './contact-me.listener';
 export * from './cookie.jar';
+export * from './dcmp-poll.client';
+export * from './file-deployment.items';
+export * from './firmware-family.catalog';
 export * from './interaction-result.types';
 export * from './item-set.factory';
 export * from './latency-summary.util';
 export * from './mac-address.util';
+export * from './phone-behaviour.options';
 export * from './phone.options';
 export * from './phone.simulator';
+export type { RebootKind } from './phone.state';
 export * from './storm.runner';
 export * from './storm-summary.formatter';

@@ -1,4 +1,5 @@
 import type { WpiItem } from '@workpoint/wpi-codec';
+import { firmwareTraits } from './firmware-family.catalog';
 import { resolvePhoneIdentity, type PhoneIdentityOptions, type ResolvedPhoneIdentity } from './phone.options';
 
 // Item names and value shapes follow protocol.md §7 and the shared item catalogue. Values are
@@ -27,7 +28,7 @@ export function basicItems(options: PhoneIdentityOptions): WpiItem[] {
     plain('backlight-type', '1'),
     plain('sip-mobility-state', '0'),
     plain('mobility-enabled', 'false'),
-    plain('gigabit-ethernet-enabled', 'false'),
+    gigabitItem(id),
     // Write-only: phones report it as failed without a value (protocol.md §4.3).
     { name: 'user-pwd-unicode', value: null, status: 'failed' },
   ];
@@ -382,6 +383,13 @@ function traceLevelItems(): WpiItem[] {
 
 function featureAvailabilityItems(): WpiItem[] {
   return range(1, 40).map((index) => indexed('feature-availability', index, 'true'));
+}
+
+/** The one basic item whose name depends on the firmware generation (protocol.md §7.1). */
+export function gigabitItem(id: Pick<ResolvedPhoneIdentity, 'deviceType' | 'softwareVersion'>): WpiItem {
+  return firmwareTraits(id.deviceType, id.softwareVersion).reportsGigabitEnabled
+    ? plain('gigabit-ethernet-enabled', 'false')
+    : { name: 'gigabit-ethernet', value: null, status: 'failed' };
 }
 
 // function-key-def codes from protocol.md §7.5 with the labels a user would give them.

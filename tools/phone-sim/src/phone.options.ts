@@ -1,9 +1,17 @@
+import { firmwareFamily } from './firmware-family.catalog';
+import type { PhoneBehaviourOptions } from './phone-behaviour.options';
+
 /** How one simulated phone presents itself and talks to the service. */
 export interface PhoneOptions {
   /** `00:1A:E8:00:00:01` style; upper-cased on use. */
   mac: string;
   /** Phone number; derived from the MAC when absent so every phone is distinct. */
   e164?: string;
+  /**
+   * A model and firmware generation from FIRMWARE_FAMILIES (`openstage-40-v2`, `cp400-v1`);
+   * supplies deviceType and softwareVersion where those are not given.
+   */
+  family?: string;
   /** e.g. `OpenStage 60`. */
   deviceType?: string;
   /** e.g. `V3 R5.12.0`. */
@@ -31,6 +39,8 @@ export interface PhoneOptions {
   contactMeUri?: string;
   /** Sees every request and response on the wire (CLI --verbose, debugging). */
   onWire?: (event: WireEvent) => void;
+  /** How the phone answers the service's actions; see PhoneBehaviourOptions. */
+  behaviour?: PhoneBehaviourOptions;
 }
 
 /** One HTTP message as the phone sent or received it. */
@@ -46,13 +56,13 @@ export interface WireEvent {
 /** The part of PhoneOptions that decides what the phone says (not where or how it sends it). */
 export type PhoneIdentityOptions = Pick<
   PhoneOptions,
-  'mac' | 'e164' | 'deviceType' | 'softwareVersion' | 'itemCount' | 'configurationChanged' | 'contactMeUri'
+  'mac' | 'e164' | 'family' | 'deviceType' | 'softwareVersion' | 'itemCount' | 'configurationChanged' | 'contactMeUri'
 >;
 
-export type ResolvedPhoneIdentity = Required<PhoneIdentityOptions>;
+export type ResolvedPhoneIdentity = Required<Omit<PhoneIdentityOptions, 'family'>>;
 
-/** PhoneOptions with every default applied. */
-export interface ResolvedPhoneOptions extends Required<Omit<PhoneOptions, 'onWire'>> {
+/** PhoneOptions with every default applied (behaviour is resolved by the phone itself). */
+export interface ResolvedPhoneOptions extends Required<Omit<PhoneOptions, 'onWire' | 'family' | 'behaviour'>> {
   onWire?: (event: WireEvent) => void;
 }
 
@@ -69,12 +79,13 @@ export function resolvePhoneIdentity(options: PhoneIdentityOptions): ResolvedPho
   if (!MAC_PATTERN.test(mac)) throw new Error(`invalid MAC address: ${options.mac}`);
   const macBytes = mac.split(':').map((b) => parseInt(b, 16));
   const itemCount = options.itemCount ?? DEFAULT_ITEM_COUNT;
+  const family = options.family === undefined ? undefined : firmwareFamily(options.family);
   if (!Number.isInteger(itemCount) || itemCount < 0) throw new Error(`invalid item count: ${itemCount}`);
   return {
     mac,
     e164: options.e164 ?? e164ForMac(macBytes),
-    deviceType: options.deviceType ?? DEFAULT_DEVICE_TYPE,
-    softwareVersion: options.softwareVersion ?? DEFAULT_SOFTWARE_VERSION,
+    deviceType: options.deviceType ?? family?.deviceType ?? DEFAULT_DEVICE_TYPE,
+    softwareVersion: options.softwareVersion ?? family?.softwareVersion ?? DEFAULT_SOFTWARE_VERSION,
     itemCount,
     configurationChanged: options.configurationChanged ?? false,
     // Only the last byte varies so the URI stays on loopback; the simulator never listens

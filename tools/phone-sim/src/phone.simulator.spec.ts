@@ -168,12 +168,12 @@ describe('SimulatedPhone', () => {
     expect(result.error).toMatch(/^exchange 2: request failed: /);
   });
 
-  it('refuses an action it does not implement with reply-to status="failed"', async () => {
+  it('refuses an action its firmware does not support with reply-to status="failed"', async () => {
     const server = await serve((request, response) => {
       const action = request.message.reason === 'start-up' ? 'Restart' : 'CleanUp';
       sendXml(response, buildDlsMessage({ nonce: request.message.nonce, action }));
     });
-    const result = await new SimulatedPhone({ mac, urls: [server.url] }).startUp();
+    const result = await new SimulatedPhone({ mac, urls: [server.url], behaviour: { refusedActions: ['Restart'] } }).startUp();
 
     expect(result).toMatchObject({ ok: true, actions: ['Restart', 'CleanUp'] });
     expect(server.requests[1].message).toMatchObject({

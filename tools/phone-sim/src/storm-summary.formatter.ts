@@ -14,9 +14,10 @@ export function formatStormSummary(result: StormResult): string {
   return lines.join('\n');
 }
 
-/** One line per exchange of a single interaction. */
+/** One line per exchange of a single interaction, what the phone did at its end, and its follow-ups. */
 export function formatInteraction(result: InteractionResult): string {
-  const lines = [`${result.mac}: ${result.ok ? 'ok' : 'FAILED'}, actions ${result.actions.join(' → ') || '(none)'}`];
+  const reason = result.reason !== undefined ? ` ${result.reason}` : '';
+  const lines = [`${result.mac}${reason}: ${result.ok ? 'ok' : 'FAILED'}, actions ${result.actions.join(' → ') || '(none)'}`];
   for (const exchange of result.exchanges) {
     const status = exchange.httpStatus === undefined ? 'no response' : `HTTP ${exchange.httpStatus}`;
     lines.push(
@@ -24,6 +25,12 @@ export function formatInteraction(result: InteractionResult): string {
         `${exchange.latencyMs.toFixed(1)} ms${exchange.errors.length > 0 ? `; ${exchange.errors.join('; ')}` : ''}`,
     );
   }
+  const last = result.steps?.[result.steps.length - 1];
+  if (result.endedBy !== undefined && last !== undefined) lines.push(`  after ${result.endedBy}: ${last.answer}`);
   if (result.error) lines.push(`  error: ${result.error}`);
+  if (result.followUp) {
+    const [first, ...rest] = formatInteraction(result.followUp).split('\n');
+    lines.push(`  then ${first}`, ...rest.map((line) => `  ${line}`));
+  }
   return lines.join('\n');
 }

@@ -141,7 +141,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
         result = await phone.startUp({ signal: abort.signal });
       } catch (error) {
         // A bug on the simulator side must not stall the storm; it shows up as a failure.
-        result = { mac, ok: false, actions: [], exchanges: [], aborted: false, error: error instanceof Error ? error.message : String(error) };
+        result = { mac, reason: 'start-up', ok: false, actions: [], exchanges: [], aborted: false, error: error instanceof Error ? error.message : String(error) };
       }
       tally(result);
     }
