@@ -14,6 +14,8 @@ export class InProcessBus implements Bus {
   private readonly groups = new Map<string, Map<string, Subscription<unknown>>>();
   /** Tail of the work queue per (group, key): keeps per-key order like a Kafka partition. */
   private readonly tails = new Map<string, Promise<void>>();
+  /** Latest value per key of compacted topics, replayed to new subscribers as Kafka would. */
+  private readonly compacted = new Map<string, Map<string, RawMessage>>();
   private closed = false;
 
   constructor(
@@ -25,6 +27,11 @@ export class InProcessBus implements Bus {
     if (this.closed) throw new Error('bus closed');
     const raw: RawMessage = { topic: topic.name, key, value: encodeValue(topic, value), headers: { ...headers } };
     if (topic.name === DeadLetterTopic.name) this.logger.error('dead letter', { deadLetter: JSON.parse(raw.value) as unknown });
+    if (topic.compacted) {
+      let latest = this.compacted.get(topic.name);
+      if (!latest) this.compacted.set(topic.name, (latest = new Map()));
+      latest.set(key, raw);
+    }
     const subs = this.groups.get(topic.name);
     if (!subs) return;
     for (const sub of subs.values()) this.enqueue(raw, sub);
@@ -35,6 +42,7 @@ export class InProcessBus implements Bus {
     if (!subs) this.groups.set(sub.topic.name, (subs = new Map()));
     if (subs.has(sub.groupId)) throw new Error(`group ${sub.groupId} already subscribed to ${sub.topic.name}`);
     subs.set(sub.groupId, sub as Subscription<unknown>);
+    if (sub.fromBeginning) for (const raw of this.compacted.get(sub.topic.name)?.values() ?? []) this.enqueue(raw, sub as Subscription<unknown>);
   }
 
   async ensureTopics(): Promise<void> {

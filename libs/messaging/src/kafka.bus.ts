@@ -122,7 +122,9 @@ export class KafkaBus implements Bus {
       if (missing.length > 0) {
         try {
           await admin.createTopics({
-            waitForLeaders: true,
+            // Leaders are awaited below for every topic, whoever created it; kafkajs's own wait
+            // sometimes fails on a fresh broker with "does not host this topic-partition".
+            waitForLeaders: false,
             topics: missing.map((t) => ({
               topic: t.name,
               numPartitions: this.options.partitions,

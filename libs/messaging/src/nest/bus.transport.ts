@@ -36,7 +36,9 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         const topic = contractFor(pattern);
         await this.bus.subscribe({
           topic,
-          groupId: this.options.groupId,
+          // One group per topic: members of one Kafka group must subscribe to the same topics,
+          // or the partitions of a topic a member does not read are assigned to it and dropped.
+          groupId: `${this.options.groupId}.${topic.name}`,
           // A new group starts at the oldest message: contacts published before the service
           // first joined are still processed (later starts resume from committed offsets).
           fromBeginning: true,
