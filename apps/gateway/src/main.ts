@@ -28,6 +28,8 @@ async function main(): Promise<void> {
         sessionTtlSeconds: env.SESSION_TTL_SECONDS,
         answerTimeoutMs: env.ANSWER_TIMEOUT_MS,
         maxBodyBytes: env.MAX_BODY_BYTES,
+        dcmpHost: env.DCMP_HOST,
+        dcmpPort: env.DCMP_PORT,
       },
     }),
     { logger: new NestLoggerAdapter(logger) },

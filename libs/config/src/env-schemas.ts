@@ -31,6 +31,9 @@ export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
 const gatewayOnly = z.object({
   GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
   GATEWAY_PORT: port.default(18443),
+  /** Plain-HTTP DCMP polling (GET /dcmp/contact-me?device-id=<MAC>) and /healthz. */
+  DCMP_HOST: z.string().min(1).default('0.0.0.0'),
+  DCMP_PORT: port.default(18080),
   TLS_CERT_FILE: z.string().min(1),
   TLS_KEY_FILE: z.string().min(1),
   /** Stable name of this instance (e.g. the pod name); it names the instance's response topic. */
@@ -55,6 +58,8 @@ export const EmbeddedEnvSchema = z.object({
   WORKPOINT_DATA_DIR: z.string().min(1).default('./data'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(18443),
+  DCMP_HOST: z.string().min(1).default('127.0.0.1'),
+  DCMP_PORT: gatewayOnly.shape.DCMP_PORT,
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   /** Use this PostgreSQL instead of starting the embedded one. */
@@ -68,3 +73,20 @@ export const EmbeddedEnvSchema = z.object({
   DATABASE_POOL_SIZE: ServiceEnvSchema.shape.DATABASE_POOL_SIZE,
 });
 export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;
+
+/** Asking phones to call back (inventory, and the embedded default). */
+export const ContactMeEnvSchema = z.object({
+  /** At most one contact-me per phone within this gap (protocol.md §2.5: phones crash when pestered). */
+  CONTACT_ME_GAP_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+  /** Contact-me requests started per second, all phones together. */
+  CONTACT_ME_RATE_PER_SECOND: z.coerce.number().min(0.01).max(10000).default(20),
+  CONTACT_ME_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(16),
+  CONTACT_ME_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  /** Attempts when the phone cannot be reached (unreachable, timed out). */
+  CONTACT_ME_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  CONTACT_ME_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Sent as dls_ip_addr / dls_ip_port so phones call back here; unset, they use their configured service. */
+  CONTACT_ME_CALLBACK_HOST: z.string().min(1).optional(),
+  CONTACT_ME_CALLBACK_PORT: port.optional(),
+});
+export type ContactMeEnv = z.infer<typeof ContactMeEnvSchema>;

@@ -1,11 +1,15 @@
 import { type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ContactReceivedTopic, DeadLetterTopic, gatewayResponseTopic } from '@workpoint/contracts';
+import { ContactReceivedTopic, DeadLetterTopic, gatewayResponseTopic, type TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
+import { DcmpServer } from './dcmp.server';
+import { GATEWAY_VIEW_TOPICS, subscribeGatewayViews } from './gateway-views.subscriber';
 import { HttpsEdge } from './https-edge';
+import { PendingJobsView } from './pending-jobs.view';
 import { PhoneRequestHandler } from './phone-request.handler';
 import { ResponseWaiter } from './response-waiter';
 import { SessionCookies } from './session-cookie';
+import { SessionNonceView } from './session-nonce.view';
 
 export interface GatewaySettings {
   gatewayId: string;
@@ -17,6 +21,13 @@ export interface GatewaySettings {
   sessionTtlSeconds: number;
   answerTimeoutMs: number;
   maxBodyBytes: number;
+  /** Plain-HTTP listener for DCMP polls (and /healthz). */
+  dcmpHost: string;
+  dcmpPort: number;
+  /** How long a cookie-less, MAC-less message waits for its nonce (default 500 ms). */
+  nonceWaitMs?: number;
+  /** Cap of the nonce view (default 200 000 entries). */
+  nonceViewMaxEntries?: number;
 }
 
 export interface GatewayDeps {
@@ -26,35 +37,51 @@ export interface GatewayDeps {
 }
 
 /**
- * The gateway's lifecycle: its response topic is consumed before the HTTPS port opens, so no
- * answer to a phone can arrive before someone listens for it.
+ * The gateway's lifecycle: its response topic and its views are consumed before the HTTPS and
+ * DCMP ports open, so no answer to a phone can arrive before someone listens for it, and no
+ * phone is served from a view nobody feeds.
  */
 export class GatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly waiter = new ResponseWaiter();
+  readonly pendingJobs = new PendingJobsView();
+  readonly nonces: SessionNonceView;
   private readonly edge: HttpsEdge;
+  private readonly dcmp: DcmpServer;
   private boundPort?: number;
+  private boundDcmpPort?: number;
 
   constructor(private readonly deps: GatewayDeps) {
     const { bus, logger, settings } = deps;
-    const handler = new PhoneRequestHandler(bus, this.waiter, new SessionCookies(settings.sessionSecret, settings.sessionTtlSeconds), logger, {
+    this.nonces = new SessionNonceView({
+      ttlMs: settings.sessionTtlSeconds * 1000,
+      ...(settings.nonceViewMaxEntries !== undefined ? { maxEntries: settings.nonceViewMaxEntries } : {}),
+    });
+    const sessions = new SessionCookies(settings.sessionSecret, settings.sessionTtlSeconds);
+    const handler = new PhoneRequestHandler(bus, this.waiter, sessions, this.nonces, logger, {
       gatewayId: settings.gatewayId,
       answerTimeoutMs: settings.answerTimeoutMs,
+      nonceWaitMs: settings.nonceWaitMs ?? 500,
     });
     this.edge = new HttpsEdge(
       handler,
       { host: settings.host, port: settings.port, cert: settings.cert, key: settings.key, maxBodyBytes: settings.maxBodyBytes, ready: () => bus.healthy() },
       logger,
     );
+    this.dcmp = new DcmpServer(this.pendingJobs, { host: settings.dcmpHost, port: settings.dcmpPort }, logger);
   }
 
   get port(): number | undefined {
     return this.boundPort;
   }
 
+  get dcmpPort(): number | undefined {
+    return this.boundDcmpPort;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const { bus, logger, settings } = this.deps;
     const responses = gatewayResponseTopic(settings.gatewayId);
-    await bus.ensureTopics([ContactReceivedTopic, responses, DeadLetterTopic]);
+    await this.ensureTopics([ContactReceivedTopic, responses, DeadLetterTopic, ...GATEWAY_VIEW_TOPICS]);
     await bus.subscribe({
       topic: responses,
       // One group per instance: this instance alone reads its topic, so no rebalance can
@@ -65,12 +92,36 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
         if (!this.waiter.deliver(value)) logger.debug('late or duplicate answer dropped', { mac: value.mac, contactId: value.contactId });
       },
     });
+    await subscribeGatewayViews(bus, settings.gatewayId, { pending: this.pendingJobs, nonces: this.nonces }, logger);
     this.boundPort = await this.edge.listen();
-    logger.info('gateway listening', { url: `https://${settings.host}:${this.boundPort}/DeploymentService/LoginService`, gatewayId: settings.gatewayId });
+    this.boundDcmpPort = await this.dcmp.listen();
+    logger.info('gateway listening', {
+      url: `https://${settings.host}:${this.boundPort}/DeploymentService/LoginService`,
+      dcmpUrl: `http://${settings.dcmpHost}:${this.boundDcmpPort}/dcmp/contact-me`,
+      gatewayId: settings.gatewayId,
+    });
+  }
+
+  /**
+   * On a broker where other processes create topics at the same moment (a fresh cluster, the
+   * whole stack starting), kafkajs may not see a topic it has just created and fail; a second
+   * attempt finds the topics and only waits for their leaders.
+   */
+  private async ensureTopics(topics: readonly TopicContract<unknown>[], attempts = 5): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.bus.ensureTopics(topics);
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        this.deps.logger.warn('could not ensure the topics yet; retrying', { attempt, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.waiter.expireAll();
-    await this.edge.close();
+    this.nonces.close();
+    await Promise.all([this.edge.close(), this.dcmp.close()]);
   }
 }

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@workpoint/logging';
-import { type HttpReply, type PhoneRequestHandler, plain } from './phone-request.handler';
+import { type HttpReply, plain, sendReply } from './http-reply';
+import type { PhoneRequestHandler } from './phone-request.handler';
 
 export interface HttpsEdgeOptions {
   host: string;
@@ -64,10 +65,10 @@ export class HttpsEdge {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      send(res, await this.route(req));
+      sendReply(res, await this.route(req));
     } catch (error) {
       this.logger.error('unexpected error answering a request', { error: error instanceof Error ? error.stack : String(error) });
-      if (!res.headersSent) send(res, plain(500, 'internal error\n'));
+      if (!res.headersSent) sendReply(res, plain(500, 'internal error\n'));
       else res.destroy();
     }
   }
@@ -93,13 +94,6 @@ export class HttpsEdge {
     }
     return this.handler.handle({ body, cookieHeader: req.headers.cookie, remoteAddress });
   }
-}
-
-function send(res: ServerResponse, reply: HttpReply): void {
-  const body = Buffer.from(reply.body, 'utf8');
-  res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body.length) });
-  res.end(body);
-  if (reply.headers['Connection'] === 'close') res.once('finish', () => res.socket?.destroySoon());
 }
 
 /** Reads at most `limit` bytes; a larger body is refused without buffering it. */

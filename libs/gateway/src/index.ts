@@ -4,3 +4,8 @@ export * from './phone-request.handler';
 export * from './response-waiter';
 export * from './session-cookie';
 export * from './https-edge';
+export * from './http-reply';
+export * from './dcmp.server';
+export * from './pending-jobs.view';
+export * from './session-nonce.view';
+export * from './gateway-views.subscriber';

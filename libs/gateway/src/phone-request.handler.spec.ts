@@ -1,30 +1,54 @@
-import { ContactReceivedTopic, type ContactEvent, gatewayResponseTopic } from '@workpoint/contracts';
+import { ContactReceivedTopic, type ContactEvent, gatewayResponseTopic, type SessionOpened, SessionOpenedTopic, type TopicContract } from '@workpoint/contracts';
 import { createLogger } from '@workpoint/logging';
-import { InProcessBus } from '@workpoint/messaging';
+import { type Bus, InProcessBus } from '@workpoint/messaging';
 import { buildWorkpointMessage, parseDlsMessage, type WorkpointMessage } from '@workpoint/wpi-codec';
+import { subscribeGatewayViews } from './gateway-views.subscriber';
+import { PendingJobsView } from './pending-jobs.view';
 import { type PhoneRequest, PhoneRequestHandler } from './phone-request.handler';
 import { ResponseWaiter } from './response-waiter';
 import { SessionCookies } from './session-cookie';
+import { SessionNonceView } from './session-nonce.view';
 
 const MAC = '00:1A:E8:00:00:01';
 const NONCE = '4F6A1034A46B463F8D008DA09314040A';
 
-function setup(opts: { answer?: boolean; timeoutMs?: number } = {}) {
+interface GatewayOptions {
+  gatewayId?: string;
+  timeoutMs?: number;
+  nonceWaitMs?: number;
+  /** The bus the handler publishes on (defaults to the shared one); lets a test break publishing. */
+  publishVia?: Bus;
+}
+
+/** One gateway instance on the bus: its handler, its response topic and its views, wired as in production. */
+async function gatewayOn(bus: InProcessBus, logger: ReturnType<typeof createLogger>, opts: GatewayOptions = {}) {
+  const gatewayId = opts.gatewayId ?? 'gw-test';
+  const waiter = new ResponseWaiter();
+  const nonces = new SessionNonceView({ ttlMs: 600_000 });
+  const handler = new PhoneRequestHandler(opts.publishVia ?? bus, waiter, new SessionCookies('s'.repeat(32), 600), nonces, logger, {
+    gatewayId,
+    answerTimeoutMs: opts.timeoutMs ?? 2000,
+    nonceWaitMs: opts.nonceWaitMs ?? 20,
+  });
+  await bus.subscribe({ topic: gatewayResponseTopic(gatewayId), groupId: gatewayId, handle: async ({ value }) => void waiter.deliver(value) });
+  await subscribeGatewayViews(bus, gatewayId, { pending: new PendingJobsView(), nonces }, logger);
+  return { handler, nonces };
+}
+
+async function setup(opts: GatewayOptions & { answer?: boolean } = {}) {
   const logLines: string[] = [];
   const logger = createLogger('test', 'debug', (l) => logLines.push(l));
   const bus = new InProcessBus(logger);
-  const sessions = new SessionCookies('s'.repeat(32), 600);
-  const waiter = new ResponseWaiter();
-  const handler = new PhoneRequestHandler(bus, waiter, sessions, logger, { gatewayId: 'gw-test', answerTimeoutMs: opts.timeoutMs ?? 2000 });
   const seen: ContactEvent[] = [];
-  void bus.subscribe({
+  const opened: SessionOpened[] = [];
+  await bus.subscribe({
     topic: ContactReceivedTopic,
     groupId: 'fake-services',
     handle: async ({ value }) => {
       seen.push(value);
       if (opts.answer === false) return;
       const action = value.message.reason === 'start-up' ? 'ReadAllItems' : 'CleanUp';
-      await bus.publish(gatewayResponseTopic('gw-test'), value.mac, {
+      await bus.publish(gatewayResponseTopic(value.gatewayId), value.mac, {
         contactId: value.contactId,
         interactionId: value.interactionId,
         mac: value.mac,
@@ -34,12 +58,9 @@ function setup(opts: { answer?: boolean; timeoutMs?: number } = {}) {
       });
     },
   });
-  void bus.subscribe({
-    topic: gatewayResponseTopic('gw-test'),
-    groupId: 'gw',
-    handle: async ({ value }) => void waiter.deliver(value),
-  });
-  return { handler, seen, logLines, sessions };
+  await bus.subscribe({ topic: SessionOpenedTopic, groupId: 'observer', handle: async ({ value }) => void opened.push(value) });
+  const { handler, nonces } = await gatewayOn(bus, logger, opts);
+  return { bus, logger, handler, nonces, seen, opened, logLines };
 }
 
 const request = (msg: Partial<WorkpointMessage>, cookieHeader?: string): PhoneRequest => ({
@@ -50,9 +71,15 @@ const request = (msg: Partial<WorkpointMessage>, cookieHeader?: string): PhoneRe
   remoteAddress: '127.0.0.1',
 });
 
+/** The phone's answer to ReadAllItems as a firmware that dropped the cookie sends it: no mac-addr. */
+const cookielessReply = (nonce = NONCE): PhoneRequest =>
+  request({ nonce, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: 'final', items: [{ name: 'e164', value: '4989' }] });
+
+const settle = () => new Promise((r) => setImmediate(r));
+
 describe('PhoneRequestHandler', () => {
   it('publishes a start-up keyed by MAC and answers with the services\' action, nonce echoed, session cookie set', async () => {
-    const { handler, seen } = setup();
+    const { handler, seen } = await setup();
     const reply = await handler.handle(request({}));
     expect(reply.status).toBe(200);
     expect(reply.headers['Content-Type']).toBe('text/xml; charset=utf-8');
@@ -63,7 +90,7 @@ describe('PhoneRequestHandler', () => {
   });
 
   it('ties a reply-to without mac-addr to the phone by its cookie, and clears the cookie on CleanUp', async () => {
-    const { handler, seen } = setup();
+    const { handler, seen } = await setup();
     const first = await handler.handle(request({}));
     const cookie = first.headers['Set-Cookie']!.split(';')[0];
     const reply = await handler.handle(
@@ -75,7 +102,7 @@ describe('PhoneRequestHandler', () => {
   });
 
   it('answers CleanUp without publishing when a message has neither mac-addr nor a valid session', async () => {
-    const { handler, seen, logLines } = setup();
+    const { handler, seen, logLines } = await setup();
     const reply = await handler.handle(request({ reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [] }, 'JSESSIONID=forged'));
     expect(parseDlsMessage(reply.body)).toMatchObject({ nonce: NONCE, action: 'CleanUp' });
     expect(reply.headers['Set-Cookie']).toBeUndefined();
@@ -84,18 +111,118 @@ describe('PhoneRequestHandler', () => {
   });
 
   it('starts a new interaction on start-up even with an old cookie of the same phone', async () => {
-    const { handler, seen } = setup();
+    const { handler, seen } = await setup();
     const first = await handler.handle(request({}));
     await handler.handle(request({}, first.headers['Set-Cookie']!.split(';')[0]));
     expect(seen[1]!.interactionId).not.toBe(seen[0]!.interactionId);
   });
 
   it('answers CleanUp with cleanup-reason=overload when the services do not answer in time', async () => {
-    const { handler, logLines } = setup({ answer: false, timeoutMs: 50 });
+    const { handler, logLines } = await setup({ answer: false, timeoutMs: 50 });
     const reply = await handler.handle(request({}));
     expect(reply.status).toBe(200);
     expect(parseDlsMessage(reply.body)).toMatchObject({ nonce: NONCE, action: 'CleanUp', items: [{ name: 'cleanup-reason', value: 'overload' }] });
     expect(logLines.some((l) => l.includes('no answer from the services in time'))).toBe(true);
+  });
+
+  it('announces each interaction it opens on the session-opened topic, and only those', async () => {
+    const { handler, seen, opened } = await setup();
+    const first = await handler.handle(request({}));
+    const cookie = first.headers['Set-Cookie']!.split(';')[0];
+    await handler.handle(request({ reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [] }, cookie));
+    await settle();
+    expect(opened).toEqual([{ mac: MAC, nonce: NONCE, interactionId: seen[0]!.interactionId, gatewayId: 'gw-test', at: seen[0]!.receivedAt }]);
+  });
+
+  it('starts a new interaction on a start-up that repeats an earlier nonce', async () => {
+    const { handler, seen } = await setup();
+    await handler.handle(request({}));
+    await handler.handle(request({}));
+    expect(seen[1]!.interactionId).not.toBe(seen[0]!.interactionId);
+  });
+
+  it('still answers the phone when the session-opened event cannot be published', async () => {
+    const logLines: string[] = [];
+    const logger = createLogger('test', 'debug', (l) => logLines.push(l));
+    const bus = new InProcessBus(logger);
+    await bus.subscribe({
+      topic: ContactReceivedTopic,
+      groupId: 'fake-services',
+      handle: async ({ value }) =>
+        bus.publish(gatewayResponseTopic(value.gatewayId), value.mac, { contactId: value.contactId, interactionId: value.interactionId, mac: value.mac, respondedBy: 'inventory', action: 'ReadAllItems', items: [] }),
+    });
+    const { handler } = await gatewayOn(bus, logger, { publishVia: failingSessionPublish(bus) });
+    const reply = await handler.handle(request({}));
+    expect(parseDlsMessage(reply.body).action).toBe('ReadAllItems');
+    await settle();
+    expect(logLines.some((l) => l.includes('could not publish session-opened') && l.includes('"level":"warn"'))).toBe(true);
+  });
+
+  describe('a reply without its session cookie', () => {
+    it('is tied to its phone by the nonce when it has no mac-addr, even at another gateway instance', async () => {
+      const { bus, logger, handler, seen } = await setup();
+      const other = await gatewayOn(bus, logger, { gatewayId: 'gw-other' });
+      await handler.handle(request({}));
+      await settle();
+      const reply = await other.handler.handle(cookielessReply());
+      expect(parseDlsMessage(reply.body)).toMatchObject({ nonce: NONCE, action: 'CleanUp' });
+      // Identified: the session it ends is cleared, as for any identified phone.
+      expect(reply.headers['Set-Cookie']).toMatch(/^JSESSIONID=; .*Max-Age=0/);
+      expect(seen).toHaveLength(2);
+      expect(seen[1]).toMatchObject({ mac: MAC, interactionId: seen[0]!.interactionId, gatewayId: 'gw-other', message: { reason: 'reply-to', nonce: NONCE } });
+    });
+
+    it('waits for the nonce when the interaction was opened elsewhere a moment ago', async () => {
+      const { bus, handler, seen } = await setup({ nonceWaitMs: 10_000 });
+      const interactionId = '6f1c2a3e-1b2c-4d5e-8f90-123456789abc';
+      const reply = handler.handle(cookielessReply());
+      await settle();
+      expect(seen).toHaveLength(0);
+      await bus.publish(SessionOpenedTopic, MAC, { mac: MAC, nonce: NONCE, interactionId, gatewayId: 'gw-elsewhere', at: new Date().toISOString() });
+      expect(parseDlsMessage((await reply).body).action).toBe('CleanUp');
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ mac: MAC, interactionId });
+    });
+
+    it('gives up after the wait with CleanUp, publishing nothing, when no interaction has its nonce', async () => {
+      const { handler, seen, logLines } = await setup({ nonceWaitMs: 20 });
+      const reply = await handler.handle(cookielessReply('0000AAAA'));
+      expect(parseDlsMessage(reply.body)).toMatchObject({ nonce: '0000AAAA', action: 'CleanUp' });
+      expect(reply.headers['Set-Cookie']).toBeUndefined();
+      expect(seen).toHaveLength(0);
+      expect(logLines.some((l) => l.includes('no interaction opened with this nonce'))).toBe(true);
+    });
+
+    it('is not tied to any phone when two phones opened interactions with its nonce', async () => {
+      const { handler, nonces, seen, logLines } = await setup();
+      const at = new Date().toISOString();
+      nonces.remember({ mac: MAC, nonce: NONCE, interactionId: '6f1c2a3e-1b2c-4d5e-8f90-123456789ab1', at });
+      nonces.remember({ mac: '00:1A:E8:00:00:02', nonce: NONCE, interactionId: '6f1c2a3e-1b2c-4d5e-8f90-123456789ab2', at });
+      const reply = await handler.handle(cookielessReply());
+      expect(parseDlsMessage(reply.body).action).toBe('CleanUp');
+      expect(seen).toHaveLength(0);
+      expect(logLines.some((l) => l.includes('a nonce used by several phones'))).toBe(true);
+    });
+
+    it('stays in the interaction its nonce names when it carries the same mac-addr', async () => {
+      const { handler, seen, opened } = await setup();
+      await handler.handle(request({}));
+      await handler.handle(request({ reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [{ name: 'mac-addr', value: MAC }] }));
+      await settle();
+      expect(seen[1]).toMatchObject({ mac: MAC, interactionId: seen[0]!.interactionId });
+      expect(opened).toHaveLength(1);
+    });
+
+    it('follows its mac-addr, in a new interaction, when the nonce names another phone', async () => {
+      const { handler, nonces, seen, opened } = await setup();
+      const foreign = '6f1c2a3e-1b2c-4d5e-8f90-123456789ab2';
+      nonces.remember({ mac: '00:1A:E8:00:00:02', nonce: NONCE, interactionId: foreign, at: new Date().toISOString() });
+      await handler.handle(request({ reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [{ name: 'mac-addr', value: MAC }] }));
+      await settle();
+      expect(seen[0]!.mac).toBe(MAC);
+      expect(seen[0]!.interactionId).not.toBe(foreign);
+      expect(opened).toEqual([expect.objectContaining({ mac: MAC, interactionId: seen[0]!.interactionId })]);
+    });
   });
 
   it.each([
@@ -104,10 +231,22 @@ describe('PhoneRequestHandler', () => {
     ['a missing nonce', '<WorkpointMessage><Message><ReasonForContact>start-up</ReasonForContact></Message></WorkpointMessage>', 'missing-nonce'],
     ['a DOCTYPE with entities', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><WorkpointMessage><Message nonce="1"><ReasonForContact>&a;</ReasonForContact></Message></WorkpointMessage>', 'doctype-forbidden'],
   ])('answers 400 to %s and publishes nothing', async (_name, xml, code) => {
-    const { handler, seen } = setup();
+    const { handler, seen } = await setup();
     const reply = await handler.handle({ body: Buffer.from(xml), cookieHeader: undefined, remoteAddress: '127.0.0.1' });
     expect(reply.status).toBe(400);
     expect(reply.body).toContain(code);
     expect(seen).toHaveLength(0);
   });
 });
+
+/** The shared bus, except that session-opened events cannot be published (a broker hiccup). */
+function failingSessionPublish(bus: InProcessBus): Bus {
+  return {
+    publish: <T>(topic: TopicContract<T>, key: string, value: T, headers?: Record<string, string>) =>
+      topic.name === SessionOpenedTopic.name ? Promise.reject(new Error('broker unreachable')) : bus.publish(topic, key, value, headers),
+    subscribe: (subscription) => bus.subscribe(subscription),
+    ensureTopics: () => bus.ensureTopics(),
+    healthy: () => bus.healthy(),
+    close: () => bus.close(),
+  };
+}

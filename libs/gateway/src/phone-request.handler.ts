@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ContactReceivedTopic, type ContactEvent, HEADERS } from '@workpoint/contracts';
+import { ContactReceivedTopic, type ContactEvent, HEADERS, type SessionOpened, SessionOpenedTopic } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import {
@@ -12,8 +12,10 @@ import {
   type WpiAction,
   type WpiItem,
 } from '@workpoint/wpi-codec';
+import { type HttpReply, plain } from './http-reply';
 import type { ResponseWaiter } from './response-waiter';
 import type { SessionClaims, SessionCookies } from './session-cookie';
+import type { SessionNonceView } from './session-nonce.view';
 
 export interface PhoneRequest {
   body: Buffer;
@@ -21,16 +23,19 @@ export interface PhoneRequest {
   remoteAddress: string;
 }
 
-export interface HttpReply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 export interface PhoneRequestHandlerOptions {
   gatewayId: string;
   answerTimeoutMs: number;
+  /**
+   * How long a message with neither mac-addr nor a valid cookie waits for its nonce to reach
+   * this instance's view (another instance may have opened the interaction just before).
+   */
+  nonceWaitMs: number;
 }
+
+type Identity =
+  | { kind: 'known'; claims: SessionClaims; via: 'cookie' | 'nonce' | 'mac-addr' }
+  | { kind: 'unknown'; why: string };
 
 /** Actions after which the phone's interaction is over, so the session cookie is cleared. */
 const ENDS_INTERACTION: ReadonlySet<WpiAction> = new Set(['CleanUp', 'Restart']);
@@ -45,6 +50,7 @@ export class PhoneRequestHandler {
     private readonly bus: Bus,
     private readonly waiter: ResponseWaiter,
     private readonly sessions: SessionCookies,
+    private readonly nonces: SessionNonceView,
     private readonly logger: Logger,
     private readonly options: PhoneRequestHandlerOptions,
   ) {}
@@ -61,7 +67,7 @@ export class PhoneRequestHandler {
       return plain(400, `${error.code}: ${error.message}\n`);
     }
 
-    const identity = this.identify(message, req.cookieHeader);
+    const identity = await this.identify(message, req.cookieHeader);
     if (identity.kind === 'unknown') {
       this.logger.warn('phone message without identity answered with CleanUp', {
         remoteAddress: req.remoteAddress,
@@ -82,7 +88,8 @@ export class PhoneRequestHandler {
       message,
     };
     const log = this.logger.child({ mac: contact.mac, correlationId: contact.interactionId, contactId: contact.contactId });
-    log.debug('phone message received', { reason: message.reason, replyTo: message.replyTo, items: message.items.length });
+    log.debug('phone message received', { reason: message.reason, replyTo: message.replyTo, items: message.items.length, identifiedBy: identity.via });
+    if (identity.via === 'mac-addr') this.announceSession(contact, log);
 
     const outcome = this.waiter.wait(contact.contactId, this.options.answerTimeoutMs);
     try {
@@ -106,19 +113,54 @@ export class PhoneRequestHandler {
     return this.dls(message.nonce, response.action, response.items, identity.claims, response.note);
   }
 
-  private identify(message: WorkpointMessage, cookieHeader: string | undefined):
-    | { kind: 'known'; claims: SessionClaims }
-    | { kind: 'unknown'; why: string } {
+  private async identify(message: WorkpointMessage, cookieHeader: string | undefined): Promise<Identity> {
     const rawMac = itemValue(message.items, 'mac-addr');
     const mac = rawMac === undefined ? undefined : normaliseMac(rawMac);
     if (rawMac !== undefined && mac === undefined) return { kind: 'unknown', why: 'mac-addr is not a MAC address' };
-    const session = this.sessions.verify(cookieHeader);
-    // A start-up always begins a new interaction, whatever cookie the phone kept.
-    if (session && message.reason !== 'start-up' && (mac === undefined || mac === session.mac)) {
-      return { kind: 'known', claims: session };
+    // A start-up always begins a new interaction, whatever cookie or nonce the phone kept.
+    if (message.reason !== 'start-up') {
+      const session = this.sessions.verify(cookieHeader);
+      if (session && (mac === undefined || mac === session.mac)) return { kind: 'known', claims: session, via: 'cookie' };
+      if (mac === undefined) return this.identifyByNonce(message.nonce);
+      // A reply-to always continues the flow its nonce names; without the cookie, the nonce
+      // keeps it in that interaction — unless the nonce names another phone (mac-addr wins).
+      const byNonce = message.reason === 'reply-to' ? this.nonces.find(message.nonce) : undefined;
+      if (byNonce?.kind === 'found' && byNonce.session.mac === mac) return { kind: 'known', claims: byNonce.session, via: 'nonce' };
     }
-    if (mac) return { kind: 'known', claims: { mac, interactionId: randomUUID() } };
+    if (mac) return { kind: 'known', claims: { mac, interactionId: randomUUID() }, via: 'mac-addr' };
     return { kind: 'unknown', why: 'no mac-addr and no valid session cookie' };
+  }
+
+  /** The cookie-less fallback (protocol.md §2.4, §9 Q21): the phone repeats its nonce within a flow. */
+  private async identifyByNonce(nonce: string): Promise<Identity> {
+    const found = await this.nonces.waitFor(nonce, this.options.nonceWaitMs);
+    switch (found.kind) {
+      case 'found':
+        return { kind: 'known', claims: found.session, via: 'nonce' };
+      case 'ambiguous':
+        return { kind: 'unknown', why: 'no mac-addr, no valid session cookie, and a nonce used by several phones' };
+      case 'unknown':
+        return { kind: 'unknown', why: 'no mac-addr, no valid session cookie, and no interaction opened with this nonce' };
+    }
+  }
+
+  /**
+   * Tells every gateway instance (this one at once) which phone this nonce belongs to, for the
+   * phone's cookie-less replies. Not awaited: the phone's answer must not wait for it, and a
+   * failure only costs the fallback, so it is logged, not fatal.
+   */
+  private announceSession(contact: ContactEvent, log: Logger): void {
+    const opened: SessionOpened = {
+      mac: contact.mac,
+      nonce: contact.message.nonce,
+      interactionId: contact.interactionId,
+      gatewayId: this.options.gatewayId,
+      at: contact.receivedAt,
+    };
+    this.nonces.remember(opened);
+    this.bus
+      .publish(SessionOpenedTopic, opened.mac, opened, { [HEADERS.correlationId]: contact.interactionId, [HEADERS.causationId]: contact.contactId })
+      .catch((error: unknown) => log.warn('could not publish session-opened; cookie-less replies may not find this phone', { error: String(error) }));
   }
 
   /** CleanUp with cleanup-reason=overload, as the vendor's service answers when it cannot cope. */
@@ -132,8 +174,4 @@ export class PhoneRequestHandler {
     if (claims) headers['Set-Cookie'] = ENDS_INTERACTION.has(action) ? this.sessions.clearCookie() : this.sessions.setCookie(claims);
     return { status: 200, headers, body };
   }
-}
-
-export function plain(status: number, body: string, headers: Record<string, string> = {}): HttpReply {
-  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body };
 }

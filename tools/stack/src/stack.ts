@@ -9,6 +9,11 @@ import { freePort } from './free-port';
 export interface RunningStack {
   /** Phone URL of each gateway, e.g. https://127.0.0.1:PORT/DeploymentService/LoginService */
   urls: string[];
+  /**
+   * DCMP base URL of each gateway, same order as `urls`, e.g. http://127.0.0.1:PORT — what a
+   * phone is given as its DCMP URL; it polls `<base>/dcmp/contact-me?device-id=<MAC>`.
+   */
+  dcmpUrls: string[];
   processes: AppProcess[];
   stop(): Promise<void>;
 }
@@ -54,24 +59,27 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
     const gateways = await Promise.all(
       Array.from({ length: opts.gateways ?? 1 }, async (_, i) => {
         const port = await freePort();
+        const dcmpPort = await freePort();
         const p = AppProcess.spawn(`gateway-${i + 1}`, 'gateway', {
           ...shared,
           GATEWAY_ID: `gw-${runId}-${i + 1}`,
           GATEWAY_HOST: '127.0.0.1',
           GATEWAY_PORT: String(port),
+          DCMP_HOST: '127.0.0.1',
+          DCMP_PORT: String(dcmpPort),
           TLS_CERT_FILE: tls.cert,
           TLS_KEY_FILE: tls.key,
           SESSION_SECRET: sessionSecret,
         }, logDir);
         processes.push(p);
-        return { p, port };
+        return { p, port, dcmpPort };
       }),
     );
     await Promise.all([
       ...services.map(({ p, ready }) => p.waitReady(ready)),
       ...gateways.map(({ p, port }) => p.waitReady(`https://127.0.0.1:${port}/readyz`)),
     ]);
-    return { urls: gateways.map(({ port }) => phoneUrl(port)), processes, stop };
+    return { urls: gateways.map(({ port }) => phoneUrl(port)), dcmpUrls: gateways.map(({ dcmpPort }) => dcmpUrl(dcmpPort)), processes, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -81,6 +89,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
 export interface EmbeddedOptions {
   dataDir: string;
   port?: number;
+  dcmpPort?: number;
   logDir?: string;
   env?: Record<string, string>;
 }
@@ -88,19 +97,29 @@ export interface EmbeddedOptions {
 /** The embedded default (`npm start`) as one process. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack> {
   const port = opts.port ?? (await freePort());
+  const dcmpPort = opts.dcmpPort ?? (await freePort());
   const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
-  const p = AppProcess.spawn('embedded', 'embedded', { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), LOG_LEVEL: 'info', ...opts.env }, logDir);
+  const p = AppProcess.spawn(
+    'embedded',
+    'embedded',
+    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), LOG_LEVEL: 'info', ...opts.env },
+    logDir,
+  );
   try {
     await p.waitReady(`https://127.0.0.1:${port}/readyz`, 120_000);
   } catch (error) {
     await p.stop();
     throw error;
   }
-  return { urls: [phoneUrl(port)], processes: [p], stop: () => p.stop() };
+  return { urls: [phoneUrl(port)], dcmpUrls: [dcmpUrl(dcmpPort)], processes: [p], stop: () => p.stop() };
 }
 
 export function phoneUrl(port: number): string {
   return `https://127.0.0.1:${port}/DeploymentService/LoginService`;
+}
+
+export function dcmpUrl(port: number): string {
+  return `http://127.0.0.1:${port}`;
 }
 
 async function writeTestCertificate(dir: string): Promise<{ cert: string; key: string }> {

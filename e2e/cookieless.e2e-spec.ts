@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
+import { infraFromEnv, randomMac } from '@workpoint/testing';
+import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
+import { Pool } from 'pg';
+import { rawHttps } from './raw-https';
+
+/**
+ * A phone whose reply-to comes back without its session cookie and without mac-addr
+ * (protocol.md §2.4, §9 Q21) is still tied to its interaction by the nonce it repeats — in the
+ * distributed mode even when the reply reaches another gateway instance than the start-up.
+ */
+interface Mode {
+  name: string;
+  start(): Promise<{ stack: RunningStack; db: Pool; cleanUp?: () => Promise<void> | void }>;
+}
+
+const distributed: Mode = {
+  name: 'distributed',
+  async start() {
+    const infra = infraFromEnv();
+    const stack = await startDistributed({ kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, gateways: 2 });
+    return { stack, db: new Pool({ connectionString: infra.databaseUrl, max: 2 }) };
+  },
+};
+
+const embedded: Mode = {
+  name: 'embedded',
+  async start() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'workpoint-e2e-cookieless-'));
+    const pgPort = await freePort();
+    const stack = await startEmbedded({ dataDir, env: { EMBEDDED_POSTGRES_PORT: String(pgPort) } });
+    const db = new Pool({ connectionString: `postgres://workpoint:workpoint@127.0.0.1:${pgPort}/workpoint`, max: 2 });
+    return { stack, db, cleanUp: () => rmSync(dataDir, { recursive: true, force: true }) };
+  },
+};
+
+const REPORTED = [
+  { name: 'e164', value: '498912345' },
+  { name: 'device-type', value: 'OpenStage 60' },
+  { name: 'software-version', value: 'V3 R5.12.0' },
+];
+
+describe.each([distributed, embedded])('reply-to without cookie and mac-addr, $name mode', (mode) => {
+  let stack: RunningStack;
+  let db: Pool;
+  let cleanUp: (() => void) | undefined;
+
+  beforeAll(async () => {
+    ({ stack, db, cleanUp } = await mode.start());
+  });
+  afterAll(async () => {
+    await db?.end();
+    await stack?.stop();
+    await cleanUp?.();
+  });
+
+  it('is tied to the phone by its nonce: the reported items are stored under its MAC', async () => {
+    const mac = randomMac();
+    const nonce = randomBytes(16).toString('hex').toUpperCase();
+    const startUp = await rawHttps(stack.urls[0]!, {
+      body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }, ...REPORTED] }),
+    });
+    expect(parseDlsMessage(startUp.body)).toMatchObject({ nonce, action: 'ReadAllItems' });
+
+    // The last gateway: the other instance in the distributed mode.
+    const reply = await rawHttps(stack.urls.at(-1)!, {
+      body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: 'final', items: REPORTED }),
+    });
+    expect(reply.status).toBe(200);
+    // The services' own CleanUp (nothing queued), not the gateway's overload answer.
+    expect(parseDlsMessage(reply.body)).toMatchObject({ nonce, action: 'CleanUp', items: [] });
+    // An identified phone's session is ended; an unidentified one never got a cookie to clear.
+    expect(String(reply.headers['set-cookie'])).toMatch(/^JSESSIONID=; .*Max-Age=0/);
+
+    const { rows } = await db.query<{ kind: string; items: Array<{ name: string; value: string | null }> }>(
+      'SELECT kind, items FROM inventory.phone_report WHERE mac = $1',
+      [mac],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.kind).toBe('full');
+    expect(rows[0]!.items).toEqual(expect.arrayContaining(REPORTED.map((i) => expect.objectContaining(i))));
+  });
+
+  it('is answered CleanUp, with no session to end, when no interaction was opened with its nonce', async () => {
+    const nonce = randomBytes(16).toString('hex').toUpperCase();
+    const reply = await rawHttps(stack.urls[0]!, {
+      body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: 'final', items: REPORTED }),
+    });
+    expect(parseDlsMessage(reply.body)).toMatchObject({ nonce, action: 'CleanUp' });
+    expect(reply.headers['set-cookie']).toBeUndefined();
+  });
+});

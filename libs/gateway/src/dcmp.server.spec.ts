@@ -1,0 +1,103 @@
+import { request } from 'node:http';
+import { capturingLogger } from '@workpoint/testing';
+import { DcmpServer } from './dcmp.server';
+import { PendingJobsView } from './pending-jobs.view';
+
+const MAC = '00:1A:E8:00:00:01';
+const at = '2025-01-01T00:00:00.000Z';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function call(port: number, path: string, method = 'GET'): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('DcmpServer', () => {
+  const pending = new PendingJobsView();
+  const { logger, lines } = capturingLogger();
+  const server = new DcmpServer(pending, { host: '127.0.0.1', port: 0 }, logger);
+  let port: number;
+
+  beforeAll(async () => {
+    port = await server.listen();
+    pending.apply('configuration', { mac: MAC, queued: 1, at });
+  });
+  afterAll(() => server.close());
+
+  it.each([
+    ['upper-case colon form', MAC],
+    ['lower-case colon form', '00:1a:e8:00:00:01'],
+    ['URL-encoded colons', '00%3A1A%3AE8%3A00%3A00%3A01'],
+    ['dashes', '00-1a-e8-00-00-01'],
+    ['bare hex', '001AE8000001'],
+  ])('answers 202 Accepted for a phone with a job queued, its MAC in %s', async (_form, deviceId) => {
+    const res = await call(port, `/dcmp/contact-me?device-id=${deviceId}`);
+    expect(res.status).toBe(202);
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+  });
+
+  it('answers 200 OK, with a Content-Length, for a phone with nothing queued', async () => {
+    const res = await call(port, '/dcmp/contact-me?device-id=00:1A:E8:00:00:02');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)));
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+  });
+
+  it('follows the view: 202 while a deployment is queued, 200 once it is gone', async () => {
+    const mac = '00:1A:E8:00:00:03';
+    pending.apply('deployment', { mac, queued: 1, at });
+    expect((await call(port, `/dcmp/contact-me?device-id=${mac}`)).status).toBe(202);
+    pending.apply('deployment', { mac, queued: 0, at });
+    expect((await call(port, `/dcmp/contact-me?device-id=${mac}`)).status).toBe(200);
+  });
+
+  it('answers HEAD like GET, without a body', async () => {
+    const res = await call(port, `/dcmp/contact-me?device-id=${MAC}`, 'HEAD');
+    expect(res.status).toBe(202);
+    expect(res.body).toBe('');
+  });
+
+  it('logs each poll at debug', async () => {
+    await call(port, `/dcmp/contact-me?device-id=${MAC}&x=1`);
+    const polls = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'DCMP poll');
+    expect(polls.at(-1)).toMatchObject({ level: 'debug', mac: MAC, pending: true, configuration: 1 });
+  });
+
+  it.each([
+    ['no device-id', '/dcmp/contact-me'],
+    ['an empty device-id', '/dcmp/contact-me?device-id='],
+    ['a device-id that is not a MAC', '/dcmp/contact-me?device-id=softphone-4711'],
+    ['another parameter only', '/dcmp/contact-me?mac=00:1A:E8:00:00:01'],
+  ])('answers 400 to %s', async (_name, path) => {
+    expect((await call(port, path)).status).toBe(400);
+  });
+
+  it.each([['/'], ['/dcmp'], ['/dcmp/contact-me-not'], ['/DeploymentService/LoginService'], ['//']])('answers 404 to %s', async (path) => {
+    expect((await call(port, path)).status).toBe(404);
+  });
+
+  it.each([['POST'], ['PUT'], ['DELETE']])('answers 405 to %s, naming the allowed methods', async (method) => {
+    const res = await call(port, `/dcmp/contact-me?device-id=${MAC}`, method);
+    expect(res.status).toBe(405);
+    expect(res.headers['allow']).toBe('GET, HEAD');
+  });
+
+  it('answers /healthz', async () => {
+    const res = await call(port, '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('ok\n');
+  });
+});
