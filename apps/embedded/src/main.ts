@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { StageDeps } from '@workpoint/contact-pipeline';
-import { EmbeddedEnvSchema, loadConfig } from '@workpoint/config';
+import { ContactMeEnvSchema, EmbeddedEnvSchema, loadConfig } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
 import { GatewayModule } from '@workpoint/gateway';
-import { INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
+import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
 import { exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
@@ -17,7 +17,7 @@ import type { DataSource } from 'typeorm';
 import { ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
 const STAGES = [
-  { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register(d) },
+  { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)) }) },
   { stage: 'configuration', schema: CONFIGURATION_SCHEMA, module: (d: StageDeps) => ConfigurationModule.register(d) },
   { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d) },
 ] as const;
@@ -66,6 +66,8 @@ async function main(): Promise<void> {
         sessionTtlSeconds: env.SESSION_TTL_SECONDS,
         answerTimeoutMs: env.ANSWER_TIMEOUT_MS,
         maxBodyBytes: env.MAX_BODY_BYTES,
+        dcmpHost: env.DCMP_HOST,
+        dcmpPort: env.DCMP_PORT,
       },
     }),
     { logger: new NestLoggerAdapter(logger) },

@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { InventoryModule, INVENTORY_SCHEMA } from '@workpoint/inventory';
+import { ContactMeEnvSchema, loadConfig } from '@workpoint/config';
+import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { exitOnBootFailure, runServiceProcess } from '@workpoint/runtime';
 
-runServiceProcess({ stage: 'inventory', schema: INVENTORY_SCHEMA, module: (deps) => InventoryModule.register(deps) }).catch(exitOnBootFailure('inventory'));
+function main(): Promise<void> {
+  const contactMe = contactMeSettingsFrom(loadConfig(ContactMeEnvSchema));
+  return runServiceProcess({ stage: 'inventory', schema: INVENTORY_SCHEMA, module: (deps) => InventoryModule.register({ ...deps, contactMe }) });
+}
+
+main().catch(exitOnBootFailure('inventory'));

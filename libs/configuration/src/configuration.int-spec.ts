@@ -1,7 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { JobQueue } from '@workpoint/contact-pipeline';
+import {
+  ConfigurationJobCompletedTopic,
+  ConfigurationJobRequestedTopic,
+  ConfigurationPendingJobsTopic,
+  type ContactMeRequested,
+  ContactMeRequestedTopic,
+  type JobCompleted,
+  type PendingJobs,
+} from '@workpoint/contracts';
 import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
-import { randomMac } from '@workpoint/testing';
+import { eventually, randomMac } from '@workpoint/testing';
 import { ConfigurationModule } from './configuration.module';
 import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.schema';
 
@@ -47,7 +57,7 @@ describe('configuration jobs and the phone\'s answers', () => {
 
   it('records an accepted WriteItems with the items the phone flagged, then moves on', async () => {
     const mac = randomMac();
-    const id = await jobs().enqueue(mac, 'WriteItems', write);
+    const id = (await jobs().enqueue(mac, 'WriteItems', write)).id;
     const solicited = h.contact(mac, { reason: 'solicited' });
     await h.send(solicited);
     expect(await h.responseTo(solicited)).toMatchObject({ action: 'WriteItems' });
@@ -63,7 +73,7 @@ describe('configuration jobs and the phone\'s answers', () => {
 
   it('keeps a job queued when the phone is busy, asks it to call back, and runs the job on the call-back', async () => {
     const mac = randomMac();
-    const id = await jobs().enqueue(mac, 'WriteItems', write);
+    const id = (await jobs().enqueue(mac, 'WriteItems', write)).id;
     const first = h.contact(mac, { reason: 'solicited' });
     await h.send(first);
     await h.responseTo(first);
@@ -89,8 +99,8 @@ describe('configuration jobs and the phone\'s answers', () => {
 
   it('records a failed action and runs the next job in the same interaction, in queue order', async () => {
     const mac = randomMac();
-    const first = await jobs().enqueue(mac, 'ReadItems', [{ name: 'reg-addr', value: null }]);
-    const second = await jobs().enqueue(mac, 'WriteItems', write);
+    const first = (await jobs().enqueue(mac, 'ReadItems', [{ name: 'reg-addr', value: null }])).id;
+    const second = (await jobs().enqueue(mac, 'WriteItems', write)).id;
     const solicited = h.contact(mac, { reason: 'solicited' });
     await h.send(solicited);
     expect(await h.responseTo(solicited)).toMatchObject({ action: 'ReadItems' });
@@ -103,7 +113,7 @@ describe('configuration jobs and the phone\'s answers', () => {
 
   it('queues a job again when its interaction ended without an answer', async () => {
     const mac = randomMac();
-    const id = await jobs().enqueue(mac, 'WriteItems', write);
+    const id = (await jobs().enqueue(mac, 'WriteItems', write)).id;
     const lost = h.contact(mac, { reason: 'solicited' });
     await h.send(lost);
     await h.responseTo(lost);
@@ -115,7 +125,7 @@ describe('configuration jobs and the phone\'s answers', () => {
 
   it('settles a Restart when the phone gets in touch again after rebooting', async () => {
     const mac = randomMac();
-    const id = await jobs().enqueue(mac, 'Restart');
+    const id = (await jobs().enqueue(mac, 'Restart')).id;
     const solicited = h.contact(mac, { reason: 'solicited' });
     await h.send(solicited);
     expect(await h.responseTo(solicited)).toMatchObject({ action: 'Restart' });
@@ -123,5 +133,69 @@ describe('configuration jobs and the phone\'s answers', () => {
     await h.send(afterReboot);
     await h.passOf(afterReboot);
     expect(await jobs().find(id)).toMatchObject({ state: 'done', outcome: 'accepted' });
+  });
+});
+
+describe('configuration commands on Kafka', () => {
+  const jobs = () => new JobQueue(h.dataSource, CONFIGURATION_JOB_TABLE);
+
+  it('queues a commanded job once, publishes the pending count and a contact-me request, and reports the outcome', async () => {
+    const mac = randomMac();
+    const requestId = randomUUID();
+    const seen = { pending: [] as PendingJobs[], contactMe: [] as ContactMeRequested[], completed: [] as JobCompleted[] };
+    await h.bus.ensureTopics([ConfigurationPendingJobsTopic, ContactMeRequestedTopic, ConfigurationJobCompletedTopic]);
+    const group = `test-${requestId}`;
+    await h.bus.subscribe({ topic: ConfigurationPendingJobsTopic, groupId: `${group}-p`, fromBeginning: true, handle: async ({ value }) => void (value.mac === mac && seen.pending.push(value)) });
+    await h.bus.subscribe({ topic: ContactMeRequestedTopic, groupId: `${group}-c`, fromBeginning: true, handle: async ({ value }) => void (value.mac === mac && seen.contactMe.push(value)) });
+    await h.bus.subscribe({ topic: ConfigurationJobCompletedTopic, groupId: `${group}-d`, fromBeginning: true, handle: async ({ value }) => void (value.mac === mac && seen.completed.push(value)) });
+
+    const command = { requestId, mac, action: 'WriteItems' as const, items: [{ name: 'sntp-tz-offset', value: '60' }], contactMe: true, requestedBy: 'crm' };
+    await h.bus.publish(ConfigurationJobRequestedTopic, mac, command);
+    await h.bus.publish(ConfigurationJobRequestedTopic, mac, command);
+    await eventually(async () => (seen.contactMe.length === 2 ? true : undefined));
+    const queued = await h.dataSource.query('SELECT id FROM configuration_job WHERE mac = $1', [mac]);
+    expect(queued).toHaveLength(1);
+    expect(seen.pending.map((p) => p.queued)).toEqual([1, 1]);
+
+    const solicited = h.contact(mac, { reason: 'solicited' });
+    await h.send(solicited);
+    expect(await h.responseTo(solicited)).toMatchObject({ action: 'WriteItems' });
+    const reply = h.contact(mac, { reason: 'reply-to', replyTo: { action: 'WriteItems', status: 'accepted' }, items: [] }, solicited.interactionId);
+    await h.send(reply);
+    const [completed] = await eventually(async () => (seen.completed.length > 0 ? seen.completed : undefined));
+    expect(completed).toMatchObject({ requestId, mac, action: 'WriteItems', outcome: 'accepted', itemResults: [] });
+    expect(seen.pending.at(-1)?.queued).toBe(0);
+  });
+
+  it('sends a 100-item write to a phone with maxItems=30 in 4 messages, never splitting a function key', async () => {
+    const mac = randomMac();
+    const keys = [1, 2, 3, 4, 5, 6, 7, 8, 9, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009].flatMap((k) => [
+      { name: 'function-key-def', index: k, value: '1' },
+      { name: 'key-label', index: k, value: `Key ${k}` },
+      { name: 'select-dial', index: k, value: `${k}` },
+      { name: 'blf-popup', index: k, value: 'false' },
+    ]);
+    const singles = Array.from({ length: 28 }, (_, i) => ({ name: `setting-${i}`, value: String(i) }));
+    const items = [...keys, ...singles];
+    expect(items).toHaveLength(100);
+    const id = (await jobs().enqueue(mac, 'WriteItems', items)).id;
+    const solicited = h.contact(mac, { reason: 'solicited', maxItems: 30 });
+    await h.send(solicited);
+    const messages = [(await h.responseTo(solicited)).items];
+    for (;;) {
+      const reply = h.contact(mac, { reason: 'reply-to', replyTo: { action: 'WriteItems', status: 'accepted' }, maxItems: 30, items: [] }, solicited.interactionId);
+      await h.send(reply);
+      const next = await eventually(async () => h.responses.find((r) => r.contactId === reply.contactId) ?? h.passed.find((p) => p.contactId === reply.contactId));
+      if (!('action' in next) || next.action !== 'WriteItems') break;
+      messages.push(next.items);
+    }
+    expect(messages).toHaveLength(4);
+    expect(messages.every((m) => m.length <= 30)).toBe(true);
+    expect(messages.flat()).toEqual(items);
+    for (const k of [1, 9, 1001, 1009]) {
+      const holding = messages.filter((m) => m.some((i) => i.index === k));
+      expect(holding).toHaveLength(1);
+    }
+    expect(await jobs().find(id)).toMatchObject({ state: 'done', outcome: 'accepted', itemsDone: 100 });
   });
 });

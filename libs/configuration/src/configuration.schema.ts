@@ -1,6 +1,7 @@
 import { jobEntitySchema } from '@workpoint/contact-pipeline';
 import { ConfigurationInitial1764115200001 } from './migrations/1764115200001-configuration-initial';
 import { ConfigurationJobOutcome1764115200003 } from './migrations/1764115200003-configuration-job-outcome';
+import { ConfigurationJobParts1764115200006 } from './migrations/1764115200006-configuration-job-parts';
 
 export const CONFIGURATION_JOB_TABLE = 'configuration_job';
 
@@ -8,5 +9,5 @@ export const CONFIGURATION_JOB_TABLE = 'configuration_job';
 export const CONFIGURATION_SCHEMA = {
   schema: 'configuration',
   entities: [jobEntitySchema(CONFIGURATION_JOB_TABLE)],
-  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003],
+  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006],
 };

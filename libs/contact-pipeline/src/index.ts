@@ -3,3 +3,4 @@ export * from './contact-router';
 export * from './job-queue';
 export * from './job-stage.use-case';
 export * from './job-stage.module';
+export * from './job-events';

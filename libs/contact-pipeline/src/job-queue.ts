@@ -28,6 +28,17 @@ export interface QueuedJob {
   busyCount: number;
   /** The contact whose busy answer last re-queued the job (makes a redelivery harmless). */
   lastBusyContact: string | null;
+  /** The command's id, when the job came from a command event (idempotency key). */
+  requestId: string | null;
+  /** Items the phone has answered for (a large job goes out in several parts). */
+  itemsDone: number;
+  /** Size of the part sent and not answered yet. */
+  partSize: number;
+}
+
+/** The part of a job that is out with the phone (or about to be). */
+export function outstandingPart(job: QueuedJob): WpiItem[] {
+  return job.items.slice(job.itemsDone, job.itemsDone + job.partSize);
 }
 
 export function jobEntitySchema(table: string): EntitySchema<QueuedJob> {
@@ -49,8 +60,14 @@ export function jobEntitySchema(table: string): EntitySchema<QueuedJob> {
       completedAt: { name: 'completed_at', type: 'timestamptz', nullable: true },
       busyCount: { name: 'busy_count', type: 'integer', default: 0 },
       lastBusyContact: { name: 'last_busy_contact', type: 'uuid', nullable: true },
+      requestId: { name: 'request_id', type: 'uuid', nullable: true },
+      itemsDone: { name: 'items_done', type: 'integer', default: 0 },
+      partSize: { name: 'part_size', type: 'integer', default: 0 },
     },
-    indices: [{ name: `${table}_mac_state`, columns: ['mac', 'state'] }],
+    indices: [
+      { name: `${table}_mac_state`, columns: ['mac', 'state'] },
+      { name: `${table}_request_id`, columns: ['requestId'], unique: true },
+    ],
   });
 }
 
@@ -84,6 +101,17 @@ export function jobOutcomeSql(schema: string, table: string): string[] {
   ];
 }
 
+/** The third migration of a job table: commands' ids, and jobs sent in several parts. */
+export function jobPartsSql(schema: string, table: string): string[] {
+  return [
+    `ALTER TABLE "${schema}"."${table}"
+       ADD "request_id" uuid,
+       ADD "items_done" integer NOT NULL DEFAULT 0,
+       ADD "part_size" integer NOT NULL DEFAULT 0`,
+    `CREATE UNIQUE INDEX "${table}_request_id" ON "${schema}"."${table}" ("request_id")`,
+  ];
+}
+
 /** Repository over one service's job table (the only code touching it). */
 export class JobQueue {
   constructor(
@@ -93,30 +121,61 @@ export class JobQueue {
     if (!/^[a-z_]+$/.test(table)) throw new Error(`invalid table name ${table}`);
   }
 
-  async enqueue(mac: string, action: WpiAction, items: WpiItem[] = []): Promise<string> {
+  /**
+   * Queues a job. With a request id (a command's), queuing the same command again returns the
+   * job it made the first time (`created: false`).
+   */
+  async enqueue(mac: string, action: WpiAction, items: WpiItem[] = [], requestId?: string): Promise<{ id: string; created: boolean }> {
     if (!WPI_ACTIONS.includes(action)) throw new Error(`unknown action ${action}`);
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO ${this.table} (mac, action, items, state, created_at) VALUES ($1, $2, $3::jsonb, 'queued', now()) RETURNING id`,
-      [mac, action, JSON.stringify(items)],
+      `INSERT INTO ${this.table} (mac, action, items, state, created_at, request_id)
+       VALUES ($1, $2, $3::jsonb, 'queued', now(), $4)
+       ON CONFLICT (request_id) DO NOTHING RETURNING id`,
+      [mac, action, JSON.stringify(items), requestId ?? null],
     );
-    return String(rows[0]?.id);
+    if (rows[0]) return { id: String(rows[0].id), created: true };
+    const existing: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM ${this.table} WHERE request_id = $1`, [requestId]);
+    return { id: String(existing[0]?.id), created: false };
   }
 
   /**
-   * Marks the oldest queued job of the phone as sent in this contact and returns it. A
-   * redelivered contact gets the job it already took, so a redelivery sends the same answer.
+   * Marks the oldest queued job of the phone as sent in this contact and returns it; `partSize`
+   * says how many of its remaining items fit in the message. A redelivered contact gets the
+   * job it already took, so a redelivery sends the same answer.
    */
-  async takeNext(mac: string, contactId: string, interactionId: string): Promise<QueuedJob | null> {
+  async takeNext(
+    mac: string,
+    contactId: string,
+    interactionId: string,
+    partSize: (remaining: WpiItem[], action: WpiAction) => number,
+  ): Promise<QueuedJob | null> {
     const already = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE sent_in_contact = $1 LIMIT 1`, [contactId]);
     if (already.length > 0) return toJob(already[0]);
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    return this.dataSource.transaction(async (tx) => {
+      const next = await tx.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, [mac]);
+      if (next.length === 0) return null;
+      const job = toJob(next[0]);
+      const size = partSize(job.items.slice(job.itemsDone), job.action);
+      // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+      const [rows] = await tx.query(
+        `UPDATE ${this.table} SET state = 'sent', sent_at = now(), sent_in_contact = $2, sent_in_interaction = $3, part_size = $4
+         WHERE id = $1 RETURNING ${COLUMNS}`,
+        [job.id, contactId, interactionId, size],
+      );
+      return toJob(rows[0]);
+    });
+  }
+
+  /** The phone took one part of a large job; the next part goes out in this contact. */
+  async advance(job: QueuedJob, contactId: string, flagged: WpiItem[], nextPartSize: number): Promise<QueuedJob> {
     const [rows] = await this.dataSource.query(
-      `UPDATE ${this.table} SET state = 'sent', sent_at = now(), sent_in_contact = $2, sent_in_interaction = $3
-       WHERE id = (SELECT id FROM ${this.table} WHERE mac = $1 AND state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING ${COLUMNS}`,
-      [mac, contactId, interactionId],
+      `UPDATE ${this.table}
+       SET items_done = items_done + part_size, part_size = $3, sent_in_contact = $2, sent_at = now(),
+           item_results = COALESCE(item_results, '[]'::jsonb) || $4::jsonb
+       WHERE id = $1 AND state = 'sent' AND sent_in_contact IS DISTINCT FROM $2 RETURNING ${COLUMNS}`,
+      [job.id, contactId, nextPartSize, JSON.stringify(flagged)],
     );
-    return rows.length > 0 ? toJob(rows[0]) : null;
+    return rows.length > 0 ? toJob(rows[0]) : job;
   }
 
   /**
@@ -134,19 +193,25 @@ export class JobQueue {
     return rows.length > 0 ? toJob(rows[0]) : null;
   }
 
-  /** Records the phone's verdict; a redelivered reply finds the job done and changes nothing. */
-  async complete(id: string, outcome: JobOutcome, itemResults: WpiItem[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ${this.table} SET state = 'done', outcome = $2, item_results = $3::jsonb, completed_at = now()
-       WHERE id = $1 AND state = 'sent'`,
+  /**
+   * Records the phone's verdict and returns the finished job; a redelivered reply finds the
+   * job done, changes nothing and gets null.
+   */
+  async complete(id: string, outcome: JobOutcome, itemResults: WpiItem[]): Promise<QueuedJob | null> {
+    const [rows] = await this.dataSource.query(
+      `UPDATE ${this.table}
+       SET state = 'done', outcome = $2::varchar, item_results = COALESCE(item_results, '[]'::jsonb) || $3::jsonb, completed_at = now(),
+           items_done = CASE WHEN $2::varchar = 'accepted' THEN items_done + part_size ELSE items_done END, part_size = 0
+       WHERE id = $1 AND state IN ('sent', 'queued') RETURNING ${COLUMNS}`,
       [id, outcome, JSON.stringify(itemResults)],
     );
+    return rows.length > 0 ? toJob(rows[0]) : null;
   }
 
   /** The phone was busy: the job goes back to the queue, keeping its place (ids keep the order). */
   async requeueBusy(id: string, contactId: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE ${this.table} SET state = 'queued', sent_in_contact = NULL, sent_in_interaction = NULL,
+      `UPDATE ${this.table} SET state = 'queued', sent_in_contact = NULL, sent_in_interaction = NULL, part_size = 0,
          busy_count = busy_count + 1, last_busy_contact = $2
        WHERE id = $1 AND state = 'sent'`,
       [id, contactId],
@@ -162,7 +227,7 @@ export class JobQueue {
   /** A job sent in an interaction that ended without its answer goes back to the queue. */
   async requeueUnanswered(id: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE ${this.table} SET state = 'queued', sent_in_contact = NULL, sent_in_interaction = NULL WHERE id = $1 AND state = 'sent'`,
+      `UPDATE ${this.table} SET state = 'queued', sent_in_contact = NULL, sent_in_interaction = NULL, part_size = 0 WHERE id = $1 AND state = 'sent'`,
       [id],
     );
   }
@@ -181,13 +246,21 @@ export class JobQueue {
     return rows.length > 0 ? toJob(rows[0]) : null;
   }
 
+  /** Phones with queued jobs, and how many each. */
+  async queuedCounts(): Promise<Array<{ mac: string; queued: number }>> {
+    const rows: Array<{ mac: string; n: string }> = await this.dataSource.query(
+      `SELECT mac, count(*) AS n FROM ${this.table} WHERE state = 'queued' GROUP BY mac`,
+    );
+    return rows.map((r) => ({ mac: r.mac, queued: Number(r.n) }));
+  }
+
   async countQueued(mac: string): Promise<number> {
     const rows: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*) AS n FROM ${this.table} WHERE mac = $1 AND state = 'queued'`, [mac]);
     return Number(rows[0]?.n ?? 0);
   }
 }
 
-const COLUMNS = 'id, mac, action, items, state, created_at, sent_at, sent_in_contact, sent_in_interaction, outcome, item_results, completed_at, busy_count, last_busy_contact';
+const COLUMNS = 'id, mac, action, items, state, created_at, sent_at, sent_in_contact, sent_in_interaction, outcome, item_results, completed_at, busy_count, last_busy_contact, request_id, items_done, part_size';
 
 function toJob(row: Record<string, unknown>): QueuedJob {
   return {
@@ -205,5 +278,8 @@ function toJob(row: Record<string, unknown>): QueuedJob {
     completedAt: (row['completed_at'] as Date | null) ?? null,
     busyCount: Number(row['busy_count'] ?? 0),
     lastBusyContact: (row['last_busy_contact'] as string | null) ?? null,
+    requestId: (row['request_id'] as string | null) ?? null,
+    itemsDone: Number(row['items_done'] ?? 0),
+    partSize: Number(row['part_size'] ?? 0),
   };
 }

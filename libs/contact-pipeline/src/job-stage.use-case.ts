@@ -1,15 +1,22 @@
-import type { ContactEvent } from '@workpoint/contracts';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import type { ContactEvent, JobRequested } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
-import { itemValue, type WpiItem } from '@workpoint/wpi-codec';
-import type { JobQueue, QueuedJob } from './job-queue';
+import { itemValue, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
+import type { JobEvents } from './job-events';
+import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
 import { answer, pass, type StageDecision } from './stage-decision';
 
 const BUSY_ANSWER = (): StageDecision => answer('CleanUp', 'phone busy', [{ name: 'send-solicited', value: 'true' }]);
 
+/** Actions whose items may go out over several messages (protocol.md §3.4); others go whole. */
+const SPLITTABLE: ReadonlySet<WpiAction> = new Set(['WriteItems', 'ReadItems']);
+
 /**
  * A stage that runs the phone's queued jobs, one after another, in the interactions that
  * reach it, and records each job's outcome from the phone's answer:
- * - `reply-to … accepted|failed` → the job is done, with the items the phone flagged;
+ * - `reply-to … accepted|failed` → the job is done, with the items the phone flagged; a job
+ *   too large for one message (the phone's `maxItems`, 50 kB, related groups kept whole) goes
+ *   out part by part, each part after the phone accepted the previous one;
  * - `reply-to … busy` → the job stays queued and the interaction ends with CleanUp +
  *   `send-solicited=true`, so the phone calls back when idle (G p.46, p.72);
  * - Restart / SoftwareDeployment / FileDeployment get no reply-to: they are settled by a
@@ -19,37 +26,112 @@ const BUSY_ANSWER = (): StageDecision => answer('CleanUp', 'phone busy', [{ name
  *   gone) is queued again when the phone next gets in touch.
  * Every step is idempotent: a redelivered contact yields the same answer and records nothing twice.
  */
-export class JobStageUseCase {
+export class JobStageUseCase implements OnApplicationBootstrap {
   constructor(
     private readonly jobs: JobQueue,
+    private readonly events: JobEvents,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Re-announces what is queued at start-up, so views built from the pending-jobs topic (the
+   * gateways' DCMP answers) are right even after a restart or a lost update.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const counts = await this.jobs.queuedCounts();
+    for (const { mac, queued } of counts) await this.events.pendingChanged(mac, queued);
+    if (counts.length > 0) this.logger.info('pending jobs announced', { phones: counts.length });
+  }
+
+  /** A command: queue the job (once per request id) and, if asked, get the phone to call back. */
+  async request(command: JobRequested): Promise<void> {
+    const { id, created } = await this.jobs.enqueue(command.mac, command.action, command.items, command.requestId);
+    this.logger.info(created ? 'job queued' : 'job command already queued (redelivery)', {
+      mac: command.mac,
+      jobId: id,
+      requestId: command.requestId,
+      action: command.action,
+      requestedBy: command.requestedBy,
+    });
+    await this.events.pendingChanged(command.mac, await this.jobs.countQueued(command.mac));
+    if (command.contactMe) await this.events.contactMe(command.mac);
+  }
 
   async handle(contact: ContactEvent): Promise<StageDecision> {
     const log = this.logger.child({ mac: contact.mac, correlationId: contact.interactionId });
     const { message } = contact;
 
     if (message.reason === 'reply-to' && message.replyTo) {
-      if (message.replyTo.status === 'busy' && (await this.jobs.requeuedBusyBy(contact.contactId))) return BUSY_ANSWER();
-      const job = await this.jobs.awaitingReply(contact.mac, contact.interactionId, message.replyTo.action);
-      if (job) {
-        if (message.replyTo.status === 'busy') {
-          await this.jobs.requeueBusy(job.id, contact.contactId);
-          log.info('phone busy; job stays queued, phone asked to call back', { jobId: job.id, action: job.action });
-          return BUSY_ANSWER();
-        }
-        const outcome = message.replyTo.status === 'accepted' ? 'accepted' : 'failed';
-        const flagged = message.items.filter((i) => i.status !== undefined);
-        await this.jobs.complete(job.id, outcome, flagged);
-        log.info('job answered', { jobId: job.id, action: job.action, outcome, flaggedItems: flagged.length });
-      }
+      const decision = await this.onReply(contact, message.replyTo, log);
+      if (decision) return decision;
     }
     await this.settleEarlierJobs(contact, log);
+    return this.sendNext(contact, log);
+  }
 
-    const next = await this.jobs.takeNext(contact.mac, contact.contactId, contact.interactionId);
-    if (!next) return pass();
-    log.info('sending queued job', { jobId: next.id, action: next.action, items: next.items.length });
-    return answer(next.action, `job ${next.id}`, next.items);
+  private async onReply(contact: ContactEvent, reply: { action: string; status: string }, log: Logger): Promise<StageDecision | undefined> {
+    if (reply.status === 'busy' && (await this.jobs.requeuedBusyBy(contact.contactId))) return BUSY_ANSWER();
+    const job = await this.jobs.awaitingReply(contact.mac, contact.interactionId, reply.action);
+    if (!job) return undefined;
+    // This very contact already sent the job's current part: a redelivery, same answer.
+    if (job.sentInContact === contact.contactId) return answer(job.action, `job ${job.id}`, outstandingPart(job));
+    if (reply.status === 'busy') {
+      await this.jobs.requeueBusy(job.id, contact.contactId);
+      await this.events.pendingChanged(contact.mac, await this.jobs.countQueued(contact.mac));
+      log.info('phone busy; job stays queued, phone asked to call back', { jobId: job.id, action: job.action });
+      return BUSY_ANSWER();
+    }
+    const flagged = contact.message.items.filter((i) => i.status !== undefined);
+    if (reply.status === 'accepted' && job.itemsDone + job.partSize < job.items.length) {
+      const size = this.partSize(job.items.slice(job.itemsDone + job.partSize), job.action, contact);
+      if (size > 0) {
+        const advanced = await this.jobs.advance(job, contact.contactId, flagged, size);
+        log.info('sending the next part of a job', { jobId: job.id, action: job.action, from: advanced.itemsDone, items: advanced.partSize });
+        return answer(job.action, `job ${job.id}`, outstandingPart(advanced));
+      }
+    }
+    await this.finish(job, reply.status === 'accepted' ? 'accepted' : 'failed', flagged, log);
+    return undefined;
+  }
+
+  private async sendNext(contact: ContactEvent, log: Logger): Promise<StageDecision> {
+    for (;;) {
+      let tooLarge: { job?: QueuedJob; error?: WpiSplitError } = {};
+      const next = await this.jobs.takeNext(contact.mac, contact.contactId, contact.interactionId, (remaining, action) => {
+        try {
+          return this.partSize(remaining, action, contact);
+        } catch (error) {
+          if (!(error instanceof WpiSplitError)) throw error;
+          tooLarge = { error };
+          return 0;
+        }
+      });
+      if (!next) return pass();
+      await this.events.pendingChanged(contact.mac, await this.jobs.countQueued(contact.mac));
+      if (tooLarge.error) {
+        // A related group larger than the phone can take in one message cannot be sent at all.
+        log.error('job cannot be split to fit the phone; failed', { jobId: next.id, error: tooLarge.error.message });
+        await this.finish(next, 'failed', [], log);
+        tooLarge = {};
+        continue;
+      }
+      log.info('sending queued job', { jobId: next.id, action: next.action, items: next.partSize, of: next.items.length });
+      return answer(next.action, `job ${next.id}`, outstandingPart(next));
+    }
+  }
+
+  /** How many of `remaining` fit in the next message to this phone. */
+  private partSize(remaining: WpiItem[], action: WpiAction, contact: ContactEvent): number {
+    if (!SPLITTABLE.has(action) || remaining.length === 0) return remaining.length;
+    const [first] = splitItems(remaining, { maxItems: contact.message.maxItems, action, nonce: contact.message.nonce });
+    return first?.length ?? 0;
+  }
+
+  private async finish(job: QueuedJob, outcome: 'accepted' | 'failed', flagged: WpiItem[], log: Logger): Promise<void> {
+    const done = await this.jobs.complete(job.id, outcome, flagged);
+    if (!done) return;
+    log.info('job answered', { jobId: job.id, action: job.action, outcome, flaggedItems: flagged.length });
+    await this.events.completed(done);
   }
 
   private async settleEarlierJobs(contact: ContactEvent, log: Logger): Promise<void> {
@@ -59,8 +141,8 @@ export class JobStageUseCase {
         await this.jobs.requeueUnanswered(job.id);
         log.warn('job sent in an interaction that ended without its answer; queued again', { jobId: job.id, action: job.action });
       } else if (verdict) {
-        await this.jobs.complete(job.id, verdict, []);
         log.info('job settled by a later contact', { jobId: job.id, action: job.action, outcome: verdict, reason: contact.message.reason });
+        await this.finish(job, verdict, [], log);
       }
     }
   }

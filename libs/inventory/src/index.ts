@@ -4,3 +4,4 @@ export * from './contact.use-case';
 export * from './phone.repository';
 export * from './entities/phone.entity';
 export * from './entities/phone-report.entity';
+export * from './contact-me.use-case';

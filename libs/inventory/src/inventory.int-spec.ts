@@ -1,15 +1,21 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ContactMeRequestedTopic } from '@workpoint/contracts';
 import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
-import { randomMac } from '@workpoint/testing';
+import { eventually, randomMac } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { randomUUID } from 'node:crypto';
 import { MAX_REPLY_FRAGMENTS } from './contact.use-case';
 import { InventoryModule } from './inventory.module';
+
+/** Fast pace and short gap, so the tests need no clock tricks. */
+const CONTACT_ME_FOR_TESTS = { gapMs: 60_000, ratePerSecond: 200, maxInFlight: 16, timeoutMs: 1000, retry: { attempts: 1 } };
 import { INVENTORY_SCHEMA } from './inventory.schema';
 
 let h: StageHarness;
 beforeAll(async () => {
-  h = await startStageHarness('inventory', INVENTORY_SCHEMA, (d) => InventoryModule.register(d));
+  h = await startStageHarness('inventory', INVENTORY_SCHEMA, (d) => InventoryModule.register({ ...d, contactMe: CONTACT_ME_FOR_TESTS }));
 });
 afterAll(() => h?.close());
 
@@ -185,5 +191,47 @@ describe('inventory: every reason, and fragmented replies', () => {
     await h.send(c);
     await h.passOf(c);
     expect(await reportsOfKind(mac, 'inventory-change')).toHaveLength(1);
+  });
+});
+
+describe('inventory: asking phones to call back', () => {
+  it('posts ContactMe=true to the contact-me-uri the phone reported, and records the outcome', async () => {
+    const received: string[] = [];
+    const listener = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(`${req.method} ${req.url} ${body}`);
+        res.writeHead(204, { Server: 'DlsClient' }).end();
+      });
+    });
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+    const port = (listener.address() as AddressInfo).port;
+    try {
+      const mac = randomMac();
+      const uri = `http://127.0.0.1:${port}/contact_dls.html/ContactDLS`;
+      const solicited = h.contact(mac, { reason: 'solicited', items: [...basicItems(mac, false), { name: 'contact-me-uri', value: uri }] });
+      await h.send(solicited);
+      await h.passOf(solicited);
+      await h.bus.publish(ContactMeRequestedTopic, mac, { mac, requestedBy: 'test', at: new Date().toISOString() });
+      const [attempt] = await eventually(async () => {
+        const rows = await h.dataSource.query('SELECT * FROM contact_me_attempt WHERE mac = $1', [mac]);
+        return rows.length > 0 ? rows : undefined;
+      });
+      expect(attempt).toMatchObject({ target: uri, attempt: 1, outcome: 'accepted', http_status: 204, final: true });
+      expect(received).toEqual(['POST /contact_dls.html/ContactDLS ContactMe=true']);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('records that a phone without a known contact-me-uri cannot be asked', async () => {
+    const mac = randomMac();
+    await h.bus.publish(ContactMeRequestedTopic, mac, { mac, requestedBy: 'test', at: new Date().toISOString() });
+    const [attempt] = await eventually(async () => {
+      const rows = await h.dataSource.query('SELECT * FROM contact_me_attempt WHERE mac = $1', [mac]);
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(attempt).toMatchObject({ outcome: 'no-target', final: true });
   });
 });

@@ -4,6 +4,7 @@ import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import type { DataSource } from 'typeorm';
 import { InventoryContactUseCase } from './contact.use-case';
+import { ContactMeUseCase, type ContactMeSettings } from './contact-me.use-case';
 import { InventoryController } from './inventory.controller';
 import { PhoneRepository } from './phone.repository';
 import { ReplyFragmentRepository } from './reply-fragment.repository';
@@ -12,6 +13,7 @@ export interface InventoryDeps {
   bus: Bus;
   dataSource: DataSource;
   logger: Logger;
+  contactMe: ContactMeSettings;
 }
 
 /** The inventory service; its process (or the embedded one) supplies bus, database and logger. */
@@ -25,6 +27,7 @@ export class InventoryModule {
       providers: [
         { provide: InventoryContactUseCase, useValue: new InventoryContactUseCase(phones, new ReplyFragmentRepository(deps.dataSource), deps.logger) },
         { provide: ContactRouter, useValue: new ContactRouter('inventory', deps.bus, deps.logger) },
+        { provide: ContactMeUseCase, useValue: new ContactMeUseCase(phones, deps.dataSource, deps.bus, deps.logger, deps.contactMe) },
       ],
     };
   }

@@ -2,7 +2,16 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { ContactRouter, type StageDeps } from '@workpoint/contact-pipeline';
-import { type ContactEvent, PIPELINE, DeadLetterTopic, type Stage } from '@workpoint/contracts';
+import {
+  type ContactEvent,
+  ContactMeAttemptedTopic,
+  ContactMeRequestedTopic,
+  DeadLetterTopic,
+  JOB_TOPICS,
+  PIPELINE,
+  type Stage,
+  type TopicContract,
+} from '@workpoint/contracts';
 import { type Logger, NestLoggerAdapter } from '@workpoint/logging';
 import { type Bus, BusTransport, RethrowRpcFilter } from '@workpoint/messaging';
 
@@ -21,7 +30,10 @@ export async function startStageApp({ stage, deps, module }: StageAppOptions): P
   const router = new ContactRouter(stage, deps.bus, deps.logger);
   const transport = new BusTransport(deps.bus, {
     groupId: `workpoint-${stage}`,
-    onExhausted: (message) => router.answerAfterFailure(message.value as ContactEvent),
+    // Only a contact has a phone waiting for it; any other message is dead-lettered and done.
+    onExhausted: async (message) => {
+      if (message.topic === PIPELINE[stage].input.name) await router.answerAfterFailure(message.value as ContactEvent);
+    },
   });
   await deps.bus.ensureTopics(stageTopics(stage));
   const app = await NestFactory.createMicroservice(module(deps), { strategy: transport, logger: new NestLoggerAdapter(deps.logger) });
@@ -31,9 +43,10 @@ export async function startStageApp({ stage, deps, module }: StageAppOptions): P
   return app;
 }
 
-function stageTopics(stage: Stage) {
+function stageTopics(stage: Stage): TopicContract<unknown>[] {
   const { input, passTo } = PIPELINE[stage];
-  return passTo ? [input, passTo, DeadLetterTopic] : [input, DeadLetterTopic];
+  const jobs = stage === 'inventory' ? [ContactMeRequestedTopic, ContactMeAttemptedTopic] : Object.values(JOB_TOPICS[stage]);
+  return [input, ...(passTo ? [passTo] : []), DeadLetterTopic, ...jobs];
 }
 
 export type { Bus, Logger };

@@ -1,0 +1,90 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { ContactMeEnv } from '@workpoint/config';
+import { type ContactMeAttempted, ContactMeAttemptedTopic, type ContactMeRequested } from '@workpoint/contracts';
+import { ContactMeScheduler, type ContactMeReport, type ContactMeSchedulerOptions } from '@workpoint/contact-me';
+import type { Logger } from '@workpoint/logging';
+import type { Bus } from '@workpoint/messaging';
+import type { DataSource } from 'typeorm';
+import type { PhoneRepository } from './phone.repository';
+
+export type ContactMeSettings = Pick<ContactMeSchedulerOptions, 'gapMs' | 'ratePerSecond' | 'maxInFlight' | 'timeoutMs' | 'retry' | 'callback'>;
+
+/**
+ * Asks phones to call back. Inventory does it because it knows each phone's `contact-me-uri`;
+ * the scheduler keeps the pace (global rate, one request per phone per gap, retries only when
+ * the phone was not reached), and every attempt is recorded per phone and published.
+ */
+export class ContactMeUseCase implements OnApplicationShutdown {
+  private readonly scheduler: ContactMeScheduler;
+
+  constructor(
+    private readonly phones: PhoneRepository,
+    private readonly dataSource: DataSource,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+    settings: ContactMeSettings,
+  ) {
+    this.scheduler = new ContactMeScheduler({
+      ...settings,
+      onOutcome: (report) => this.record(report),
+      onError: (error, report) => this.logger.error('could not record a contact-me attempt', { mac: report.mac, error: String(error) }),
+    });
+  }
+
+  async request(command: ContactMeRequested): Promise<void> {
+    const phone = await this.phones.findPhone(command.mac);
+    const target = phone?.contactMeUri;
+    if (!target) {
+      this.logger.warn('contact-me requested for a phone without a known contact-me-uri', { mac: command.mac, requestedBy: command.requestedBy });
+      await this.save({ mac: command.mac, target: '', attempt: 1, outcome: 'no-target', final: true, at: new Date().toISOString() });
+      return;
+    }
+    const result = this.scheduler.request(command.mac, target);
+    this.logger.debug('contact-me requested', { mac: command.mac, requestedBy: command.requestedBy, result });
+  }
+
+  stats() {
+    return this.scheduler.stats();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const { cancelled } = await this.scheduler.stop();
+    if (cancelled.length > 0) this.logger.warn('contact-me requests dropped at shutdown', { phones: cancelled.length });
+  }
+
+  private async record(report: ContactMeReport): Promise<void> {
+    const o = report.outcome;
+    await this.save({
+      mac: report.mac,
+      target: report.target.slice(0, 300),
+      attempt: report.attempt,
+      outcome: o.kind,
+      ...('status' in o ? { httpStatus: o.status } : {}),
+      ...('error' in o ? { detail: o.error.slice(0, 300) } : 'reason' in o ? { detail: o.reason.slice(0, 300) } : {}),
+      final: report.final,
+      at: new Date(report.at).toISOString(),
+    });
+  }
+
+  private async save(attempt: ContactMeAttempted): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO contact_me_attempt (mac, target, attempt, outcome, http_status, detail, final, attempted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [attempt.mac, attempt.target, attempt.attempt, attempt.outcome, attempt.httpStatus ?? null, attempt.detail ?? null, attempt.final, attempt.at],
+    );
+    await this.bus.publish(ContactMeAttemptedTopic, attempt.mac, attempt);
+  }
+}
+
+export function contactMeSettingsFrom(env: ContactMeEnv): ContactMeSettings {
+  return {
+    gapMs: env.CONTACT_ME_GAP_SECONDS * 1000,
+    ratePerSecond: env.CONTACT_ME_RATE_PER_SECOND,
+    maxInFlight: env.CONTACT_ME_MAX_IN_FLIGHT,
+    timeoutMs: env.CONTACT_ME_TIMEOUT_MS,
+    retry: { attempts: env.CONTACT_ME_ATTEMPTS, baseDelayMs: env.CONTACT_ME_RETRY_BASE_SECONDS * 1000 },
+    ...(env.CONTACT_ME_CALLBACK_HOST && env.CONTACT_ME_CALLBACK_PORT
+      ? { callback: { host: env.CONTACT_ME_CALLBACK_HOST, port: env.CONTACT_ME_CALLBACK_PORT } }
+      : {}),
+  };
+}
