@@ -14,6 +14,7 @@ import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
 import { exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
+import { startCommandIntake } from './command-intake';
 import { ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
 const STAGES = [
@@ -73,9 +74,11 @@ async function main(): Promise<void> {
     { logger: new NestLoggerAdapter(logger) },
   );
   await gateway.init();
+  const commands = await startCommandIntake(bus, logger, env.COMMAND_HOST, env.COMMAND_PORT);
   logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external' });
 
   onShutdownSignal(logger, async () => {
+    commands.close();
     await gateway.close();
     for (const app of apps) await app.close();
     await bus.close();

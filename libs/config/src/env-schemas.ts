@@ -62,6 +62,9 @@ export const EmbeddedEnvSchema = z.object({
   DCMP_PORT: gatewayOnly.shape.DCMP_PORT,
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  /** Command events over HTTP (POST /commands/<topic>), the embedded stand-in for Kafka. */
+  COMMAND_HOST: z.string().min(1).default('127.0.0.1'),
+  COMMAND_PORT: port.default(18081),
   /** Use this PostgreSQL instead of starting the embedded one. */
   DATABASE_URL: dbUrl.optional(),
   /** Port of the embedded PostgreSQL (default: a free one, remembered in the data dir). */

@@ -14,6 +14,11 @@ export interface RunningStack {
    * phone is given as its DCMP URL; it polls `<base>/dcmp/contact-me?device-id=<MAC>`.
    */
   dcmpUrls: string[];
+  /**
+   * Embedded mode only: base URL of its command intake (POST <base>/commands/<topic>), the
+   * embedded stand-in for publishing command events on Kafka.
+   */
+  commandUrl?: string;
   processes: AppProcess[];
   stop(): Promise<void>;
 }
@@ -90,6 +95,7 @@ export interface EmbeddedOptions {
   dataDir: string;
   port?: number;
   dcmpPort?: number;
+  commandPort?: number;
   logDir?: string;
   env?: Record<string, string>;
 }
@@ -98,11 +104,12 @@ export interface EmbeddedOptions {
 export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack> {
   const port = opts.port ?? (await freePort());
   const dcmpPort = opts.dcmpPort ?? (await freePort());
+  const commandPort = opts.commandPort ?? (await freePort());
   const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
   const p = AppProcess.spawn(
     'embedded',
     'embedded',
-    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), LOG_LEVEL: 'info', ...opts.env },
+    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), COMMAND_PORT: String(commandPort), LOG_LEVEL: 'info', ...opts.env },
     logDir,
   );
   try {
@@ -111,7 +118,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
     await p.stop();
     throw error;
   }
-  return { urls: [phoneUrl(port)], dcmpUrls: [dcmpUrl(dcmpPort)], processes: [p], stop: () => p.stop() };
+  return { urls: [phoneUrl(port)], dcmpUrls: [dcmpUrl(dcmpPort)], commandUrl: `http://127.0.0.1:${commandPort}`, processes: [p], stop: () => p.stop() };
 }
 
 export function phoneUrl(port: number): string {
