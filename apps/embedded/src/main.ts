@@ -8,7 +8,7 @@ import { ContactMeEnvSchema, EmbeddedEnvSchema, loadConfig } from '@workpoint/co
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
-import { GatewayModule } from '@workpoint/gateway';
+import { GatewayModule, gatewaySettingsFrom } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
@@ -58,18 +58,7 @@ async function main(): Promise<void> {
     GatewayModule.register({
       bus,
       logger: logger.child({ stage: 'gateway' }),
-      settings: {
-        gatewayId: 'embedded',
-        host: env.GATEWAY_HOST,
-        port: env.GATEWAY_PORT,
-        ...tls,
-        sessionSecret: ensureSessionSecret(dataDir),
-        sessionTtlSeconds: env.SESSION_TTL_SECONDS,
-        answerTimeoutMs: env.ANSWER_TIMEOUT_MS,
-        maxBodyBytes: env.MAX_BODY_BYTES,
-        dcmpHost: env.DCMP_HOST,
-        dcmpPort: env.DCMP_PORT,
-      },
+      settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }),
     }),
     { logger: new NestLoggerAdapter(logger) },
   );

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { GatewayEnvSchema, loadConfig } from '@workpoint/config';
-import { GatewayModule } from '@workpoint/gateway';
+import { GatewayModule, gatewaySettingsFrom } from '@workpoint/gateway';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { createKafkaBus, exitOnBootFailure, onShutdownSignal } from '@workpoint/runtime';
 
@@ -18,19 +18,12 @@ async function main(): Promise<void> {
     GatewayModule.register({
       bus,
       logger,
-      settings: {
+      settings: gatewaySettingsFrom(env, {
         gatewayId,
-        host: env.GATEWAY_HOST,
-        port: env.GATEWAY_PORT,
         cert: readFileSync(env.TLS_CERT_FILE),
         key: readFileSync(env.TLS_KEY_FILE),
         sessionSecret: env.SESSION_SECRET,
-        sessionTtlSeconds: env.SESSION_TTL_SECONDS,
-        answerTimeoutMs: env.ANSWER_TIMEOUT_MS,
-        maxBodyBytes: env.MAX_BODY_BYTES,
-        dcmpHost: env.DCMP_HOST,
-        dcmpPort: env.DCMP_PORT,
-      },
+      }),
     }),
     { logger: new NestLoggerAdapter(logger) },
   );

@@ -3,6 +3,7 @@ import type { Logger } from '@workpoint/logging';
 import { normaliseMac } from '@workpoint/wpi-codec';
 import { type HttpReply, plain, sendReply } from './http-reply';
 import type { PendingJobsView } from './pending-jobs.view';
+import { answerClientErrors, closeServer, listenOn } from './http-server.util';
 
 export interface DcmpServerOptions {
   host: string;
@@ -39,29 +40,13 @@ export class DcmpServer {
         else res.destroy();
       }
     });
-    server.on('clientError', (error, socket) => {
-      this.logger.debug('malformed DCMP request', { error: error.message });
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    });
+    answerClientErrors(server, this.logger, 'DCMP');
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address();
-    return typeof address === 'object' && address ? address.port : this.options.port;
+    return listenOn(server, this.options.host, this.options.port);
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await closeServer(this.server);
   }
 
   private route(req: IncomingMessage): HttpReply {

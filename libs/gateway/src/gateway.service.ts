@@ -125,3 +125,30 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     await Promise.all([this.edge.close(), this.dcmp.close()]);
   }
 }
+
+/** The gateway variables both the gateway process and the embedded default read. */
+export interface GatewayEnvPart {
+  GATEWAY_HOST: string;
+  GATEWAY_PORT: number;
+  SESSION_TTL_SECONDS: number;
+  ANSWER_TIMEOUT_MS: number;
+  MAX_BODY_BYTES: number;
+  DCMP_HOST: string;
+  DCMP_PORT: number;
+}
+
+export function gatewaySettingsFrom(
+  env: GatewayEnvPart,
+  own: Pick<GatewaySettings, 'gatewayId' | 'cert' | 'key' | 'sessionSecret'>,
+): GatewaySettings {
+  return {
+    ...own,
+    host: env.GATEWAY_HOST,
+    port: env.GATEWAY_PORT,
+    sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+    answerTimeoutMs: env.ANSWER_TIMEOUT_MS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    dcmpHost: env.DCMP_HOST,
+    dcmpPort: env.DCMP_PORT,
+  };
+}

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@workpoint/logging';
 import { type HttpReply, plain, sendReply } from './http-reply';
 import type { PhoneRequestHandler } from './phone-request.handler';
+import { answerClientErrors, closeServer, listenOn } from './http-server.util';
 
 export interface HttpsEdgeOptions {
   host: string;
@@ -38,29 +39,13 @@ export class HttpsEdge {
     );
     server.keepAliveTimeout = 10_000;
     server.on('tlsClientError', (error) => this.logger.debug('TLS handshake failed', { error: error.message }));
-    server.on('clientError', (error, socket) => {
-      this.logger.debug('malformed HTTP request', { error: error.message });
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    });
+    answerClientErrors(server, this.logger, 'HTTP');
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address();
-    return typeof address === 'object' && address ? address.port : this.options.port;
+    return listenOn(server, this.options.host, this.options.port);
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await closeServer(this.server);
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
