@@ -232,12 +232,9 @@ export class JobQueue {
     );
   }
 
-  /** Jobs still waiting for an answer that were sent in another interaction than this one. */
-  async sentInOtherInteractions(mac: string, interactionId: string): Promise<QueuedJob[]> {
-    const rows = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'sent' AND sent_in_interaction IS DISTINCT FROM $2 ORDER BY id`,
-      [mac, interactionId],
-    );
+  /** Jobs of the phone sent and still waiting for their answer. */
+  async sentJobs(mac: string): Promise<QueuedJob[]> {
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'sent' ORDER BY id`, [mac]);
     return rows.map(toJob);
   }
 

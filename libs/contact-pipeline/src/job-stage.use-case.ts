@@ -134,10 +134,18 @@ export class JobStageUseCase implements OnApplicationBootstrap {
     await this.events.completed(done);
   }
 
+  /**
+   * Jobs the phone answers without a reply-to: settled by what this contact shows. A job sent
+   * in an earlier interaction that needed a reply-to and never got one is queued again. A file
+   * status may also arrive within the same interaction as its FileDeployment (§6.7, Q7).
+   */
   private async settleEarlierJobs(contact: ContactEvent, log: Logger): Promise<void> {
-    for (const job of await this.jobs.sentInOtherInteractions(contact.mac, contact.interactionId)) {
-      const verdict = settle(job, contact.message.reason, contact.message.items);
+    for (const job of await this.jobs.sentJobs(contact.mac)) {
+      const sameInteraction = job.sentInInteraction === contact.interactionId;
+      if (sameInteraction && !(job.action === 'FileDeployment' && contact.message.reason === 'status')) continue;
+      const verdict = settle(job, contact.message);
       if (verdict === 'unanswered') {
+        if (sameInteraction) continue;
         await this.jobs.requeueUnanswered(job.id);
         log.warn('job sent in an interaction that ended without its answer; queued again', { jobId: job.id, action: job.action });
       } else if (verdict) {
@@ -148,7 +156,10 @@ export class JobStageUseCase implements OnApplicationBootstrap {
   }
 }
 
-function settle(job: QueuedJob, reason: string, items: WpiItem[]): 'accepted' | 'failed' | 'unanswered' | undefined {
+type Verdict = 'accepted' | 'failed' | 'unanswered' | undefined;
+
+function settle(job: QueuedJob, message: ContactEvent['message']): Verdict {
+  const { reason, items } = message;
   switch (job.action) {
     case 'Restart':
       // Any contact in a later interaction means the phone went through its reboot.
@@ -158,14 +169,13 @@ function settle(job: QueuedJob, reason: string, items: WpiItem[]): 'accepted' | 
       const wanted = itemValue(job.items, 'file-sw-version');
       if (reported === undefined || wanted === undefined) return undefined;
       if (sameVersion(reported, wanted)) return 'accepted';
-      return reason === 'start-up' ? 'failed' : undefined;
+      // The phone's first word after its reboot: the start-up itself, or — when inventory
+      // answered the start-up with ReadAllItems — the full item set that followed.
+      const afterReboot = reason === 'start-up' || (reason === 'reply-to' && message.replyTo?.action === 'ReadAllItems');
+      return afterReboot ? 'failed' : undefined;
     }
-    case 'FileDeployment': {
-      if (reason !== 'status') return undefined;
-      const status = items.find((i) => i.name === 'file-deployment-status')?.value;
-      if (!status) return undefined;
-      return status === 'ok' ? 'accepted' : 'failed';
-    }
+    case 'FileDeployment':
+      return reason === 'status' ? fileStatus(job, items) : undefined;
     case 'ReadAllItems':
     case 'ReadItems':
     case 'WriteItems':
@@ -173,6 +183,33 @@ function settle(job: QueuedJob, reason: string, items: WpiItem[]): 'accepted' | 
     case 'CleanUp':
       return 'unanswered';
   }
+}
+
+/**
+ * The status the phone reports for this job's file: matched by name (`file-name`, or the last
+ * part of `file-https-base-url`) and, when both sides say, by type. A status for another file
+ * settles nothing.
+ */
+function fileStatus(job: QueuedJob, items: WpiItem[]): Verdict {
+  const wantedName = itemValue(job.items, 'file-name') ?? itemValue(job.items, 'file-https-base-url')?.split('/').pop();
+  const wantedType = itemValue(job.items, 'file-type');
+  if (!wantedName) return undefined;
+  const byIndex = new Map<number, Record<string, string | null>>();
+  for (const item of items) {
+    if (!item.name.startsWith('file-deployment-')) continue;
+    const entry = byIndex.get(item.index ?? -1) ?? {};
+    entry[item.name] = item.value;
+    byIndex.set(item.index ?? -1, entry);
+  }
+  for (const entry of byIndex.values()) {
+    if (entry['file-deployment-name'] !== wantedName) continue;
+    const type = entry['file-deployment-type'];
+    if (wantedType && type && type !== wantedType) continue;
+    const status = entry['file-deployment-status'];
+    if (!status) return undefined;
+    return status === 'ok' ? 'accepted' : 'failed';
+  }
+  return undefined;
 }
 
 /** `V3 R5.12.0` (phone) and `3.5.12.0` (the guide's file-sw-version) name the same firmware (protocol.md §9 Q10). */

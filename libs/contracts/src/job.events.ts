@@ -9,7 +9,8 @@ import { MacSchema, WpiActionSchema, WpiItemSchema } from './wpi-schemas';
 export const JobRequestedSchema = z.object({
   requestId: z.uuid(),
   mac: MacSchema,
-  action: WpiActionSchema.exclude(['CleanUp', 'GetNextFragment']),
+  /** Full reads (ReadAllItems) are inventory's own; interaction control is the pipeline's. */
+  action: WpiActionSchema.exclude(['CleanUp', 'GetNextFragment', 'ReadAllItems']),
   items: z.array(WpiItemSchema).max(10_000).default([]),
   /** Ask the phone to call back now (contact-me) rather than wait for its next contact. */
   contactMe: z.boolean().default(true),
