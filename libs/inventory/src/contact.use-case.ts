@@ -56,7 +56,7 @@ export class InventoryContactUseCase {
       case 'start-up': {
         // G p.34: a known phone reporting configuration-changed-flag=false has nothing new to read.
         if (known?.lastFullReportAt && itemValue(message.items, 'configuration-changed-flag') === 'false') return pass();
-        return answer('ReadAllItems', known ? 'configuration changed or never read' : 'new phone');
+        return this.readAll(contact, known ? 'configuration changed or never read' : 'new phone');
       }
       case 'local-changes': {
         // From V2R2 the changed items come along (configuration-attached-flag); before, only
@@ -65,7 +65,7 @@ export class InventoryContactUseCase {
           await this.store(contact, 'local-change', attachedItems(message.items), log);
           return pass();
         }
-        return changed || !known?.lastFullReportAt ? answer('ReadAllItems', 'local changes') : pass();
+        return changed || !known?.lastFullReportAt ? this.readAll(contact, 'local changes') : pass();
       }
       case 'inventory-changes':
         await this.store(contact, 'inventory-change', message.items, log);
@@ -93,8 +93,18 @@ export class InventoryContactUseCase {
       log.info('fragmented reply assembled', { action: reply.action, items: whole.message.items.length });
       await this.fragments.dropOlderThan(new Date(Date.now() - FRAGMENT_RETENTION_MS));
     }
-    if (reply.action === 'ReadAllItems' && reply.status === 'accepted') await this.store(whole, 'full', whole.message.items, log);
+    if (reply.action === 'ReadAllItems' && reply.status === 'accepted') {
+      // Only a reply to our own question is the phone's item set; a stray reply-to (or one
+      // under a MAC that changed mid-interaction) is answered but not believed.
+      if (await this.phones.readRequested(contact.mac, contact.interactionId)) await this.store(whole, 'full', whole.message.items, log);
+      else log.warn('reply-to ReadAllItems that was not asked for in this interaction; not stored', { items: whole.message.items.length });
+    }
     return pass(whole);
+  }
+
+  private async readAll(contact: ContactEvent, why: string): Promise<StageDecision> {
+    await this.phones.markReadRequested(contact.mac, contact.interactionId);
+    return answer('ReadAllItems', why);
   }
 
   private async store(contact: ContactEvent, kind: ReportKind, items: WpiItem[], log: Logger): Promise<void> {

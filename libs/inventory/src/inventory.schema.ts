@@ -2,13 +2,15 @@ import { PhoneEntity } from './entities/phone.entity';
 import { PhoneReportEntity } from './entities/phone-report.entity';
 import { ReplyFragmentEntity } from './entities/reply-fragment.entity';
 import { ContactMeAttemptEntity } from './entities/contact-me-attempt.entity';
+import { ReadRequestEntity } from './entities/read-request.entity';
 import { InventoryContactMeAttempts1764115200008 } from './migrations/1764115200008-inventory-contact-me-attempts';
+import { InventoryReadRequested1764115200009 } from './migrations/1764115200009-inventory-read-requested';
 import { InventoryReplyFragments1764115200005 } from './migrations/1764115200005-inventory-reply-fragments';
 import { InventoryInitial1764115200000 } from './migrations/1764115200000-inventory-initial';
 
 /** Everything the inventory service owns in PostgreSQL. */
 export const INVENTORY_SCHEMA = {
   schema: 'inventory',
-  entities: [PhoneEntity, PhoneReportEntity, ReplyFragmentEntity, ContactMeAttemptEntity],
-  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008],
+  entities: [PhoneEntity, PhoneReportEntity, ReplyFragmentEntity, ContactMeAttemptEntity, ReadRequestEntity],
+  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009],
 };

@@ -59,6 +59,21 @@ export class PhoneRepository {
     return { registered: rows[0]?.registered ?? false };
   }
 
+  /** Remembers that inventory asked for the full item set in this interaction (a day at most). */
+  async markReadRequested(mac: string, interactionId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM read_request WHERE mac = $1 AND requested_at < now() - interval '1 day'`, [mac]);
+    await this.dataSource.query(
+      'INSERT INTO read_request (mac, interaction_id, requested_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',
+      [mac, interactionId],
+    );
+  }
+
+  /** Whether inventory asked this phone for its full item set in this interaction. */
+  async readRequested(mac: string, interactionId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM read_request WHERE mac = $1 AND interaction_id = $2', [mac, interactionId]);
+    return rows.length > 0;
+  }
+
   /**
    * Stores what a phone reported (a full item set, a local change, an inventory change) once
    * per contact: a redelivered event finds its contact id already stored and changes nothing.
