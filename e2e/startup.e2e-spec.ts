@@ -107,6 +107,14 @@ describe.each([distributed, embedded])('start-up interaction, $name mode', (mode
     expect(parseDlsMessage(res.body)).toMatchObject({ nonce: 'A1B2C3', action: 'CleanUp' });
   });
 
+  it('completes an interaction on one kept-alive connection, as well as with Connection: close', async () => {
+    const mac = randomMac();
+    const result = await new SimulatedPhone({ mac, urls: [stack.urls[0]!], keepAlive: true }).startUp();
+    expect(result.ok).toBe(true);
+    expect(result.actions).toEqual(['ReadAllItems', 'CleanUp']);
+    expect((await storedReports(db, [mac])).get(mac)).toEqual([expectedStoredItems(mac)]);
+  });
+
   it('answers a path outside /DeploymentService with 404', async () => {
     const res = await rawHttps(stack.urls[0]!.replace('/DeploymentService/LoginService', '/other'), { body: '<x/>' });
     expect(res.status).toBe(404);
