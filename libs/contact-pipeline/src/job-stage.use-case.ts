@@ -1,6 +1,6 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { ContactEvent, JobRequested } from '@workpoint/contracts';
-import type { Logger } from '@workpoint/logging';
+import { isSecretItem, type Logger, MASK } from '@workpoint/logging';
 import { itemValue, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
 import type { JobEvents } from './job-events';
 import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
@@ -81,7 +81,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
       log.info('phone busy; job stays queued, phone asked to call back', { jobId: job.id, action: job.action });
       return BUSY_ANSWER();
     }
-    const flagged = contact.message.items.filter((i) => i.status !== undefined);
+    const flagged = resultsOf(job.action, contact.message.items);
     if (reply.status === 'accepted' && job.itemsDone + job.partSize < job.items.length) {
       const size = this.partSize(job.items.slice(job.itemsDone + job.partSize), job.action, contact);
       if (size > 0) {
@@ -157,6 +157,15 @@ export class JobStageUseCase implements OnApplicationBootstrap {
 }
 
 type Verdict = 'accepted' | 'failed' | 'unanswered' | undefined;
+
+/**
+ * What is kept of the phone's answer: for ReadItems every item read (that is the point of the
+ * job), secrets masked; for other actions only the items the phone flagged with a status.
+ */
+function resultsOf(action: WpiAction, items: WpiItem[]): WpiItem[] {
+  if (action === 'ReadItems') return items.map((i) => (i.value !== null && isSecretItem(i.name) ? { ...i, value: MASK } : i));
+  return items.filter((i) => i.status !== undefined);
+}
 
 function settle(job: QueuedJob, message: ContactEvent['message']): Verdict {
   const { reason, items } = message;

@@ -25,7 +25,10 @@ export const JobCompletedSchema = z.object({
   mac: MacSchema,
   action: WpiActionSchema,
   outcome: z.enum(['accepted', 'failed']),
-  /** The items the phone flagged (`read only`, `unknown item`, …); empty when all went well. */
+  /**
+   * ReadItems: every item read (secret values masked). Other actions: the items the phone
+   * flagged (`read only`, `unknown item`, …); empty when all went well.
+   */
   itemResults: z.array(WpiItemSchema),
   busyCount: z.number().int().nonnegative(),
   completedAt: z.iso.datetime(),
