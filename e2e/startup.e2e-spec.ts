@@ -115,6 +115,27 @@ describe.each([distributed, embedded])('start-up interaction, $name mode', (mode
     expect((await storedReports(db, [mac])).get(mac)).toEqual([expectedStoredItems(mac)]);
   });
 
+  it('serves a phone that repeats items or puts an index on a single-valued item, keeping the first of each', async () => {
+    const mac = randomMac();
+    const body = buildWorkpointMessage({
+      nonce: 'D0D0CAFE',
+      maxItems: -1,
+      reason: 'start-up',
+      items: [
+        { name: 'mac-addr', value: mac },
+        { name: 'e164', value: '111' },
+        { name: 'e164', value: '222' },
+        { name: 'device-type', index: 1, value: 'OpenStage 60' },
+      ],
+    });
+    const res = await rawHttps(stack.urls[0]!, { body });
+    expect(parseDlsMessage(res.body)).toMatchObject({ nonce: 'D0D0CAFE', action: 'ReadAllItems' });
+    const { rows } = await db.query('SELECT e164, basic_items FROM inventory.phone WHERE mac = $1', [mac]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].e164).toBe('111');
+    expect(rows[0].basic_items.filter((i: { name: string }) => i.name === 'e164')).toHaveLength(1);
+  });
+
   it('answers a path outside /DeploymentService with 404', async () => {
     const res = await rawHttps(stack.urls[0]!.replace('/DeploymentService/LoginService', '/other'), { body: '<x/>' });
     expect(res.status).toBe(404);

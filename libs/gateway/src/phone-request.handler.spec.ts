@@ -110,6 +110,28 @@ describe('PhoneRequestHandler', () => {
     expect(logLines.some((l) => l.includes('without identity'))).toBe(true);
   });
 
+  it('drops repeated items (the first counts) and names odd indexes in a warning, then serves the phone', async () => {
+    const { handler, seen, logLines } = await setup();
+    const reply = await handler.handle(
+      request({
+        items: [
+          { name: 'mac-addr', value: MAC },
+          { name: 'e164', value: 'first' },
+          { name: 'e164', value: 'second' },
+          { name: 'device-type', index: 1, value: 'OpenStage 60' },
+        ],
+      }),
+    );
+    expect(parseDlsMessage(reply.body).action).toBe('ReadAllItems');
+    expect(seen[0]!.message.items).toEqual([
+      { name: 'mac-addr', value: MAC },
+      { name: 'e164', value: 'first' },
+      { name: 'device-type', index: 1, value: 'OpenStage 60' },
+    ]);
+    const warning = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'odd items in a phone message');
+    expect(warning).toMatchObject({ level: 'warn', duplicatesDropped: ['e164'], indexOnSingleValuedItem: ['device-type[1]'] });
+  });
+
   it('starts a new interaction on start-up even with an old cookie of the same phone', async () => {
     const { handler, seen } = await setup();
     const first = await handler.handle(request({}));

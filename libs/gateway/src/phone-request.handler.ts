@@ -4,6 +4,7 @@ import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import {
   buildDlsMessage,
+  itemAnomalies,
   itemValue,
   normaliseMac,
   parseWorkpointMessage,
@@ -66,6 +67,7 @@ export class PhoneRequestHandler {
       this.logger.warn('rejected unparsable phone message', { remoteAddress: req.remoteAddress, code: error.code, error: error.message });
       return plain(400, `${error.code}: ${error.message}\n`);
     }
+    message = this.withoutRepeats(message, req.remoteAddress);
 
     const identity = await this.identify(message, req.cookieHeader);
     if (identity.kind === 'unknown') {
@@ -161,6 +163,20 @@ export class PhoneRequestHandler {
     this.bus
       .publish(SessionOpenedTopic, opened.mac, opened, { [HEADERS.correlationId]: contact.interactionId, [HEADERS.causationId]: contact.contactId })
       .catch((error: unknown) => log.warn('could not publish session-opened; cookie-less replies may not find this phone', { error: String(error) }));
+  }
+
+  /** Repeated items are dropped (the first counts) and index oddities named, once, here at the edge. */
+  private withoutRepeats(message: WorkpointMessage, remoteAddress: string): WorkpointMessage {
+    const odd = itemAnomalies(message.items);
+    if (odd.duplicates.length + odd.unexpectedIndex.length + odd.missingIndex.length === 0) return message;
+    this.logger.warn('odd items in a phone message', {
+      remoteAddress,
+      reason: message.reason,
+      duplicatesDropped: odd.duplicates.slice(0, 20),
+      indexOnSingleValuedItem: odd.unexpectedIndex.slice(0, 20),
+      noIndexOnMultiValuedItem: odd.missingIndex.slice(0, 20),
+    });
+    return odd.items === message.items ? message : { ...message, items: odd.items };
   }
 
   /** CleanUp with cleanup-reason=overload, as the vendor's service answers when it cannot cope. */

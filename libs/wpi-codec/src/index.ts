@@ -17,3 +17,5 @@ export {
   type SplitLimits,
   type WpiSplitErrorCode,
 } from './message-splitter';
+export { itemAnomalies, type ItemAnomalies } from './item-anomalies';
+export { INDEXED_ITEMS, NON_INDEXED_ITEMS } from './item-catalogue';
