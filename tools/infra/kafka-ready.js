@@ -7,29 +7,15 @@
 // Exit: 0 ready, 1 timed out, 2 the broker process died.
 'use strict';
 
-const path = require('node:path');
+const { repoRequire, untilReady } = require('./ready-loop');
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-// Resolve kafkajs from the repo, not from wherever node happens to look first.
-const { Kafka, logLevel } = require(require.resolve('kafkajs', { paths: [repoRoot] }));
+const { Kafka, logLevel } = repoRequire('kafkajs');
 
 const [broker, timeoutArg, pidArg] = process.argv.slice(2);
 if (!broker) {
   console.error('usage: kafka-ready.js <host:port> <timeout-seconds> [broker-pid]');
   process.exit(64);
 }
-const deadline = Date.now() + Number(timeoutArg || 120) * 1000;
-const pid = pidArg ? Number(pidArg) : undefined;
-
-const alive = (p) => {
-  try {
-    process.kill(p, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-};
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function probeOnce() {
   const kafka = new Kafka({
@@ -65,23 +51,16 @@ async function warmGroupCoordinator() {
   }
 }
 
-(async () => {
-  let lastError = 'not tried';
-  while (Date.now() < deadline) {
-    if (pid !== undefined && !alive(pid)) {
-      console.error(`broker process ${pid} exited`);
-      process.exit(2);
-    }
-    try {
-      const cluster = await probeOnce();
-      await warmGroupCoordinator();
-      console.log(`cluster ${cluster.clusterId}, controller ${cluster.controller}, brokers ${cluster.brokers.map((b) => `${b.host}:${b.port}`).join(',')}`);
-      process.exit(0);
-    } catch (err) {
-      lastError = err && err.message ? err.message : String(err);
-      await sleep(250);
-    }
-  }
-  console.error(`broker ${broker} not ready in time: ${lastError}`);
-  process.exit(1);
-})();
+untilReady({
+  what: `broker ${broker}`,
+  timeoutSeconds: Number(timeoutArg || 120),
+  pid: pidArg ? Number(pidArg) : undefined,
+  intervalMs: 250,
+  probe: async () => {
+    const cluster = await probeOnce();
+    await warmGroupCoordinator();
+    return cluster;
+  },
+  onReady: (cluster) =>
+    console.log(`cluster ${cluster.clusterId}, controller ${cluster.controller}, brokers ${cluster.brokers.map((b) => `${b.host}:${b.port}`).join(',')}`),
+});

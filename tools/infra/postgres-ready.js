@@ -7,28 +7,15 @@
 // Exit: 0 ready, 1 timed out or failed, 2 the server process died.
 'use strict';
 
-const path = require('node:path');
+const { repoRequire, untilReady } = require('./ready-loop');
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const { Client } = require(require.resolve('pg', { paths: [repoRoot] }));
+const { Client } = repoRequire('pg');
 
 const [adminUrl, database, timeoutArg, pidArg] = process.argv.slice(2);
 if (!adminUrl || !database) {
   console.error('usage: postgres-ready.js <admin-url> <database> <timeout-seconds> [postmaster-pid]');
   process.exit(64);
 }
-const deadline = Date.now() + Number(timeoutArg || 60) * 1000;
-const pid = pidArg ? Number(pidArg) : undefined;
-
-const alive = (p) => {
-  try {
-    process.kill(p, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-};
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function ensureDatabase() {
   const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
@@ -49,23 +36,12 @@ async function ensureDatabase() {
   }
 }
 
-(async () => {
-  let lastError = 'not tried';
-  while (Date.now() < deadline) {
-    if (pid !== undefined && !alive(pid)) {
-      console.error(`postgres process ${pid} exited`);
-      process.exit(2);
-    }
-    try {
-      await ensureDatabase();
-      process.exit(0);
-    } catch (err) {
-      lastError = err && err.message ? err.message : String(err);
-      // Wrong password or a broken cluster will not fix itself by waiting.
-      if (err && (err.code === '28P01' || err.code === '28000')) break;
-      await sleep(200);
-    }
-  }
-  console.error(`postgres not ready: ${lastError}`);
-  process.exit(1);
-})();
+untilReady({
+  what: 'postgres',
+  timeoutSeconds: Number(timeoutArg || 60),
+  pid: pidArg ? Number(pidArg) : undefined,
+  intervalMs: 200,
+  probe: ensureDatabase,
+  // Wrong password or a broken cluster will not fix itself by waiting.
+  fatal: (err) => Boolean(err && (err.code === '28P01' || err.code === '28000')),
+});
