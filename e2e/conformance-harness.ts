@@ -13,7 +13,7 @@ import {
 import { isSecretItem, MASK } from '@workpoint/logging';
 import { KafkaBus } from '@workpoint/messaging';
 import { type ContactMeListener, type InteractionResult, type PhoneOptions, SimulatedPhone } from '@workpoint/phone-sim';
-import { freePort, type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
+import { type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
 import { capturingLogger, eventually, infraFromEnv, randomId } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { Pool } from 'pg';
@@ -75,9 +75,8 @@ export const embedded: Mode = {
   name: 'embedded',
   async start() {
     const dataDir = mkdtempSync(join(tmpdir(), 'workpoint-e2e-conformance-'));
-    const pgPort = await freePort();
-    const stack = await startEmbedded({ dataDir, env: { EMBEDDED_POSTGRES_PORT: String(pgPort), ...FAST_CONTACT_ME } });
-    const db = new Pool({ connectionString: `postgres://workpoint:workpoint@127.0.0.1:${pgPort}/workpoint`, max: 4 });
+    const stack = await startEmbedded({ dataDir, env: FAST_CONTACT_ME });
+    const db = new Pool({ connectionString: stack.databaseUrl!, max: 4 });
     return {
       name: 'embedded',
       stack,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
+import { type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
 import { infraFromEnv, randomMac } from '@workpoint/testing';
 import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { Pool } from 'pg';
@@ -31,9 +31,8 @@ const embedded: Mode = {
   name: 'embedded',
   async start() {
     const dataDir = mkdtempSync(join(tmpdir(), 'workpoint-e2e-cookieless-'));
-    const pgPort = await freePort();
-    const stack = await startEmbedded({ dataDir, env: { EMBEDDED_POSTGRES_PORT: String(pgPort) } });
-    const db = new Pool({ connectionString: `postgres://workpoint:workpoint@127.0.0.1:${pgPort}/workpoint`, max: 2 });
+    const stack = await startEmbedded({ dataDir });
+    const db = new Pool({ connectionString: stack.databaseUrl!, max: 2 });
     return { stack, db, cleanUp: () => rmSync(dataDir, { recursive: true, force: true }) };
   },
 };

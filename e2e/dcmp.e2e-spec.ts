@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationPendingJobsTopic, DeploymentPendingJobsTopic, type PendingJobs, type TopicContract } from '@workpoint/contracts';
 import { KafkaBus } from '@workpoint/messaging';
-import { freePort, type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
+import { type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
 import { capturingLogger, eventually, infraFromEnv, randomId, randomMac } from '@workpoint/testing';
 
 /**
@@ -98,7 +98,7 @@ describe('DCMP polling, embedded mode', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'workpoint-e2e-dcmp-'));
-    stack = await startEmbedded({ dataDir, env: { EMBEDDED_POSTGRES_PORT: String(await freePort()) } });
+    stack = await startEmbedded({ dataDir });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type RunningStack, startEmbedded } from '@workpoint/stack';
+import { type RunningStack, startEmbedded } from '@workpoint/stack';
 import { eventually, randomMac } from '@workpoint/testing';
 import { Pool } from 'pg';
 
@@ -15,9 +15,8 @@ describe('embedded command intake', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'workpoint-e2e-commands-'));
-    const pgPort = await freePort();
-    stack = await startEmbedded({ dataDir, env: { EMBEDDED_POSTGRES_PORT: String(pgPort) } });
-    db = new Pool({ connectionString: `postgres://workpoint:workpoint@127.0.0.1:${pgPort}/workpoint`, max: 2 });
+    stack = await startEmbedded({ dataDir });
+    db = new Pool({ connectionString: stack.databaseUrl!, max: 2 });
   });
   afterAll(async () => {
     await db?.end();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedPhone } from '@workpoint/phone-sim';
-import { freePort, type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
+import { type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
 import { infraFromEnv, randomMac } from '@workpoint/testing';
 import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { Pool } from 'pg';
@@ -33,17 +33,16 @@ const embedded: Mode = {
   name: 'embedded',
   async start() {
     const dataDir = mkdtempSync(join(tmpdir(), 'workpoint-e2e-'));
-    const pgPort = await freePort();
-    const env = { EMBEDDED_POSTGRES_PORT: String(pgPort) };
-    const stack = await startEmbedded({ dataDir, env });
-    const db = new Pool({ connectionString: `postgres://workpoint:workpoint@127.0.0.1:${pgPort}/workpoint`, max: 2 });
-    const port = Number(new URL(stack.urls[0]!).port);
+    const stack = await startEmbedded({ dataDir });
+    const db = new Pool({ connectionString: stack.databaseUrl!, max: 2 });
+    const ports = stack.ports!;
     return {
       stack: { ...stack, stop: async () => (await stack.stop(), rmSync(dataDir, { recursive: true, force: true })) },
       db,
       restart: async () => {
         await stack.stop();
-        return startEmbedded({ dataDir, port, env });
+        const again = await startEmbedded({ dataDir, port: ports.gateway, dcmpPort: ports.dcmp, commandPort: ports.command, postgresPort: ports.postgres });
+        return { ...again, stop: async () => (await again.stop(), rmSync(dataDir, { recursive: true, force: true })) };
       },
     };
   },

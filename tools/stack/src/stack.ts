@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { AppProcess, REPO_ROOT } from './app-process';
-import { freePort } from './free-port';
+import { freePorts } from './free-port';
 
 export interface RunningStack {
   /** Phone URL of each gateway, e.g. https://127.0.0.1:PORT/DeploymentService/LoginService */
@@ -19,6 +19,10 @@ export interface RunningStack {
    * embedded stand-in for publishing command events on Kafka.
    */
   commandUrl?: string;
+  /** Embedded mode only: its embedded PostgreSQL. */
+  databaseUrl?: string;
+  /** Embedded mode only: the ports it was given, to restart it on the same ones. */
+  ports?: { gateway: number; dcmp: number; command: number; postgres: number };
   processes: AppProcess[];
   stop(): Promise<void>;
 }
@@ -52,9 +56,11 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
     await Promise.all(processes.map((p) => p.stop()));
   };
   try {
+    const gatewayCount = opts.gateways ?? 1;
+    const ports = await freePorts(STAGES.length + 2 * gatewayCount);
     const services = await Promise.all(
-      STAGES.map(async (stage) => {
-        const port = await freePort();
+      STAGES.map(async (stage, i) => {
+        const port = ports[i]!;
         const p = AppProcess.spawn(stage, stage, { ...shared, HEALTH_PORT: String(port) }, logDir);
         processes.push(p);
         return { p, ready: `http://127.0.0.1:${port}/readyz` };
@@ -62,9 +68,9 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
     );
     const sessionSecret = randomBytes(32).toString('hex');
     const gateways = await Promise.all(
-      Array.from({ length: opts.gateways ?? 1 }, async (_, i) => {
-        const port = await freePort();
-        const dcmpPort = await freePort();
+      Array.from({ length: gatewayCount }, async (_, i) => {
+        const port = ports[STAGES.length + 2 * i]!;
+        const dcmpPort = ports[STAGES.length + 2 * i + 1]!;
         const p = AppProcess.spawn(`gateway-${i + 1}`, 'gateway', {
           ...shared,
           GATEWAY_ID: `gw-${runId}-${i + 1}`,
@@ -96,20 +102,24 @@ export interface EmbeddedOptions {
   port?: number;
   dcmpPort?: number;
   commandPort?: number;
+  /** Port of the embedded PostgreSQL (default: a free one). */
+  postgresPort?: number;
   logDir?: string;
   env?: Record<string, string>;
 }
 
 /** The embedded default (`npm start`) as one process. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack> {
-  const port = opts.port ?? (await freePort());
-  const dcmpPort = opts.dcmpPort ?? (await freePort());
-  const commandPort = opts.commandPort ?? (await freePort());
+  const [pickedPort, pickedDcmp, pickedCommand, pickedPostgres] = await freePorts(4);
+  const port = opts.port ?? pickedPort!;
+  const dcmpPort = opts.dcmpPort ?? pickedDcmp!;
+  const commandPort = opts.commandPort ?? pickedCommand!;
+  const postgresPort = opts.postgresPort ?? pickedPostgres!;
   const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
   const p = AppProcess.spawn(
     'embedded',
     'embedded',
-    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), COMMAND_PORT: String(commandPort), LOG_LEVEL: 'info', ...opts.env },
+    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), COMMAND_PORT: String(commandPort), EMBEDDED_POSTGRES_PORT: String(postgresPort), LOG_LEVEL: 'info', ...opts.env },
     logDir,
   );
   try {
@@ -118,7 +128,15 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
     await p.stop();
     throw error;
   }
-  return { urls: [phoneUrl(port)], dcmpUrls: [dcmpUrl(dcmpPort)], commandUrl: `http://127.0.0.1:${commandPort}`, processes: [p], stop: () => p.stop() };
+  return {
+    urls: [phoneUrl(port)],
+    dcmpUrls: [dcmpUrl(dcmpPort)],
+    commandUrl: `http://127.0.0.1:${commandPort}`,
+    databaseUrl: `postgres://workpoint:workpoint@127.0.0.1:${postgresPort}/workpoint`,
+    ports: { gateway: port, dcmp: dcmpPort, command: commandPort, postgres: postgresPort },
+    processes: [p],
+    stop: () => p.stop(),
+  };
 }
 
 export function phoneUrl(port: number): string {
