@@ -1,2 +1,3 @@
 export * from './configuration.module';
 export * from './configuration.schema';
+export * from './profiles';

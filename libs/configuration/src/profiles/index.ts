@@ -1,0 +1,2 @@
+export * from './profile.types';
+export * from './effective-configuration';
