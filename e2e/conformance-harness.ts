@@ -10,7 +10,7 @@ import {
   type JobRequested,
   type TopicContract,
 } from '@workpoint/contracts';
-import { isSecretItem, MASK } from '@workpoint/logging';
+import { maskSecretItems } from '@workpoint/logging';
 import { KafkaBus } from '@workpoint/messaging';
 import { type ContactMeListener, type InteractionResult, type PhoneOptions, SimulatedPhone } from '@workpoint/phone-sim';
 import { type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
@@ -193,7 +193,7 @@ export function awaitContactMeAttempt(db: Pool, mac: string): Promise<ContactMeA
 
 /** What inventory keeps of a reported item set: secret values masked. */
 export function asStored(items: readonly WpiItem[]): WpiItem[] {
-  return items.map((i) => (i.value !== null && isSecretItem(i.name) ? { ...i, value: MASK } : i));
+  return maskSecretItems(items);
 }
 
 /** Things a test started, closed after it whatever its outcome. */

@@ -1,5 +1,5 @@
 import { fullItemSet, type InteractionResult, runStorm, type StormResult } from '@workpoint/phone-sim';
-import { isSecretItem, MASK } from '@workpoint/logging';
+import { maskSecretItems } from '@workpoint/logging';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import type { Pool } from 'pg';
 
@@ -12,7 +12,7 @@ export async function stormOf(phones: number, urls: string[]): Promise<{ result:
 
 /** What inventory must have stored for a phone: its full item set, secrets masked. */
 export function expectedStoredItems(mac: string): WpiItem[] {
-  return fullItemSet({ mac, itemCount: 200 }).map((i) => (i.value !== null && isSecretItem(i.name) ? { ...i, value: MASK } : i));
+  return maskSecretItems(fullItemSet({ mac, itemCount: 200 }));
 }
 
 export async function storedReports(db: Pool, macs: string[]): Promise<Map<string, WpiItem[][]>> {

@@ -1,6 +1,6 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { ContactEvent, JobRequested } from '@workpoint/contracts';
-import { isSecretItem, type Logger, MASK } from '@workpoint/logging';
+import { type Logger, maskSecretItems } from '@workpoint/logging';
 import { itemValue, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
 import type { JobEvents } from './job-events';
 import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
@@ -163,7 +163,7 @@ type Verdict = 'accepted' | 'failed' | 'unanswered' | undefined;
  * job), secrets masked; for other actions only the items the phone flagged with a status.
  */
 function resultsOf(action: WpiAction, items: WpiItem[]): WpiItem[] {
-  if (action === 'ReadItems') return items.map((i) => (i.value !== null && isSecretItem(i.name) ? { ...i, value: MASK } : i));
+  if (action === 'ReadItems') return maskSecretItems(items);
   return items.filter((i) => i.status !== undefined);
 }
 

@@ -1,6 +1,6 @@
 import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 import type { ContactEvent } from '@workpoint/contracts';
-import { isSecretItem, type Logger, MASK } from '@workpoint/logging';
+import { type Logger, maskSecretItems } from '@workpoint/logging';
 import { itemValue, type WpiItem } from '@workpoint/wpi-codec';
 import type { PhoneRepository, ReportKind } from './phone.repository';
 import type { ReplyFragmentRepository } from './reply-fragment.repository';
@@ -114,7 +114,8 @@ export class InventoryContactUseCase {
       contactId: contact.contactId,
       interactionId: contact.interactionId,
       reportedAt: new Date(contact.receivedAt),
-      items: withoutSecrets(items),
+      // Phones report some passwords in clear (e.g. `user-pwd` at start-up); they are not kept.
+      items: maskSecretItems(items),
     });
     log.info(stored ? `${kind} report stored` : `${kind} report already stored (redelivery)`, { items: items.length });
   }
@@ -147,14 +148,9 @@ function factsOf(contact: ContactEvent) {
     deviceType: itemValue(items, 'device-type') ?? null,
     softwareVersion: itemValue(items, 'software-version') ?? null,
     contactMeUri: itemValue(items, 'contact-me-uri') ?? null,
-    basicItems: withoutSecrets(items),
+    basicItems: maskSecretItems(items),
     reason: contact.message.reason,
     remoteAddress: contact.remoteAddress,
     contactAt: new Date(contact.receivedAt),
   };
-}
-
-/** Phones report some passwords in clear (e.g. `user-pwd` at start-up); they are not kept. */
-function withoutSecrets(items: WpiItem[]): WpiItem[] {
-  return items.map((i) => (i.value !== null && isSecretItem(i.name) ? { ...i, value: MASK } : i));
 }

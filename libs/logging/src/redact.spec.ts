@@ -1,5 +1,5 @@
 import { createLogger } from './logger';
-import { MASK, redact } from './redact';
+import { MASK, maskSecretItems, redact } from './redact';
 
 describe('redact', () => {
   it.each([
@@ -42,5 +42,21 @@ describe('redact', () => {
     log.info('quiet');
     log.warn('loud');
     expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['loud']);
+  });
+});
+
+describe('maskSecretItems', () => {
+  it('masks secret values, keeps null secrets and ordinary items', () => {
+    expect(
+      maskSecretItems([
+        { name: 'sip-pwd', value: 'x' },
+        { name: 'admin-pwd', value: null, status: 'failed' },
+        { name: 'e164', value: '4989' },
+      ]),
+    ).toEqual([
+      { name: 'sip-pwd', value: MASK },
+      { name: 'admin-pwd', value: null, status: 'failed' },
+      { name: 'e164', value: '4989' },
+    ]);
   });
 });

@@ -25,3 +25,8 @@ export function redact(value: unknown, depth = 0): unknown {
   }
   return out;
 }
+
+/** The items with every secret item's value replaced by the mask (null values stay null). */
+export function maskSecretItems<T extends { name: string; value: string | null }>(items: readonly T[]): T[] {
+  return items.map((i) => (i.value !== null && isSecretItem(i.name) ? { ...i, value: MASK } : i));
+}
