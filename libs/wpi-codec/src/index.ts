@@ -19,3 +19,5 @@ export {
 } from './message-splitter';
 export { itemAnomalies, type ItemAnomalies } from './item-anomalies';
 export { INDEXED_ITEMS, NON_INDEXED_ITEMS } from './item-catalogue';
+export { ITEM_TYPES, type ItemTypeFacts, type ItemValueType } from './item-types';
+export { validateItemValue, type ItemCheck, type ItemToCheck } from './item-value.validator';
