@@ -4,21 +4,13 @@ import type { WpiItem } from '@workpoint/wpi-codec';
 import { fullItemSet } from './item-set.factory';
 import type { PhoneOptions } from './phone.options';
 import { SimulatedPhone } from './phone.simulator';
-import { startFakeDls, type FakeDlsHandler, type FakeDlsServer } from './testing/fake-dls.server';
+import { type FakeDlsServer, fakeDlsPerTest } from './testing/fake-dls.server';
 import { SESSION_COOKIE, byReason, scriptedDls } from './testing/scripted-dls.handler';
 
 // Each test walks the phone through one service action against a fake HTTPS service and
 // checks the phone's answer as the service would see it on the wire.
 describe('the phone answering service actions', () => {
-  const servers: FakeDlsServer[] = [];
-  const serve = async (handler: FakeDlsHandler): Promise<FakeDlsServer> => {
-    const server = await startFakeDls(handler);
-    servers.push(server);
-    return server;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const serve = fakeDlsPerTest();
 
   const mac = '00:1A:E8:12:34:56';
   const phoneOn = (server: FakeDlsServer, options: Partial<PhoneOptions> = {}): SimulatedPhone =>

@@ -2,20 +2,13 @@ import type { WpiItem } from '@workpoint/wpi-codec';
 import { basicItems } from './item-set.factory';
 import type { PhoneOptions } from './phone.options';
 import { SimulatedPhone } from './phone.simulator';
-import { startFakeDls, type FakeDlsHandler, type FakeDlsServer } from './testing/fake-dls.server';
+import { type FakeDlsHandler, type FakeDlsServer, fakeDlsPerTest } from './testing/fake-dls.server';
 import { byReason, scriptedDls } from './testing/scripted-dls.handler';
 
 // The interactions a phone starts itself, with every reason of protocol.md §4.1.
 describe('interactions the phone starts', () => {
-  const servers: FakeDlsServer[] = [];
-  const serve = async (handler?: FakeDlsHandler): Promise<FakeDlsServer> => {
-    const server = await startFakeDls(handler ?? scriptedDls([]));
-    servers.push(server);
-    return server;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const serveFake = fakeDlsPerTest();
+  const serve = (handler?: FakeDlsHandler): Promise<FakeDlsServer> => serveFake(handler ?? scriptedDls([]));
 
   const mac = '00:1A:E8:AB:CD:EF';
   const phoneOn = (server: FakeDlsServer, options: Partial<PhoneOptions> = {}): SimulatedPhone =>

@@ -1,19 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { SimulatedPhone } from './phone.simulator';
-import { startFakeDls, type FakeDlsHandler, type FakeDlsServer, type SeenRequest } from './testing/fake-dls.server';
+import { type SeenRequest, fakeDlsPerTest } from './testing/fake-dls.server';
 import { answer, byReason, scriptedDls } from './testing/scripted-dls.handler';
 
 // Deliberate protocol violations a service must survive.
 describe('a misbehaving phone', () => {
-  const servers: FakeDlsServer[] = [];
-  const serve = async (handler: FakeDlsHandler): Promise<FakeDlsServer> => {
-    const server = await startFakeDls(handler);
-    servers.push(server);
-    return server;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const serve = fakeDlsPerTest();
 
   const mac = '00:1A:E8:00:AA:01';
   const macOf = (request: SeenRequest): string | null | undefined => request.message.items.find((item) => item.name === 'mac-addr')?.value;

@@ -1,18 +1,10 @@
 import { buildDlsMessage } from '@workpoint/wpi-codec';
 import { fullItemSet } from './item-set.factory';
 import { SimulatedPhone } from './phone.simulator';
-import { happyStartUp, sendXml, startFakeDls, type FakeDlsServer } from './testing/fake-dls.server';
+import { happyStartUp, sendXml, fakeDlsPerTest } from './testing/fake-dls.server';
 
 describe('SimulatedPhone', () => {
-  const servers: FakeDlsServer[] = [];
-  const serve = async (...args: Parameters<typeof startFakeDls>): Promise<FakeDlsServer> => {
-    const server = await startFakeDls(...args);
-    servers.push(server);
-    return server;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const serve = fakeDlsPerTest();
 
   const mac = '00:1A:E8:12:34:56';
 

@@ -94,3 +94,19 @@ export async function startFakeDls(handler: FakeDlsHandler = happyStartUp): Prom
       }),
   };
 }
+
+/**
+ * For a describe block: `serve(handler)` starts a fake service that is closed after each test,
+ * whatever the test's outcome. Call it at describe level (it registers an afterEach).
+ */
+export function fakeDlsPerTest(): (handler?: FakeDlsHandler) => Promise<FakeDlsServer> {
+  const servers: FakeDlsServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const server = await startFakeDls(handler);
+    servers.push(server);
+    return server;
+  };
+}
