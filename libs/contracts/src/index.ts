@@ -6,3 +6,5 @@ export * from './topic-registry';
 export * from './job.events';
 export * from './contact-me.events';
 export * from './session.events';
+export * from './integration.events';
+export * from './event-id';

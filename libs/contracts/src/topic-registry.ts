@@ -1,6 +1,7 @@
 import { ConfigurationContactPassedTopic, ContactReceivedTopic, InventoryContactPassedTopic } from './contact.events';
 import { ContactMeAttemptedTopic, ContactMeRequestedTopic } from './contact-me.events';
 import { DeadLetterTopic } from './dead-letter.events';
+import { INTEGRATION_TOPICS } from './integration.events';
 import { SessionOpenedTopic } from './session.events';
 import {
   ConfigurationJobCompletedTopic,
@@ -27,4 +28,5 @@ export const FIXED_TOPICS: readonly TopicContract<unknown>[] = [
   ContactMeRequestedTopic,
   ContactMeAttemptedTopic,
   SessionOpenedTopic,
+  ...Object.values(INTEGRATION_TOPICS).flatMap((topics): TopicContract<unknown>[] => Object.values(topics)),
 ];

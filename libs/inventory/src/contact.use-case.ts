@@ -1,7 +1,9 @@
 import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
-import type { ContactEvent } from '@workpoint/contracts';
+import { type ContactEvent, HEADERS, PhoneChangesReportedTopic, PhoneRegisteredTopic } from '@workpoint/contracts';
 import { type Logger, maskSecretItems } from '@workpoint/logging';
+import type { Bus } from '@workpoint/messaging';
 import { itemValue, type WpiItem } from '@workpoint/wpi-codec';
+import { changesReportedEvent, phoneRegisteredEvent } from './phone-events.builder';
 import type { PhoneRepository, ReportKind } from './phone.repository';
 import type { ReplyFragmentRepository } from './reply-fragment.repository';
 
@@ -12,16 +14,21 @@ const CARRIES_BASIC_ITEMS = new Set(['start-up', 'solicited', 'local-changes', '
 export const MAX_REPLY_FRAGMENTS = 200;
 const FRAGMENT_RETENTION_MS = 24 * 3600_000;
 
+/** The reports other systems hear about, by the name the phone gives them (its reason). */
+const PUBLISHED_REPORTS = { 'local-change': 'local-changes', 'inventory-change': 'inventory-changes' } as const;
+
 /**
  * The inventory stage, first in the pipeline: keeps what each phone reports, asks for the full
  * item set when it does not know it or the phone says its configuration changed, assembles
  * fragmented replies before anyone acts on them, and ends the interactions that need no jobs
- * (the phone's own clean-up, reasons nobody knows).
+ * (the phone's own clean-up, reasons nobody knows). It tells the world when a phone appears
+ * and when one reports changes, once per contact, even when the contact is delivered again.
  */
 export class InventoryContactUseCase {
   constructor(
     private readonly phones: PhoneRepository,
     private readonly fragments: ReplyFragmentRepository,
+    private readonly bus: Bus,
     private readonly logger: Logger,
   ) {}
 
@@ -33,7 +40,7 @@ export class InventoryContactUseCase {
         return this.onReply(contact, log);
       case 'clean-up':
         // The phone ends the interaction itself (e.g. PIN retries exceeded, G p.83).
-        await this.phones.recordContact(factsOf(contact));
+        await this.record(contact, log);
         log.warn('phone ended the interaction', { cleanupReason: itemValue(message.items, 'cleanup-reason') });
         return answer('CleanUp', 'phone clean-up acknowledged');
       default:
@@ -48,8 +55,7 @@ export class InventoryContactUseCase {
   private async onBasicContact(contact: ContactEvent, log: Logger): Promise<StageDecision> {
     const { message } = contact;
     const known = await this.phones.findPhone(contact.mac);
-    const { registered } = await this.phones.recordContact(factsOf(contact));
-    if (registered) log.info('phone registered', { reason: message.reason });
+    await this.record(contact, log);
     const changed = itemValue(message.items, 'configuration-changed-flag') === 'true';
 
     switch (message.reason) {
@@ -102,13 +108,22 @@ export class InventoryContactUseCase {
     return pass(whole);
   }
 
+  /** Records the contact; publishes the phone's registration if this contact is its first. */
+  private async record(contact: ContactEvent, log: Logger): Promise<void> {
+    const { registered, published } = await this.phones.recordContact(factsOf(contact));
+    if (!registered || published) return;
+    await this.bus.publish(PhoneRegisteredTopic, contact.mac, phoneRegisteredEvent(contact), headersFor(contact));
+    await this.phones.markRegistrationPublished(contact.mac);
+    log.info('phone registered', { reason: contact.message.reason });
+  }
+
   private async readAll(contact: ContactEvent, why: string): Promise<StageDecision> {
     await this.phones.markReadRequested(contact.mac, contact.interactionId);
     return answer('ReadAllItems', why);
   }
 
   private async store(contact: ContactEvent, kind: ReportKind, items: WpiItem[], log: Logger): Promise<void> {
-    const { stored } = await this.phones.storeReport({
+    const { stored, published } = await this.phones.storeReport({
       kind,
       mac: contact.mac,
       contactId: contact.contactId,
@@ -118,6 +133,9 @@ export class InventoryContactUseCase {
       items: maskSecretItems(items),
     });
     log.info(stored ? `${kind} report stored` : `${kind} report already stored (redelivery)`, { items: items.length });
+    if (kind === 'full' || published) return;
+    await this.bus.publish(PhoneChangesReportedTopic, contact.mac, changesReportedEvent(contact, PUBLISHED_REPORTS[kind], items), headersFor(contact));
+    await this.phones.markReportPublished(contact.contactId);
   }
 }
 
@@ -144,6 +162,7 @@ function factsOf(contact: ContactEvent) {
   const items: WpiItem[] = contact.message.items;
   return {
     mac: contact.mac,
+    contactId: contact.contactId,
     e164: itemValue(items, 'e164') ?? null,
     deviceType: itemValue(items, 'device-type') ?? null,
     softwareVersion: itemValue(items, 'software-version') ?? null,
@@ -153,4 +172,8 @@ function factsOf(contact: ContactEvent) {
     remoteAddress: contact.remoteAddress,
     contactAt: new Date(contact.receivedAt),
   };
+}
+
+function headersFor(contact: ContactEvent): Record<string, string> {
+  return { [HEADERS.correlationId]: contact.interactionId, [HEADERS.causationId]: contact.contactId };
 }

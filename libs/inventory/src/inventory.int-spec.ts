@@ -1,9 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ContactMeRequestedTopic } from '@workpoint/contracts';
+import {
+  type ContactEvent,
+  ContactMeRequestedTopic,
+  deterministicEventId,
+  type PhoneChangesReported,
+  PhoneChangesReportedTopic,
+  type PhoneRegistered,
+  PhoneRegisteredTopic,
+  type TopicContract,
+} from '@workpoint/contracts';
 import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
-import { eventually, randomMac } from '@workpoint/testing';
+import { eventually, randomId, randomMac } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { randomUUID } from 'node:crypto';
 import { MAX_REPLY_FRAGMENTS } from './contact.use-case';
@@ -233,5 +242,117 @@ describe('inventory: asking phones to call back', () => {
       return rows.length > 0 ? rows : undefined;
     });
     expect(attempt).toMatchObject({ outcome: 'no-target', final: true });
+  });
+});
+
+describe('inventory: integration events', () => {
+  const registered: PhoneRegistered[] = [];
+  const changes: PhoneChangesReported[] = [];
+  beforeAll(async () => {
+    await h.bus.subscribe({ topic: PhoneRegisteredTopic, groupId: randomId('registered'), fromBeginning: true, handle: async ({ value }) => void registered.push(value) });
+    await h.bus.subscribe({ topic: PhoneChangesReportedTopic, groupId: randomId('changes'), fromBeginning: true, handle: async ({ value }) => void changes.push(value) });
+  });
+
+  /**
+   * Every event published for the phone so far. A marker published now lands on the phone's
+   * partition behind them, so once it arrives nothing published earlier is still on its way.
+   */
+  async function publishedFor<T extends { mac: string; eventId: string }>(topic: TopicContract<T>, seen: T[], marker: T): Promise<T[]> {
+    await h.bus.publish(topic, marker.mac, marker);
+    await eventually(async () => seen.find((e) => e.eventId === marker.eventId));
+    return seen.filter((e) => e.mac === marker.mac && e.eventId !== marker.eventId);
+  }
+  const registeredFor = (mac: string) =>
+    publishedFor(PhoneRegisteredTopic, registered, { eventId: randomUUID(), occurredAt: new Date().toISOString(), mac, contactId: randomUUID() });
+  const changesFor = (mac: string) =>
+    publishedFor(PhoneChangesReportedTopic, changes, { eventId: randomUUID(), occurredAt: new Date().toISOString(), mac, kind: 'inventory-changes', items: [], contactId: randomUUID() });
+  const answeredTwice = (c: ContactEvent) => eventually(async () => (h.responses.filter((r) => r.contactId === c.contactId).length >= 2 ? true : undefined));
+  const passedTwice = (c: ContactEvent) => eventually(async () => (h.passed.filter((p) => p.contactId === c.contactId).length >= 2 ? true : undefined));
+
+  it('publishes one registered event for a new phone, even when its start-up is delivered twice', async () => {
+    const mac = randomMac();
+    const startUp = h.contact(mac, { items: basicItems(mac, false) });
+    await h.send(startUp);
+    await h.responseTo(startUp);
+    await h.send(startUp);
+    await answeredTwice(startUp);
+    expect(await registeredFor(mac)).toEqual([
+      {
+        eventId: deterministicEventId(startUp.contactId, PhoneRegisteredTopic.name),
+        occurredAt: startUp.receivedAt,
+        mac,
+        deviceType: 'OpenStage 60',
+        softwareVersion: 'V3 R5.12.0',
+        e164: '4989722',
+        contactId: startUp.contactId,
+      },
+    ]);
+  });
+
+  it('publishes nothing when a known phone starts up', async () => {
+    const mac = randomMac();
+    const first = h.contact(mac, { items: basicItems(mac, false) });
+    await h.send(first);
+    await h.responseTo(first);
+    const again = h.contact(mac, { items: basicItems(mac, true) });
+    await h.send(again);
+    await h.responseTo(again);
+    expect((await registeredFor(mac)).map((e) => e.contactId)).toEqual([first.contactId]);
+  });
+
+  it('publishes the registration again, with the same eventId, when a crash left it unconfirmed', async () => {
+    const mac = randomMac();
+    const startUp = h.contact(mac, { items: basicItems(mac, false) });
+    await h.send(startUp);
+    await h.responseTo(startUp);
+    // What a crash between the broker's acknowledgement and the bookkeeping leaves behind.
+    await h.dataSource.query('UPDATE phone SET registration_published_at = NULL WHERE mac = $1', [mac]);
+    await h.send(startUp);
+    await answeredTwice(startUp);
+    const events = await registeredFor(mac);
+    expect(events).toHaveLength(2);
+    expect(events[1]).toEqual(events[0]);
+  });
+
+  it('publishes the attached items of a local change once, with secrets masked', async () => {
+    const mac = randomMac();
+    const changed = [
+      { name: 'dhcp', value: 'false' },
+      { name: 'sip-pwd', value: 'hunter2' },
+    ];
+    const c = h.contact(mac, {
+      reason: 'local-changes',
+      items: [...basicItems(mac, false), { name: 'configuration-attached-flag', value: 'true' }, { name: 'configuration-attached-number', value: '2' }, ...changed],
+    });
+    await h.send(c);
+    await h.passOf(c);
+    await h.send(c);
+    await passedTwice(c);
+    const events = await changesFor(mac);
+    expect(events).toEqual([
+      {
+        eventId: deterministicEventId(c.contactId, PhoneChangesReportedTopic.name),
+        occurredAt: c.receivedAt,
+        mac,
+        kind: 'local-changes',
+        items: [
+          { name: 'dhcp', value: 'false' },
+          { name: 'sip-pwd', value: '***' },
+        ],
+        contactId: c.contactId,
+      },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('hunter2');
+  });
+
+  it('publishes an inventory change, and nothing for a local change reported the old way (flag only)', async () => {
+    const mac = randomMac();
+    const flagOnly = h.contact(mac, { reason: 'local-changes', items: basicItems(mac, true) });
+    await h.send(flagOnly);
+    await h.responseTo(flagOnly);
+    const inventory = h.contact(mac, { reason: 'inventory-changes', items: [{ name: 'mac-addr', value: mac }, { name: 'key-modules', value: '1' }] });
+    await h.send(inventory);
+    await h.passOf(inventory);
+    expect(await changesFor(mac)).toEqual([expect.objectContaining({ kind: 'inventory-changes', contactId: inventory.contactId, items: inventory.message.items })]);
   });
 });

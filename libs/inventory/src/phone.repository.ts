@@ -4,6 +4,7 @@ import { PhoneEntity } from './entities/phone.entity';
 
 export interface PhoneContactFacts {
   mac: string;
+  contactId: string;
   e164: string | null;
   deviceType: string | null;
   softwareVersion: string | null;
@@ -12,6 +13,18 @@ export interface PhoneContactFacts {
   reason: string;
   remoteAddress: string;
   contactAt: Date;
+}
+
+export interface Registration {
+  /** This contact registered the phone (it had never been seen before). */
+  registered: boolean;
+  /** The registration's event was published already. */
+  published: boolean;
+}
+
+interface RegistrationRow {
+  registered_contact_id: string | null;
+  registration_published_at: Date | null;
 }
 
 export type ReportKind = 'full' | 'local-change' | 'inventory-change';
@@ -35,14 +48,15 @@ export class PhoneRepository {
 
   /**
    * Registers an unknown phone or updates a known one. An older contact arriving late (a
-   * reordered or redelivered event) never overwrites newer facts. Returns whether the phone
-   * was new.
+   * reordered or redelivered event) never overwrites newer facts. Says whether this contact
+   * registered the phone — also when it is delivered again — and whether that registration was
+   * already published, so a redelivery publishes only what a crash left unpublished.
    */
-  async recordContact(f: PhoneContactFacts): Promise<{ registered: boolean }> {
-    const rows: Array<{ registered: boolean }> = await this.dataSource.query(
+  async recordContact(f: PhoneContactFacts): Promise<Registration> {
+    const upserted: RegistrationRow[] = await this.dataSource.query(
       `INSERT INTO phone AS p (mac, e164, device_type, software_version, contact_me_uri, basic_items,
-                               registered_at, last_contact_at, last_reason, last_remote_address)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7, $8, $9)
+                               registered_at, registered_contact_id, last_contact_at, last_reason, last_remote_address)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $10, $7, $8, $9)
        ON CONFLICT (mac) DO UPDATE SET
          e164 = COALESCE(EXCLUDED.e164, p.e164),
          device_type = COALESCE(EXCLUDED.device_type, p.device_type),
@@ -53,10 +67,22 @@ export class PhoneRepository {
          last_reason = EXCLUDED.last_reason,
          last_remote_address = EXCLUDED.last_remote_address
        WHERE p.last_contact_at <= EXCLUDED.last_contact_at
-       RETURNING (xmax = 0) AS registered`,
-      [f.mac, f.e164, f.deviceType, f.softwareVersion, f.contactMeUri, JSON.stringify(f.basicItems), f.contactAt, f.reason, f.remoteAddress],
+       RETURNING registered_contact_id, registration_published_at`,
+      [f.mac, f.e164, f.deviceType, f.softwareVersion, f.contactMeUri, JSON.stringify(f.basicItems), f.contactAt, f.reason, f.remoteAddress, f.contactId],
     );
-    return { registered: rows[0]?.registered ?? false };
+    // No row back: a newer contact was recorded first, so the phone was known before this one.
+    const row = upserted[0] ?? (await this.registrationOf(f.mac));
+    return { registered: row?.registered_contact_id === f.contactId, published: row?.registration_published_at != null };
+  }
+
+  /** Notes that the broker acknowledged the phone's `registered` event. */
+  async markRegistrationPublished(mac: string): Promise<void> {
+    await this.dataSource.query('UPDATE phone SET registration_published_at = now() WHERE mac = $1 AND registration_published_at IS NULL', [mac]);
+  }
+
+  private async registrationOf(mac: string): Promise<RegistrationRow | undefined> {
+    const rows: RegistrationRow[] = await this.dataSource.query('SELECT registered_contact_id, registration_published_at FROM phone WHERE mac = $1', [mac]);
+    return rows[0];
   }
 
   /** Remembers that inventory asked for the full item set in this interaction (a day at most). */
@@ -77,8 +103,10 @@ export class PhoneRepository {
   /**
    * Stores what a phone reported (a full item set, a local change, an inventory change) once
    * per contact: a redelivered event finds its contact id already stored and changes nothing.
+   * Says whether the report's event was already published (only local and inventory changes
+   * are).
    */
-  async storeReport(r: PhoneReport): Promise<{ stored: boolean }> {
+  async storeReport(r: PhoneReport): Promise<{ stored: boolean; published: boolean }> {
     return this.dataSource.transaction(async (tx) => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO phone_report (mac, contact_id, interaction_id, kind, reported_at, item_count, items)
@@ -87,14 +115,22 @@ export class PhoneRepository {
          RETURNING id`,
         [r.mac, r.contactId, r.interactionId, r.kind, r.reportedAt, r.items.length, JSON.stringify(r.items)],
       );
-      if (inserted.length === 0) return { stored: false };
-      if (r.kind !== 'full') return { stored: true };
+      if (inserted.length === 0) {
+        const rows: Array<{ published_at: Date | null }> = await tx.query('SELECT published_at FROM phone_report WHERE contact_id = $1', [r.contactId]);
+        return { stored: false, published: rows[0]?.published_at != null };
+      }
+      if (r.kind !== 'full') return { stored: true, published: false };
       await tx.query(
         `UPDATE phone SET last_full_report_at = $2
          WHERE mac = $1 AND (last_full_report_at IS NULL OR last_full_report_at < $2)`,
         [r.mac, r.reportedAt],
       );
-      return { stored: true };
+      return { stored: true, published: false };
     });
+  }
+
+  /** Notes that the broker acknowledged the event of the report of this contact. */
+  async markReportPublished(contactId: string): Promise<void> {
+    await this.dataSource.query('UPDATE phone_report SET published_at = now() WHERE contact_id = $1 AND published_at IS NULL', [contactId]);
   }
 }

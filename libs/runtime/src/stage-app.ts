@@ -7,6 +7,7 @@ import {
   ContactMeAttemptedTopic,
   ContactMeRequestedTopic,
   DeadLetterTopic,
+  INTEGRATION_TOPICS,
   JOB_TOPICS,
   PIPELINE,
   type Stage,
@@ -46,7 +47,8 @@ export async function startStageApp({ stage, deps, module }: StageAppOptions): P
 function stageTopics(stage: Stage): TopicContract<unknown>[] {
   const { input, passTo } = PIPELINE[stage];
   const jobs = stage === 'inventory' ? [ContactMeRequestedTopic, ContactMeAttemptedTopic] : Object.values(JOB_TOPICS[stage]);
-  return [input, ...(passTo ? [passTo] : []), DeadLetterTopic, ...jobs];
+  const integration: TopicContract<unknown>[] = Object.values(INTEGRATION_TOPICS[stage]);
+  return [input, ...(passTo ? [passTo] : []), DeadLetterTopic, ...jobs, ...integration];
 }
 
 export type { Bus, Logger };
