@@ -26,6 +26,7 @@ const boundaries = (tests) => ({
     scope('shared', ['shared']),
     scope('embedded', ['shared', 'gateway', 'inventory', 'configuration', 'deployment']),
     scope('tools', ['tools', 'shared']),
+    scope('cli', ['shared']),
   ],
 });
 

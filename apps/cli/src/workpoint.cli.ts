@@ -1,0 +1,18 @@
+import { parseCliArgs, USAGE, type CliEnv } from './cli-args.parser';
+import { ExitCode } from './exit-code';
+import { runImport, type CliIo } from './import.command';
+
+/** The whole CLI behind main: arguments and environment in, output through io, exit status out. */
+export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): Promise<ExitCode> {
+  const command = parseCliArgs(argv, env);
+  switch (command.kind) {
+    case 'help':
+      io.stdout(USAGE);
+      return ExitCode.ok;
+    case 'usage-error':
+      io.stderr(`workpoint: ${command.message}\n\n${USAGE}`);
+      return ExitCode.usage;
+    case 'import':
+      return runImport(command, io);
+  }
+}
