@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateApiKey } from '@workpoint/http-api';
 import { generate } from 'selfsigned';
 
 /**
@@ -35,6 +36,27 @@ export function ensureSessionSecret(dir: string): string {
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The key that seals secret item values at rest (32 random bytes, base64). */
+export function ensureConfigSecretKey(dir: string): string {
+  return ensureFile(join(dir, 'config-secret-key'), () => randomBytes(32).toString('base64'));
+}
+
+/**
+ * The first admin API key, so the operator API is usable on a fresh machine: read it from
+ * `<data>/api-admin-key` (only its hash goes into the database).
+ */
+export function ensureAdminApiKey(dir: string): string {
+  return ensureFile(join(dir, 'api-admin-key'), () => generateApiKey().key);
+}
+
+function ensureFile(file: string, make: () => string): string {
+  if (!existsSync(file)) {
+    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(file, make(), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { StageDeps } from '@workpoint/contact-pipeline';
-import { ContactMeEnvSchema, EmbeddedEnvSchema, loadConfig } from '@workpoint/config';
+import { ContactMeEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, loadConfig } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
@@ -15,13 +15,21 @@ import { InProcessBus } from '@workpoint/messaging';
 import { exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
 import { startCommandIntake } from './command-intake';
-import { ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
+import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
-const STAGES = [
-  { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)) }) },
-  { stage: 'configuration', schema: CONFIGURATION_SCHEMA, module: (d: StageDeps) => ConfigurationModule.register(d) },
-  { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d) },
-] as const;
+function stages(dataDir: string) {
+  const api = loadConfig(EmbeddedApiEnvSchema);
+  const adminKey = api.API_ADMIN_KEY ?? ensureAdminApiKey(dataDir);
+  const configuration = {
+    secretKey: api.CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir),
+    api: { host: api.API_HOST, port: api.API_PORT, adminKey, maxBodyBytes: api.API_MAX_BODY_BYTES },
+  };
+  return [
+    { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)) }) },
+    { stage: 'configuration', schema: CONFIGURATION_SCHEMA, module: (d: StageDeps) => ConfigurationModule.register(d, configuration) },
+    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d) },
+  ] as const;
+}
 
 /**
  * The embedded default: the gateway and the three services in this one process on the
@@ -49,7 +57,7 @@ async function main(): Promise<void> {
   const bus = new InProcessBus(logger, { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000 });
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
-  for (const { stage, schema, module } of STAGES) {
+  for (const { stage, schema, module } of stages(dataDir)) {
     const dataSource = await openServiceDataSource(databaseUrl, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
     dataSources.push(dataSource);
     apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module }));
@@ -64,7 +72,7 @@ async function main(): Promise<void> {
   );
   await gateway.init();
   const commands = await startCommandIntake(bus, logger, env.COMMAND_HOST, env.COMMAND_PORT);
-  logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external' });
+  logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminApiKeyFile: join(dataDir, 'api-admin-key') });
 
   onShutdownSignal(logger, async () => {
     commands.close();

@@ -93,3 +93,27 @@ export const ContactMeEnvSchema = z.object({
   CONTACT_ME_CALLBACK_PORT: port.optional(),
 });
 export type ContactMeEnv = z.infer<typeof ContactMeEnvSchema>;
+
+const secretKey = z
+  .string()
+  .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
+const apiKey = z.string().regex(/^wpk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, 'must look like wpk_<12 hex>_<43 base64url>');
+
+/** The configuration service: secrets at rest and the operator API. */
+export const ConfigurationEnvSchema = z.object({
+  /** Seals secret item values (SIP and admin passwords) at rest; every instance shares it. */
+  CONFIG_SECRET_KEY: secretKey,
+  API_HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: port.default(18082),
+  /** An admin API key to start with (stored hashed); create more through the API. */
+  API_ADMIN_KEY: apiKey.optional(),
+  API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1048576).default(1048576),
+});
+export type ConfigurationEnv = z.infer<typeof ConfigurationEnvSchema>;
+
+/** The embedded default's operator API: on loopback, keys generated into the data directory when not given. */
+export const EmbeddedApiEnvSchema = ConfigurationEnvSchema.extend({
+  CONFIG_SECRET_KEY: secretKey.optional(),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+});
+export type EmbeddedApiEnv = z.infer<typeof EmbeddedApiEnvSchema>;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { JobQueue } from '@workpoint/contact-pipeline';
 import {
   ConfigurationJobCompletedTopic,
@@ -17,7 +17,7 @@ import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.s
 
 let h: StageHarness;
 beforeAll(async () => {
-  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => ConfigurationModule.register(d));
+  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => ConfigurationModule.register(d, { secretKey: randomBytes(32).toString('base64') }));
 });
 afterAll(() => h?.close());
 

@@ -1,15 +1,66 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
+import { ApiKeys, AuditLog } from './api/access';
+import { ChangeFanout } from './api/change-fanout';
+import { ImportService } from './api/import.service';
+import { OperatorApi, type OperatorApiSettings } from './api/operator-api';
+import { operatorApiRoutes } from './api/operator-api.routes';
+import { PhoneService } from './api/phone.service';
+import { ProfileService } from './api/profile.service';
+import { SiteService } from './api/site.service';
 import { CONFIGURATION_JOB_TABLE } from './configuration.schema';
+import { ConfigurationSync } from './desired-state/configuration-sync';
+import { DesiredStateStore } from './desired-state/desired-state.store';
+import { SecretBox } from './desired-state/secret-box';
+
+export interface ConfigurationSettings {
+  /** Base64 of 32 bytes: seals secret item values at rest (`CONFIG_SECRET_KEY`). */
+  secretKey: string;
+  /** The operator API; left out, the service runs without it (e.g. in stage tests). */
+  api?: OperatorApiSettings;
+}
 
 /**
- * The configuration service. In this first cut it owns the queue of configuration jobs
- * (WriteItems, ReadItems, Restart …) per phone and sends the next one on contact; profiles
- * and drift come on top of it.
+ * The configuration service: the desired state of every phone (profiles, assignments, the
+ * phone's own overrides), delivery of the difference on each contact as a WriteItems job, drift
+ * and faults, the queue of operator jobs, and the operator API.
  */
 @Module({})
 export class ConfigurationModule {
-  static register(deps: StageDeps): DynamicModule {
-    return jobStageModule(ConfigurationModule, 'configuration', CONFIGURATION_JOB_TABLE, deps);
+  static register(deps: StageDeps, settings: ConfigurationSettings): DynamicModule {
+    const box = SecretBox.fromBase64(settings.secretKey);
+    const store = new DesiredStateStore(deps.dataSource);
+    let sync: ConfigurationSync | undefined;
+    const stage = jobStageModule(ConfigurationModule, 'configuration', CONFIGURATION_JOB_TABLE, deps, {
+      events: (base) => {
+        sync = new ConfigurationSync(store, box, deps.bus, base, deps.logger);
+        const s = sync;
+        return {
+          completed: async (job) => {
+            await s.onWriteAnswered(job);
+            await base.completed(job);
+          },
+          pendingChanged: (mac, queued) => base.pendingChanged(mac, queued),
+          contactMe: (mac) => base.contactMe(mac),
+        };
+      },
+      secrets: { conceal: (items) => sync!.conceal(items), reveal: (items) => sync!.reveal(items) },
+      beforeContact: (contact) => sync!.onContact(contact),
+    });
+    if (!settings.api) return stage;
+    const audit = new AuditLog();
+    const keys = new ApiKeys(deps.dataSource, deps.logger);
+    const fanout = new ChangeFanout(deps.dataSource, sync!, deps.logger);
+    const routes = operatorApiRoutes({
+      phones: new PhoneService(deps.dataSource, store, sync!, box, deps.bus, audit, fanout),
+      profiles: new ProfileService(deps.dataSource, store, box, sync!, audit, fanout, deps.logger),
+      sites: new SiteService(deps.dataSource, audit, fanout),
+      imports: new ImportService(deps.dataSource, audit, fanout, deps.logger),
+      keys,
+      audit,
+      db: deps.dataSource,
+    });
+    const api = new OperatorApi(routes, keys, fanout, settings.api, deps.logger.child({ component: 'operator-api' }));
+    return { ...stage, providers: [...(stage.providers ?? []), { provide: OperatorApi, useValue: api }], exports: [OperatorApi] };
   }
 }

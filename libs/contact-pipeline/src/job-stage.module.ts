@@ -5,9 +5,9 @@ import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import type { DataSource } from 'typeorm';
 import { ContactRouter } from './contact-router';
-import { BusJobEvents } from './job-events';
+import { BusJobEvents, type JobEvents } from './job-events';
 import { JobQueue } from './job-queue';
-import { JobStageUseCase } from './job-stage.use-case';
+import { type JobItemSecrets, JobStageUseCase } from './job-stage.use-case';
 
 export interface StageDeps {
   bus: Bus;
@@ -15,17 +15,30 @@ export interface StageDeps {
   logger: Logger;
 }
 
+/** What a service adds to the plain job stage. */
+export interface JobStageHooks {
+  /** Wraps the stage's events (e.g. to act on every answered job). */
+  events?: (base: BusJobEvents) => JobEvents;
+  secrets?: JobItemSecrets;
+  /** Runs for every contact before its queued jobs are looked at. */
+  beforeContact?: (contact: ContactEvent) => Promise<void>;
+}
+
 /** The transport adapter of a job stage: its input topic in, the router out. */
+const BEFORE_CONTACT = Symbol('before-contact');
+
 function jobStageController(stage: JobStage): Type<unknown> {
   @Controller()
   class JobStageController {
     constructor(
       @Inject(JobStageUseCase) private readonly useCase: JobStageUseCase,
       @Inject(ContactRouter) private readonly router: ContactRouter,
+      @Inject(BEFORE_CONTACT) private readonly beforeContact: (contact: ContactEvent) => Promise<void>,
     ) {}
 
     @EventPattern(PIPELINE[stage].input.name)
     async onContact(@Payload() contact: ContactEvent): Promise<void> {
+      await this.beforeContact(contact);
       await this.router.route(contact, await this.useCase.handle(contact));
     }
 
@@ -39,15 +52,17 @@ function jobStageController(stage: JobStage): Type<unknown> {
 }
 
 /** The Nest module of a stage whose decision is "the phone's next queued job, if any". */
-export function jobStageModule(module: Type<unknown>, stage: JobStage, jobTable: string, deps: StageDeps): DynamicModule {
+export function jobStageModule(module: Type<unknown>, stage: JobStage, jobTable: string, deps: StageDeps, hooks: JobStageHooks = {}): DynamicModule {
+  const base = new BusJobEvents(stage, deps.bus);
   return {
     module,
     controllers: [jobStageController(stage)],
     providers: [
       {
         provide: JobStageUseCase,
-        useValue: new JobStageUseCase(new JobQueue(deps.dataSource, jobTable), new BusJobEvents(stage, deps.bus), deps.logger),
+        useValue: new JobStageUseCase(new JobQueue(deps.dataSource, jobTable), hooks.events ? hooks.events(base) : base, deps.logger, hooks.secrets),
       },
+      { provide: BEFORE_CONTACT, useValue: hooks.beforeContact ?? (async () => undefined) },
       { provide: ContactRouter, useValue: new ContactRouter(stage, deps.bus, deps.logger) },
     ],
   };

@@ -6,6 +6,16 @@ import type { JobEvents } from './job-events';
 import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
 import { answer, pass, type StageDecision } from './stage-decision';
 
+/**
+ * How a service keeps secret item values in its job table: `conceal` when a job is queued,
+ * `reveal` for the message to the phone. Plain by default.
+ */
+export interface JobItemSecrets {
+  conceal(items: WpiItem[]): WpiItem[];
+  reveal(items: WpiItem[]): WpiItem[];
+}
+export const PLAIN_ITEMS: JobItemSecrets = { conceal: (items) => items, reveal: (items) => items };
+
 const BUSY_ANSWER = (): StageDecision => answer('CleanUp', 'phone busy', [{ name: 'send-solicited', value: 'true' }]);
 
 /** Actions whose items may go out over several messages (protocol.md §3.4); others go whole. */
@@ -31,6 +41,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
     private readonly jobs: JobQueue,
     private readonly events: JobEvents,
     private readonly logger: Logger,
+    private readonly secrets: JobItemSecrets = PLAIN_ITEMS,
   ) {}
 
   /**
@@ -45,7 +56,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
 
   /** A command: queue the job (once per request id) and, if asked, get the phone to call back. */
   async request(command: JobRequested): Promise<void> {
-    const { id, created } = await this.jobs.enqueue(command.mac, command.action, command.items, command.requestId);
+    const { id, created } = await this.jobs.enqueue(command.mac, command.action, this.secrets.conceal(command.items), command.requestId);
     this.logger.info(created ? 'job queued' : 'job command already queued (redelivery)', {
       mac: command.mac,
       jobId: id,
@@ -74,7 +85,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
     const job = await this.jobs.awaitingReply(contact.mac, contact.interactionId, reply.action);
     if (!job) return undefined;
     // This very contact already sent the job's current part: a redelivery, same answer.
-    if (job.sentInContact === contact.contactId) return answer(job.action, `job ${job.id}`, outstandingPart(job));
+    if (job.sentInContact === contact.contactId) return answer(job.action, `job ${job.id}`, this.secrets.reveal(outstandingPart(job)));
     if (reply.status === 'busy') {
       await this.jobs.requeueBusy(job.id, contact.contactId);
       await this.events.pendingChanged(contact.mac, await this.jobs.countQueued(contact.mac));
@@ -87,7 +98,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
       if (size > 0) {
         const advanced = await this.jobs.advance(job, contact.contactId, flagged, size);
         log.info('sending the next part of a job', { jobId: job.id, action: job.action, from: advanced.itemsDone, items: advanced.partSize });
-        return answer(job.action, `job ${job.id}`, outstandingPart(advanced));
+        return answer(job.action, `job ${job.id}`, this.secrets.reveal(outstandingPart(advanced)));
       }
     }
     await this.finish(job, reply.status === 'accepted' ? 'accepted' : 'failed', flagged, log);
@@ -116,7 +127,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
         continue;
       }
       log.info('sending queued job', { jobId: next.id, action: next.action, items: next.partSize, of: next.items.length });
-      return answer(next.action, `job ${next.id}`, outstandingPart(next));
+      return answer(next.action, `job ${next.id}`, this.secrets.reveal(outstandingPart(next)));
     }
   }
 
@@ -164,7 +175,7 @@ type Verdict = 'accepted' | 'failed' | 'unanswered' | undefined;
  */
 function resultsOf(action: WpiAction, items: WpiItem[]): WpiItem[] {
   if (action === 'ReadItems') return maskSecretItems(items);
-  return items.filter((i) => i.status !== undefined);
+  return maskSecretItems(items.filter((i) => i.status !== undefined));
 }
 
 function settle(job: QueuedJob, message: ContactEvent['message']): Verdict {

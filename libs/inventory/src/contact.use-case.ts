@@ -2,7 +2,7 @@ import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 import { type ContactEvent, HEADERS, PhoneChangesReportedTopic, PhoneRegisteredTopic } from '@workpoint/contracts';
 import { type Logger, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
-import { itemValue, type WpiItem } from '@workpoint/wpi-codec';
+import { attachedItems, itemValue, type WpiItem } from '@workpoint/wpi-codec';
 import { changesReportedEvent, phoneRegisteredEvent } from './phone-events.builder';
 import type { PhoneRepository, ReportKind } from './phone.repository';
 import type { ReplyFragmentRepository } from './reply-fragment.repository';
@@ -137,25 +137,6 @@ export class InventoryContactUseCase {
     await this.bus.publish(PhoneChangesReportedTopic, contact.mac, changesReportedEvent(contact, PUBLISHED_REPORTS[kind], items), headersFor(contact));
     await this.phones.markReportPublished(contact.contactId);
   }
-}
-
-const BOOKKEEPING = new Set(['configuration-changed-flag', 'configuration-attached-flag', 'configuration-attached-number']);
-const BASIC_ITEMS = new Set([
-  ...BOOKKEEPING,
-  'device-type', 'related-device-type', 'software-type', 'related-software-type', 'software-version',
-  'related-software-version', 'contact-me-uri', 'mac-addr', 'e164', 'basic-e164', 'part-number',
-]);
-
-/**
- * The changed items a V2R2+ local-changes message attaches after its basic items. The phone
- * says how many (`configuration-attached-number`, G p.40); without a usable count, everything
- * that is not a basic item is taken as changed.
- */
-function attachedItems(items: WpiItem[]): WpiItem[] {
-  const count = Number(itemValue(items, 'configuration-attached-number'));
-  const candidates = items.filter((i) => !BOOKKEEPING.has(i.name));
-  if (Number.isInteger(count) && count > 0 && count <= candidates.length) return candidates.slice(-count);
-  return items.filter((i) => !BASIC_ITEMS.has(i.name));
 }
 
 function factsOf(contact: ContactEvent) {

@@ -1,0 +1,137 @@
+import { generateApiKey, parseApiKey, type ApiRole, type Principal, verifyApiKeySecret, hashApiKeySecret } from '@workpoint/http-api';
+import { type Logger, redact } from '@workpoint/logging';
+import type { DataSource, EntityManager } from 'typeorm';
+
+type Db = DataSource | EntityManager;
+
+/** An actor as the audit log names it. */
+export const actorOf = (p: Principal | undefined) => (p ? `${p.name} (key ${p.keyId}, ${p.role})` : 'system');
+
+/**
+ * API keys: `wpk_<id>_<secret>`; only the SHA-256 of the secret is stored. Verified keys are
+ * remembered for a few seconds, so a list query does not cost a key lookup each time; a
+ * revocation takes effect on every instance within that time.
+ */
+export class ApiKeys {
+  private readonly cache = new Map<string, { principal: Principal | undefined; hash: string; until: number }>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly logger: Logger,
+    private readonly cacheMs = 5000,
+  ) {}
+
+  async authenticate(presented: string): Promise<Principal | undefined> {
+    const parsed = parseApiKey(presented);
+    if (!parsed) return undefined;
+    const cached = this.cache.get(parsed.id);
+    if (cached && cached.until > Date.now()) return verifyApiKeySecret(parsed.secret, cached.hash) ? cached.principal : undefined;
+    const [row] = (await this.db.query('SELECT id, name, role, secret_hash, revoked_at FROM api_key WHERE id = $1', [parsed.id])) as {
+      id: string;
+      name: string;
+      role: ApiRole;
+      secret_hash: string;
+      revoked_at: Date | null;
+    }[];
+    if (!row) return undefined;
+    const principal = row.revoked_at ? undefined : { keyId: row.id, name: row.name, role: row.role };
+    this.cache.set(row.id, { principal, hash: row.secret_hash, until: Date.now() + this.cacheMs });
+    return verifyApiKeySecret(parsed.secret, row.secret_hash) ? principal : undefined;
+  }
+
+  /** The key an operator configured for bootstrapping (`API_ADMIN_KEY`): stored (hashed) as an admin key, once. */
+  async ensureBootstrapKey(key: string): Promise<void> {
+    const parsed = parseApiKey(key);
+    if (!parsed) throw new Error('API_ADMIN_KEY must look like wpk_<12 hex>_<secret>; create one with `workpoint api-key`');
+    await this.db.query(
+      `INSERT INTO api_key (id, name, role, secret_hash, created_at, created_by) VALUES ($1, 'bootstrap admin', 'admin', $2, now(), 'configuration')
+       ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, revoked_at = NULL, role = 'admin'`,
+      [parsed.id, hashApiKeySecret(parsed.secret)],
+    );
+    this.logger.info('bootstrap admin API key in place', { keyId: parsed.id });
+  }
+
+  async create(name: string, role: ApiRole, by: Principal, audit: AuditLog, requestId: string) {
+    const key = generateApiKey();
+    return this.db.transaction(async (tx) => {
+      const [row] = (await tx.query(
+        'INSERT INTO api_key (id, name, role, secret_hash, created_at, created_by) VALUES ($1, $2, $3, $4, now(), $5) RETURNING *',
+        [key.id, name, role, key.hash, by.name],
+      )) as Record<string, unknown>[];
+      const view = apiKeyView(row!);
+      await audit.record(tx, by, 'api-key.create', 'api-key', key.id, null, view, requestId);
+      return { ...view, key: key.key };
+    });
+  }
+
+  async list() {
+    return ((await this.db.query('SELECT * FROM api_key ORDER BY created_at')) as Record<string, unknown>[]).map(apiKeyView);
+  }
+
+  async revoke(id: string, by: Principal, audit: AuditLog, requestId: string) {
+    return this.db.transaction(async (tx) => {
+      const [before] = (await tx.query('SELECT * FROM api_key WHERE id = $1 FOR UPDATE', [id])) as Record<string, unknown>[];
+      if (!before) return undefined;
+      const [[after]] = (await tx.query('UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *', [id])) as [Record<string, unknown>[], number];
+      await audit.record(tx, by, 'api-key.revoke', 'api-key', id, apiKeyView(before), apiKeyView(after!), requestId);
+      this.cache.delete(id);
+      return apiKeyView(after!);
+    });
+  }
+}
+
+function apiKeyView(r: Record<string, unknown>) {
+  return {
+    id: r['id'] as string,
+    name: r['name'] as string,
+    role: r['role'] as string,
+    createdAt: (r['created_at'] as Date).toISOString(),
+    createdBy: r['created_by'] as string,
+    revokedAt: r['revoked_at'] ? (r['revoked_at'] as Date).toISOString() : null,
+  };
+}
+
+/** Every change through the API: who, what, when, before and after (secrets masked). */
+export class AuditLog {
+  async record(db: Db, by: Principal | undefined, action: string, entityType: string, entityId: string, before: unknown, after: unknown, requestId: string | null): Promise<void> {
+    await db.query('INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before, after, request_id) VALUES (now(), $1, $2, $3, $4, $5, $6, $7)', [
+      actorOf(by),
+      action,
+      entityType,
+      entityId,
+      before === null || before === undefined ? null : JSON.stringify(redact(before)),
+      after === null || after === undefined ? null : JSON.stringify(redact(after)),
+      requestId,
+    ]);
+  }
+
+  /** Many entries of one action at once (an import). */
+  async recordMany(db: Db, by: Principal | undefined, action: string, entityType: string, entries: { id: string; before: unknown; after: unknown }[], requestId: string): Promise<void> {
+    if (entries.length === 0) return;
+    await db.query(
+      `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before, after, request_id)
+       SELECT now(), $1, $2, $3, e.id, e.before, e.after, $4 FROM jsonb_to_recordset($5::jsonb) AS e(id text, before jsonb, after jsonb)`,
+      [actorOf(by), action, entityType, requestId, JSON.stringify(entries.map((e) => ({ id: e.id, before: redact(e.before) ?? null, after: redact(e.after) ?? null })))],
+    );
+  }
+
+  async page(db: Db, q: { entityType?: string | undefined; entityId?: string | undefined; cursor?: string | undefined; limit: number }) {
+    const rows = (await db.query(
+      `SELECT * FROM audit_log WHERE ($1::text IS NULL OR entity_type = $1) AND ($2::text IS NULL OR entity_id = $2) AND ($3::bigint IS NULL OR id < $3::bigint)
+       ORDER BY id DESC LIMIT $4`,
+      [q.entityType ?? null, q.entityId ?? null, q.cursor && /^\d+$/.test(q.cursor) ? q.cursor : null, q.limit + 1],
+    )) as Record<string, unknown>[];
+    const entries = rows.slice(0, q.limit).map((r) => ({
+      id: String(r['id']),
+      at: (r['at'] as Date).toISOString(),
+      actor: r['actor'] as string,
+      action: r['action'] as string,
+      entityType: r['entity_type'] as string,
+      entityId: r['entity_id'] as string,
+      before: r['before'],
+      after: r['after'],
+      requestId: (r['request_id'] as string | null) ?? null,
+    }));
+    return { entries, nextCursor: rows.length > q.limit ? entries[entries.length - 1]!.id : null };
+  }
+}

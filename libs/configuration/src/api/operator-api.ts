@@ -1,0 +1,61 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { type ApiServer, buildOpenApiDocument, createApiServer, type OpenApiDocument } from '@workpoint/http-api';
+import type { Logger } from '@workpoint/logging';
+import type { AnyRoute } from '@workpoint/http-api';
+import type { ApiKeys } from './access';
+import type { ChangeFanout } from './change-fanout';
+
+export interface OperatorApiSettings {
+  host: string;
+  port: number;
+  /** Bootstrap admin key (`wpk_…`), stored hashed at start. */
+  adminKey?: string | undefined;
+  maxBodyBytes?: number | undefined;
+}
+
+export const OPERATOR_API_INFO = {
+  title: 'Workpoint operator API',
+  version: '1.0.0',
+  description:
+    'Phones, profiles and their layering, assignments, jobs, imports, API keys and the audit log. ' +
+    'Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`); roles: read-only < operator < admin. ' +
+    'Errors are `{ "error": { "code", "message", "details" }, "requestId" }`.',
+};
+
+/** The operator API's HTTP server, started and stopped with the configuration service. */
+export class OperatorApi implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server?: ApiServer;
+  private document?: OpenApiDocument;
+  port?: number;
+
+  constructor(
+    private readonly routes: AnyRoute[],
+    private readonly keys: ApiKeys,
+    private readonly fanout: ChangeFanout,
+    private readonly settings: OperatorApiSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  openApiDocument(): OpenApiDocument {
+    this.document ??= buildOpenApiDocument(this.routes, OPERATOR_API_INFO);
+    return this.document;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.settings.adminKey) await this.keys.ensureBootstrapKey(this.settings.adminKey);
+    this.server = createApiServer({
+      routes: this.routes,
+      authenticate: (key) => this.keys.authenticate(key),
+      logger: this.logger,
+      ...(this.settings.maxBodyBytes ? { maxBodyBytes: this.settings.maxBodyBytes } : {}),
+      document: () => this.openApiDocument(),
+    });
+    this.port = await this.server.listen(this.settings.port, this.settings.host);
+    this.logger.info('operator API listening', { host: this.settings.host, port: this.port, openapi: '/api/v1/openapi.json' });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server?.close();
+    await this.fanout.settled();
+  }
+}

@@ -1,0 +1,299 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { JobEvents, QueuedJob } from '@workpoint/contact-pipeline';
+import {
+  type ConfigApplied,
+  ConfigAppliedTopic,
+  type ContactEvent,
+  deterministicEventId,
+  DriftDetectedTopic,
+  FaultRaisedTopic,
+} from '@workpoint/contracts';
+import { isSecretItem, type Logger, MASK, maskSecretItems } from '@workpoint/logging';
+import type { Bus } from '@workpoint/messaging';
+import { attachedItems, BASIC_ITEMS, itemValue, type WpiItem } from '@workpoint/wpi-codec';
+import type { EntityManager } from 'typeorm';
+import { effectiveConfiguration, type EffectiveResult } from '../profiles';
+import {
+  adoptLocalChanges,
+  type DeliveryPlan,
+  type DriftEntry,
+  type FaultRecord,
+  observeChanges,
+  observeFullReport,
+  type PhoneConfigState,
+  planDelivery,
+  recordWriteResult,
+} from './delivery-plan';
+import type { DesiredSnapshot, DesiredStateStore, ManagedPhone } from './desired-state.store';
+import { itemKey } from './item-key';
+import { phoneFacts, profilesForPhone } from './phone-profiles';
+import type { SecretBox } from './secret-box';
+import type { StoredItem } from './stored-profile';
+
+/** What a contact tells configuration management about a phone. */
+interface Observation {
+  at: Date;
+  deviceType?: string | null;
+  softwareVersion?: string | null;
+  reportedE164?: string | null;
+  full?: WpiItem[];
+  changes?: WpiItem[];
+  localChanges: boolean;
+}
+
+export interface SyncOutcome {
+  mac: string;
+  writes: number;
+  drift: number;
+  faults: number;
+  /** A write job is queued (or out with the phone) for this phone. */
+  pending: boolean;
+}
+
+const TEMPLATE_FAULT = 'template';
+
+/**
+ * Keeps each phone converging to its effective configuration:
+ * - every contact that says something about the phone (basic items, a full item set, local or
+ *   inventory changes) updates what is known of it; local changes of `adopt` items become the
+ *   phone's overrides;
+ * - then the phone's one **sync job** (a WriteItems of exactly the difference) is created,
+ *   refreshed while still queued, or dropped when nothing differs — the job stage sends it;
+ * - the phone's answer to a write records item by item what it took and what it refused
+ *   (faults, not offered again until the wanted value changes);
+ * - a change of profiles or assignments re-plans the affected phones and asks those with
+ *   something to write to call back (contact-me, paced by inventory).
+ * All of it under the phone's row lock, so a contact, a write answer and an operator change
+ * never interleave for one phone.
+ */
+export class ConfigurationSync {
+  constructor(
+    private readonly store: DesiredStateStore,
+    private readonly box: SecretBox,
+    private readonly bus: Bus,
+    private readonly jobEvents: Pick<JobEvents, 'pendingChanged' | 'contactMe'>,
+    private readonly logger: Logger,
+  ) {}
+
+  async onContact(contact: ContactEvent): Promise<void> {
+    const seen = observationOf(contact);
+    if (!seen) return;
+    const desired = await this.store.desired();
+    const outcome = await this.store.withPhoneLocked(contact.mac, async (phone, tx) => {
+      let state = phone.state;
+      if (seen.full) state = observeFullReport(state, seen.full, this.fingerprint);
+      if (seen.changes?.length) state = observeChanges(state, seen.changes, this.fingerprint);
+      const known: ManagedPhone = {
+        ...phone,
+        deviceType: seen.deviceType !== undefined ? seen.deviceType : phone.deviceType,
+        reportedE164: seen.reportedE164 !== undefined ? seen.reportedE164 : phone.reportedE164,
+        state,
+      };
+      let overrides: StoredItem[] | undefined;
+      if (seen.localChanges && seen.changes?.length) {
+        const effective = this.effective(known, desired);
+        const adopted = effective.ok ? adoptLocalChanges(effective.items, seen.changes) : [];
+        if (adopted.length > 0) {
+          overrides = mergeOverrides(phone.assignment.overrides, adopted);
+          known.assignment = { ...known.assignment, overrides };
+          await this.store.addHistory(tx, phone.mac, 'adopted', { items: adopted });
+          await this.publishDrift(phone.mac, adopted.map((a) => ({ ...a, reported: a.value, desired: a.value, policy: 'adopt' as const, source: 'phone overrides' })), 'adopted', contact.contactId);
+          this.logger.info('local changes adopted as the phone\'s overrides', { mac: phone.mac, items: adopted.map(itemKey) });
+        }
+      }
+      if (seen.full) await this.store.addHistory(tx, phone.mac, 'report', { kind: 'full', items: seen.full.length, contactId: contact.contactId });
+      else if (seen.changes?.length) await this.store.addHistory(tx, phone.mac, 'report', { kind: seen.localChanges ? 'local-changes' : 'inventory-changes', items: maskSecretItems(seen.changes), contactId: contact.contactId });
+      return this.reconcile(tx, known, desired, {
+        ...(seen.deviceType !== undefined ? { deviceType: seen.deviceType } : {}),
+        ...(seen.softwareVersion !== undefined ? { softwareVersion: seen.softwareVersion } : {}),
+        ...(seen.reportedE164 !== undefined ? { reportedE164: seen.reportedE164 } : {}),
+        contactAt: seen.at,
+        ...(seen.full ? { fullReportAt: seen.at } : {}),
+        ...(overrides ? { overrides } : {}),
+        cause: contact.contactId,
+      });
+    });
+    await this.announce(outcome.result, outcome.events, false);
+  }
+
+  /** Re-plans one phone after a change of what it should have; asks it to call back when something is to be written. */
+  async resync(mac: string, cause: string, contactMe = true): Promise<SyncOutcome> {
+    const desired = await this.store.desired();
+    const outcome = await this.store.withPhoneLocked(mac, (phone, tx) => this.reconcile(tx, phone, desired, { cause }));
+    await this.announce(outcome.result, outcome.events, contactMe);
+    return outcome.result;
+  }
+
+  /** The phone answered a WriteItems: what it took becomes what it has, what it refused a fault. */
+  async onWriteAnswered(job: QueuedJob): Promise<void> {
+    if (job.action !== 'WriteItems' || !job.outcome) return;
+    const written = this.reveal(job.items);
+    const flagged = job.itemResults ?? [];
+    const desired = await this.store.desired();
+    const outcome = await this.store.withPhoneLocked(job.mac, async (phone, tx) => {
+      const { state, refused } = recordWriteResult(phone.state, written, flagged, job.outcome!, this.fingerprint, new Date(job.completedAt ?? Date.now()));
+      const result: ConfigApplied = {
+        eventId: deterministicEventId(job.id, ConfigAppliedTopic.name),
+        occurredAt: new Date(job.completedAt ?? Date.now()).toISOString(),
+        mac: job.mac,
+        jobId: job.id,
+        outcome: refused.length === 0 ? 'accepted' : refused.length === written.length ? 'failed' : 'partly-accepted',
+        written: written.length - refused.length,
+        refused: refused.map((f) => ({ name: f.name, ...(f.index !== undefined ? { index: f.index } : {}), status: f.status })),
+        items: maskSecretItems(written).map((i) => ({ name: i.name, ...(i.index !== undefined ? { index: i.index } : {}), value: i.value })),
+      };
+      await this.store.addHistory(tx, phone.mac, 'write', { jobId: job.id, outcome: result.outcome, items: result.items, refused: result.refused });
+      const next = await this.reconcile(tx, { ...phone, state, syncJobId: phone.syncJobId === job.id ? null : phone.syncJobId }, desired, { cause: `job:${job.id}` });
+      return { ...next, applied: result, refused };
+    });
+    await this.bus.publish(ConfigAppliedTopic, job.mac, outcome.applied);
+    for (const fault of outcome.refused) {
+      await this.bus.publish(FaultRaisedTopic, job.mac, {
+        eventId: deterministicEventId(job.id, FaultRaisedTopic.name, itemKey(fault)),
+        occurredAt: fault.at,
+        mac: job.mac,
+        item: { name: fault.name, ...(fault.index !== undefined ? { index: fault.index } : {}) },
+        status: fault.status,
+        value: fault.value,
+      });
+    }
+    if (outcome.refused.length > 0) this.logger.warn('phone refused configuration items; kept as faults', { mac: job.mac, jobId: job.id, items: outcome.refused.map((f) => `${itemKey(f)}: ${f.status}`) });
+    await this.announce(outcome.result, outcome.events, false);
+  }
+
+  /** The effective configuration of a phone as it stands (for reads and previews). */
+  effective(phone: ManagedPhone, desired: DesiredSnapshot): EffectiveResult {
+    const input = {
+      mac: phone.mac,
+      assignment: phone.assignment,
+      reported: { deviceType: phone.deviceType, e164: phone.reportedE164 },
+      ...(phone.assignment.site ? { siteFields: desired.sites.get(phone.assignment.site) ?? {} } : {}),
+    };
+    return effectiveConfiguration(profilesForPhone(desired.profiles, input, (s) => this.box.open(s)), phoneFacts(input));
+  }
+
+  plan(phone: ManagedPhone, desired: DesiredSnapshot): { effective: EffectiveResult; plan?: DeliveryPlan } {
+    const effective = this.effective(phone, desired);
+    return effective.ok ? { effective, plan: planDelivery(effective.items, phone.state, this.fingerprint) } : { effective };
+  }
+
+  readonly fingerprint = (value: string | null) => this.box.fingerprint(value);
+
+  /** Job items as the phone must get them: sealed secrets opened. */
+  reveal(items: readonly WpiItem[]): WpiItem[] {
+    return items.map((i) => (i.value !== null && isSealedSecret(i) ? { ...i, value: this.box.open(i.value) } : i));
+  }
+
+  /** Job items as stored: secret values sealed. */
+  conceal(items: readonly WpiItem[]): WpiItem[] {
+    return items.map((i) => (i.value !== null && i.value !== '' && isSecretItem(i.name) && !i.value.startsWith('enc:v1:') ? { ...i, value: this.box.seal(i.value) } : i));
+  }
+
+  private async reconcile(
+    tx: EntityManager,
+    phone: ManagedPhone,
+    desired: DesiredSnapshot,
+    update: { deviceType?: string | null; softwareVersion?: string | null; reportedE164?: string | null; contactAt?: Date; fullReportAt?: Date; overrides?: StoredItem[]; cause: string },
+  ): Promise<{ result: SyncOutcome; events: { drift?: DriftEntry[]; cause: string; pendingChanged: boolean } }> {
+    const { effective, plan } = this.plan(phone, desired);
+    const faults = Object.fromEntries(Object.entries(phone.state.faults).filter(([key]) => !key.startsWith(`${TEMPLATE_FAULT}:`)));
+    if (!effective.ok) {
+      // A template this phone cannot fill: nothing is written (no half-applied configuration).
+      for (const problem of effective.problems) {
+        faults[`${TEMPLATE_FAULT}:${problem.item}`] = { name: problem.item, status: TEMPLATE_FAULT, fingerprint: '', value: problem.problem, at: new Date().toISOString() } satisfies FaultRecord;
+      }
+    }
+    const state: PhoneConfigState = { ...phone.state, faults };
+    const writes = plan?.write ?? [];
+    let syncJobId = phone.syncJobId;
+    let pendingChanged = false;
+    const jobState = syncJobId ? await this.store.syncJobState(tx, syncJobId) : undefined;
+    if (jobState === undefined || jobState === 'done') syncJobId = null;
+    if (writes.length > 0) {
+      const items = this.conceal(writes);
+      if (syncJobId === null) {
+        syncJobId = await this.store.createSyncJob(tx, phone.mac, items, randomUUID());
+        pendingChanged = true;
+      } else if (jobState === 'queued') {
+        await this.store.replaceQueuedJobItems(tx, syncJobId, items);
+      }
+    } else if (syncJobId !== null && jobState === 'queued') {
+      await this.store.dropQueuedJob(tx, syncJobId);
+      syncJobId = null;
+      pendingChanged = true;
+    }
+    const drift = plan?.drift ?? [];
+    await this.store.savePhoneState(tx, phone.mac, { ...update, state, drift, syncJobId });
+    const driftChanged = drift.length > 0 && driftSignature(drift) !== driftSignature(phone.drift);
+    return {
+      result: { mac: phone.mac, writes: writes.length, drift: drift.length, faults: Object.keys(faults).length, pending: syncJobId !== null },
+      events: { ...(driftChanged ? { drift } : {}), cause: update.cause, pendingChanged },
+    };
+  }
+
+  private async announce(result: SyncOutcome, events: { drift?: DriftEntry[]; cause: string; pendingChanged: boolean }, contactMe: boolean): Promise<void> {
+    if (events.drift) await this.publishDrift(result.mac, events.drift, result.writes > 0 ? 'rewrite' : 'none', events.cause);
+    if (events.pendingChanged) await this.jobEvents.pendingChanged(result.mac, await this.store.queuedJobCount(result.mac));
+    if (contactMe && result.pending) await this.jobEvents.contactMe(result.mac);
+  }
+
+  private async publishDrift(mac: string, items: DriftEntry[], action: 'rewrite' | 'adopted' | 'none', cause: string): Promise<void> {
+    await this.bus.publish(DriftDetectedTopic, mac, {
+      eventId: deterministicEventId(mac, DriftDetectedTopic.name, cause, driftSignature(items)),
+      occurredAt: new Date().toISOString(),
+      mac,
+      items: items.map((d) => ({
+        name: d.name,
+        ...(d.index !== undefined ? { index: d.index } : {}),
+        reported: isSecretItem(d.name) && d.reported !== null ? MASK : d.reported,
+        desired: isSecretItem(d.name) && d.desired !== null ? MASK : d.desired,
+        policy: d.policy,
+      })),
+      action,
+    });
+  }
+}
+
+function isSealedSecret(item: WpiItem): boolean {
+  return item.value !== null && item.value.startsWith('enc:v1:');
+}
+
+function driftSignature(drift: readonly DriftEntry[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify(drift.map((d) => [itemKey(d), d.reported, d.desired])))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+function mergeOverrides(current: readonly StoredItem[], adopted: readonly WpiItem[]): StoredItem[] {
+  const byKey = new Map(current.map((o) => [itemKey(o), o]));
+  for (const item of adopted) byKey.set(itemKey(item), { name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: item.value, policy: 'adopt' });
+  return [...byKey.values()];
+}
+
+/** Reasons that carry the phone's basic items (protocol.md §7.1). */
+const WITH_BASIC_ITEMS = new Set(['start-up', 'solicited', 'local-changes', 'inventory-changes', 'status']);
+
+function observationOf(contact: ContactEvent): Observation | undefined {
+  const m = contact.message;
+  const at = new Date(contact.receivedAt);
+  if (m.reason === 'reply-to') {
+    if (m.replyTo?.action !== 'ReadAllItems' || m.replyTo.status !== 'accepted') return undefined;
+    return { at, ...basicsOf(m.items), full: m.items, localChanges: false };
+  }
+  if (!WITH_BASIC_ITEMS.has(m.reason)) return undefined;
+  const local = m.reason === 'local-changes' && itemValue(m.items, 'configuration-attached-flag') === 'true';
+  const changes = local ? attachedItems(m.items) : m.reason === 'inventory-changes' ? m.items.filter((i) => !BASIC_ITEMS.has(i.name)) : [];
+  return { at, ...basicsOf(m.items), changes, localChanges: local };
+}
+
+function basicsOf(items: WpiItem[]): Pick<Observation, 'deviceType' | 'softwareVersion' | 'reportedE164'> {
+  const deviceType = itemValue(items, 'device-type');
+  const softwareVersion = itemValue(items, 'software-version');
+  const e164 = itemValue(items, 'e164');
+  return {
+    ...(deviceType !== undefined ? { deviceType } : {}),
+    ...(softwareVersion !== undefined ? { softwareVersion } : {}),
+    ...(e164 !== undefined ? { reportedE164: e164 } : {}),
+  };
+}
