@@ -16,6 +16,8 @@ export type ContactMeSettings = Pick<ContactMeSchedulerOptions, 'gapMs' | 'rateP
  */
 export class ContactMeUseCase implements OnApplicationShutdown {
   private readonly scheduler: ContactMeScheduler;
+  /** Requests that came within a phone's gap, to be made when the gap is over (one per phone). */
+  private readonly deferred = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly phones: PhoneRepository,
@@ -41,6 +43,29 @@ export class ContactMeUseCase implements OnApplicationShutdown {
     }
     const result = this.scheduler.request(command.mac, target);
     this.logger.debug('contact-me requested', { mac: command.mac, requestedBy: command.requestedBy, result });
+    if (!result.accepted && result.reason === 'within-gap') this.defer(command, result.nextAllowedAt);
+  }
+
+  /**
+   * A request within the gap is not dropped: the phone may already have made the contact the
+   * earlier request asked for, before this request's reason (a job, a changed profile)
+   * existed. It is made once the gap is over — unless the phone has been in touch since.
+   */
+  private defer(command: ContactMeRequested, at: number): void {
+    if (this.deferred.has(command.mac)) return;
+    const requestedAt = Date.now();
+    const timer = setTimeout(() => {
+      this.deferred.delete(command.mac);
+      void this.phones
+        .findPhone(command.mac)
+        .then((phone) => {
+          if (phone && phone.lastContactAt.getTime() > requestedAt) return;
+          return this.request(command);
+        })
+        .catch((error: unknown) => this.logger.error('deferred contact-me failed', { mac: command.mac, error: String(error) }));
+    }, Math.max(0, at - requestedAt) + 10);
+    timer.unref();
+    this.deferred.set(command.mac, timer);
   }
 
   stats() {
@@ -48,6 +73,9 @@ export class ContactMeUseCase implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.deferred.values()) clearTimeout(timer);
+    if (this.deferred.size > 0) this.logger.warn('deferred contact-me requests dropped at shutdown', { phones: this.deferred.size });
+    this.deferred.clear();
     const { cancelled } = await this.scheduler.stop();
     if (cancelled.length > 0) this.logger.warn('contact-me requests dropped at shutdown', { phones: cancelled.length });
   }

@@ -316,6 +316,25 @@ describe('the phone answering service actions', () => {
       expect(value(result.items!, 'sntp-addr')).toBe('pool.ntp.org');
     });
 
+    it('says configuration-changed-flag=true at start-up after a factory reset, until its items are read again', async () => {
+      const server = await serve(
+        scriptedDls([
+          { action: 'Restart', items: [{ name: 'restart-type', value: 'FactoryReset' }, { name: 'restart-password', value: '124816' }] },
+          { action: 'CleanUp' },
+          { action: 'ReadAllItems' },
+          { action: 'CleanUp' },
+          { action: 'CleanUp' },
+        ]),
+      );
+      const phone = phoneOn(server);
+      await phone.solicited();
+      await phone.startUp();
+      await phone.startUp();
+      await phone.startUp();
+      const startUps = server.requests.filter((r) => r.message.reason === 'start-up').map((r) => value(r.message.items, 'configuration-changed-flag'));
+      expect(startUps).toEqual(['true', 'true', 'false']);
+    });
+
     it('only reboots, keeping its items, when the restart-password is wrong', async () => {
       const server = await serve(
         scriptedDls([

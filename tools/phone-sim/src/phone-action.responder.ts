@@ -54,6 +54,7 @@ export async function answerAction(phone: PhoneState, dls: DlsMessage, context: 
   if (phone.behaviour.refusedActions.includes(dls.action)) return reply(phone, dls.action, 'failed', []);
   switch (dls.action) {
     case 'ReadAllItems':
+      phone.resetSinceRead = false;
       return startReply(phone, context, 'ReadAllItems', phone.store.snapshot(), true);
     case 'ReadItems':
       return startReply(phone, context, 'ReadItems', phone.readItems(items), false);

@@ -160,7 +160,7 @@ export class SimulatedPhone {
       items: options.withoutBasicItems ? [...extraItems] : [...this.state.basicItems(flag), ...extraItems],
       ...(options.replyTo ? { replyTo: options.replyTo, fragment: 'final' as const } : {}),
       sent: options.replyTo ? `reply-to ${options.replyTo.action} ${options.replyTo.status}` : reason,
-      ...(plain ? { cacheKey: `${reason} ${String(flag ?? this.options.configurationChanged)}` } : {}),
+      ...(plain ? { cacheKey: `${reason} ${String(flag ?? (this.options.configurationChanged === true || this.state.resetSinceRead))}` } : {}),
     };
     return this.run(first, options, 0);
   }

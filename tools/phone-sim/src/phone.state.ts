@@ -59,7 +59,7 @@ export class PhoneState {
    * values (an e164 the service rewrote is used from then on, G p.27). `mac-addr` is not in
    * the store: ReadAllItems replies leave it out.
    */
-  basicItems(configurationChanged = this.identity.configurationChanged): WpiItem[] {
+  basicItems(configurationChanged = this.identity.configurationChanged || this.resetSinceRead): WpiItem[] {
     const current = basicItems({ ...this.identity, deviceType: this.deviceType, softwareVersion: this.softwareVersion, configurationChanged });
     return current.map((item) =>
       item.name === 'mac-addr' || item.name === 'configuration-changed-flag' ? item : (this.store.get(item.name) ?? item),
@@ -154,8 +154,15 @@ export class PhoneState {
     this.solicitedPending = false;
   }
 
+  /**
+   * Set by a factory reset until the service reads the whole item set again: the phone's
+   * configuration changed, so its start-up says `configuration-changed-flag=true` (G p.32–34).
+   */
+  resetSinceRead = false;
+
   /** Back to the factory item set; the installed firmware and the phone's address stay. */
   factoryReset(): void {
+    this.resetSinceRead = true;
     const contactMeUri = this.store.get('contact-me-uri')?.value ?? this.identity.contactMeUri;
     this.store.replaceAll(
       fullItemSet({ ...this.identity, deviceType: this.deviceType, softwareVersion: this.softwareVersion, contactMeUri }),

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateApiKey } from '@workpoint/http-api';
 import { generate } from 'selfsigned';
 import { AppProcess, REPO_ROOT } from './app-process';
 import { freePorts } from './free-port';
@@ -21,8 +22,12 @@ export interface RunningStack {
   commandUrl?: string;
   /** Embedded mode only: its embedded PostgreSQL. */
   databaseUrl?: string;
+  /** The operator API's base URL (e.g. http://127.0.0.1:PORT; its routes are under /api/v1). */
+  apiUrl: string;
+  /** An admin API key for it. */
+  apiKey: string;
   /** Embedded mode only: the ports it was given, to restart it on the same ones. */
-  ports?: { gateway: number; dcmp: number; command: number; postgres: number };
+  ports?: { gateway: number; dcmp: number; command: number; postgres: number; api: number };
   processes: AppProcess[];
   stop(): Promise<void>;
 }
@@ -57,11 +62,14 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
   };
   try {
     const gatewayCount = opts.gateways ?? 1;
-    const ports = await freePorts(STAGES.length + 2 * gatewayCount);
+    const ports = await freePorts(STAGES.length + 2 * gatewayCount + 1);
+    const apiPort = ports[ports.length - 1]!;
+    const apiKey = generateApiKey().key;
+    const configurationEnv = { CONFIG_SECRET_KEY: randomBytes(32).toString('base64'), API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_ADMIN_KEY: apiKey };
     const services = await Promise.all(
       STAGES.map(async (stage, i) => {
         const port = ports[i]!;
-        const p = AppProcess.spawn(stage, stage, { ...shared, HEALTH_PORT: String(port) }, logDir);
+        const p = AppProcess.spawn(stage, stage, { ...shared, HEALTH_PORT: String(port), ...(stage === 'configuration' ? configurationEnv : {}) }, logDir);
         processes.push(p);
         return { p, ready: `http://127.0.0.1:${port}/readyz` };
       }),
@@ -90,7 +98,14 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
       ...services.map(({ p, ready }) => p.waitReady(ready)),
       ...gateways.map(({ p, port }) => p.waitReady(`https://127.0.0.1:${port}/readyz`)),
     ]);
-    return { urls: gateways.map(({ port }) => phoneUrl(port)), dcmpUrls: gateways.map(({ dcmpPort }) => dcmpUrl(dcmpPort)), processes, stop };
+    return {
+      urls: gateways.map(({ port }) => phoneUrl(port)),
+      dcmpUrls: gateways.map(({ dcmpPort }) => dcmpUrl(dcmpPort)),
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      apiKey,
+      processes,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -104,13 +119,15 @@ export interface EmbeddedOptions {
   commandPort?: number;
   /** Port of the embedded PostgreSQL (default: a free one). */
   postgresPort?: number;
+  apiPort?: number;
   logDir?: string;
   env?: Record<string, string>;
 }
 
 /** The embedded default (`npm start`) as one process. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack> {
-  const [pickedPort, pickedDcmp, pickedCommand, pickedPostgres] = await freePorts(4);
+  const [pickedPort, pickedDcmp, pickedCommand, pickedPostgres, pickedApi] = await freePorts(5);
+  const apiPort = opts.apiPort ?? pickedApi!;
   const port = opts.port ?? pickedPort!;
   const dcmpPort = opts.dcmpPort ?? pickedDcmp!;
   const commandPort = opts.commandPort ?? pickedCommand!;
@@ -119,7 +136,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
   const p = AppProcess.spawn(
     'embedded',
     'embedded',
-    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), COMMAND_PORT: String(commandPort), EMBEDDED_POSTGRES_PORT: String(postgresPort), LOG_LEVEL: 'info', ...opts.env },
+    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), COMMAND_PORT: String(commandPort), EMBEDDED_POSTGRES_PORT: String(postgresPort), API_PORT: String(apiPort), LOG_LEVEL: 'info', ...opts.env },
     logDir,
   );
   try {
@@ -133,7 +150,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
     dcmpUrls: [dcmpUrl(dcmpPort)],
     commandUrl: `http://127.0.0.1:${commandPort}`,
     databaseUrl: `postgres://workpoint:workpoint@127.0.0.1:${postgresPort}/workpoint`,
-    ports: { gateway: port, dcmp: dcmpPort, command: commandPort, postgres: postgresPort },
+    ports: { gateway: port, dcmp: dcmpPort, command: commandPort, postgres: postgresPort, api: apiPort },
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiKey: readFileSync(join(opts.dataDir, 'api-admin-key'), 'utf8').trim(),
     processes: [p],
     stop: () => p.stop(),
   };
