@@ -44,8 +44,17 @@ const sortItems = (items: readonly WpiItem[]) =>
 const writesOf = (result: InteractionResult): ActionStep[] => (result.steps ?? []).filter((s) => s.action === 'WriteItems');
 const valueOn = (phone: SimulatedPhone, name: string) => phone.items.find((i) => i.name === name && i.index === undefined)?.value;
 
+/** The parts of API answers these tests read. */
+interface Answer {
+  phones?: { driftCount: number; writePending: boolean }[];
+  overrides?: unknown[];
+  driftCount?: number;
+  writePending?: boolean;
+  effective?: { items: unknown[] };
+}
+
 interface Api {
-  (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  (method: string, path: string, body?: unknown): Promise<{ status: number; body: Answer }>;
 }
 
 function apiOf(mode: RunningMode): Api {
@@ -56,7 +65,7 @@ function apiOf(mode: RunningMode): Api {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Answer };
   };
 }
 
@@ -117,7 +126,7 @@ describe('configuration management at fleet scale, distributed mode', () => {
 
     const drifting = await eventually(async () => {
       const list = await api('GET', `/api/v1/phones?profile=${profile}&limit=1000`);
-      const phonesOfProfile = list.body.phones as { driftCount: number; writePending: boolean }[];
+      const phonesOfProfile = list.body.phones ?? [];
       return phonesOfProfile.length === 500 && phonesOfProfile.every((p) => !p.writePending) ? phonesOfProfile : undefined;
     }, 30_000);
     expect(drifting.filter((p) => p.driftCount > 0)).toEqual([]);
@@ -194,7 +203,7 @@ describe.each([distributed, embedded])('configuration management, $name mode', (
     expect(assignment.body.overrides).toEqual([{ name: 'language-iso', value: 'fr', policy: 'adopt' }]);
     const detail = await api('GET', `/api/v1/phones/${phone.mac}`);
     expect(detail.body.driftCount).toBe(0);
-    expect(detail.body.effective.items).toContainEqual({ name: 'language-iso', value: 'fr', policy: 'adopt', source: { profile: 'phone overrides', layer: 'phone' } });
+    expect(detail.body.effective?.items).toContainEqual({ name: 'language-iso', value: 'fr', policy: 'adopt', source: { profile: 'phone overrides', layer: 'phone' } });
     // The next contact writes nothing either.
     const solicited = await phone.solicited();
     expect(writesOf(solicited)).toEqual([]);
