@@ -1,8 +1,13 @@
-export const DEFAULT_API_URL = 'http://127.0.0.1:18080';
+export const DEFAULT_API_URL = 'http://127.0.0.1:18082';
 
 export const USAGE = `Usage: workpoint import <file.csv> [options]
+       workpoint api-key
 
-Sends a CSV of phones (columns mac, e164, model, site, tags, user, profile) to the Workpoint
+api-key prints a new, random API key in the form the configuration service takes as
+API_ADMIN_KEY (only its hash is stored there).
+
+import 
+sends a CSV of phones (columns mac, e164, model, site, tags, user, profile) to the Workpoint
 operator API. The server validates every line; nothing is applied unless all lines are valid.
 
 Options:
@@ -31,7 +36,7 @@ export interface ImportCommand {
   key: string;
 }
 
-export type CliCommand = { kind: 'help' } | { kind: 'usage-error'; message: string } | ImportCommand;
+export type CliCommand = { kind: 'help' } | { kind: 'api-key' } | { kind: 'usage-error'; message: string } | ImportCommand;
 
 const FLAGS = ['--dry-run', '--json'] as const;
 const VALUED = ['--url', '--key'] as const;
@@ -74,6 +79,9 @@ export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
   const [command, ...operands] = positional;
   if (command === undefined) {
     return usageError('missing command');
+  }
+  if (command === 'api-key') {
+    return operands.length === 0 && flags.size === 0 && values.size === 0 ? { kind: 'api-key' } : usageError('api-key takes no arguments');
   }
   if (command !== 'import') {
     return usageError(`unknown command '${command}'`);

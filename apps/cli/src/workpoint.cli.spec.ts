@@ -7,6 +7,8 @@ import type { CliEnv } from './cli-args.parser';
 import { MAX_UPLOAD_BYTES } from './import.command';
 import type { ImportResult } from './import-stream.schema';
 import { runCli } from './workpoint.cli';
+import { ExitCode } from './exit-code';
+import { parseApiKey } from '@workpoint/http-api';
 
 // A fake of our own operator API's import endpoint, speaking its contract over real HTTP, so
 // the CLI's fetch, streaming and exit codes are exercised end to end.
@@ -231,5 +233,19 @@ describe('workpoint import', () => {
     const bad = await run(['import']);
     expect(bad.stderr).toMatch(/^workpoint: import needs a CSV file\n\nUsage:/);
     expect(bad.code).toBe(2);
+  });
+});
+
+describe('workpoint api-key', () => {
+  it('prints a fresh key the API accepts as API_ADMIN_KEY, different each time', async () => {
+    const first = await run(['api-key']);
+    const second = await run(['api-key']);
+    expect(first.code).toBe(ExitCode.ok);
+    expect(parseApiKey(first.stdout.trim())).toBeDefined();
+    expect(second.stdout).not.toBe(first.stdout);
+  });
+
+  it('takes no arguments', async () => {
+    expect((await run(['api-key', 'extra'])).code).toBe(ExitCode.usage);
   });
 });

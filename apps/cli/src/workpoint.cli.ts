@@ -1,3 +1,4 @@
+import { generateApiKey } from '@workpoint/http-api';
 import { parseCliArgs, USAGE, type CliEnv } from './cli-args.parser';
 import { ExitCode } from './exit-code';
 import { runImport, type CliIo } from './import.command';
@@ -12,6 +13,9 @@ export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): P
     case 'usage-error':
       io.stderr(`workpoint: ${command.message}\n\n${USAGE}`);
       return ExitCode.usage;
+    case 'api-key':
+      io.stdout(`${generateApiKey().key}\n`);
+      return ExitCode.ok;
     case 'import':
       return runImport(command, io);
   }
