@@ -1,6 +1,7 @@
 import type { StormResult } from '@workpoint/phone-sim';
-import { formatMarkdown, formatResultTable } from './bench-report.formatter';
-import type { BenchReport } from './bench-report.types';
+import { configurationProblems, formatConfigurationTables, formatMarkdown, formatResultTable } from './bench-report.formatter';
+import type { BenchReport, ConfigurationBenchReport, ImportRun } from './bench-report.types';
+import type { LatencyStats } from './latency-stats.util';
 
 const storm = (startUpsPerSec: number): StormResult => ({
   phones: 300,
@@ -47,5 +48,115 @@ describe('bench report', () => {
     expect(markdown).toContain('300 distinct phones');
     expect(markdown).toContain('| (b) embedded | 100.0 | 200.0 | 4.0 | 12.3 | 300/300 | 0 |');
     expect(markdown).toContain('* (a) distributed: could not start: no stack');
+  });
+});
+
+const timings = (p50: number, p99: number): LatencyStats => ({ count: 200, mean: p50 * 1.1, p50, p95: (p50 + p99) / 2, p99, max: p99 * 2 });
+const importRun = (kind: ImportRun['kind'], created: number, unchanged: number, wallMs: number): ImportRun => ({
+  kind,
+  status: 200,
+  wallMs,
+  linesPerSec: 10_000 / (wallMs / 1000),
+  lines: 10_000,
+  valid: 10_000,
+  created,
+  updated: 0,
+  unchanged,
+  errors: 0,
+});
+
+const configuration: ConfigurationBenchReport = {
+  parameters: { effectivePhones: 10_000, importLines: 10_000, listPhones: 100_000, listRequests: 200, listWarmUp: 20 },
+  effective: {
+    status: 'measured',
+    result: {
+      phones: 10_000,
+      method: 'API: GET /api/v1/phones/{mac}',
+      profileSet: '1 fleet (39 items), 3 site (6 items)',
+      reportedItemsPerPhone: 200,
+      detailUs: { count: 10_000, mean: 1500, p50: 1400, p95: 2000, p99: 2600.4, max: 9000 },
+      baselineUs: { count: 10_000, mean: 600, p50: 550, p95: 800, p99: 1100, max: 4000 },
+      phonesPerSec: 666.67,
+      effectiveItemsPerPhone: 95.25,
+      pendingWritesPerPhone: 31.5,
+      failedPhones: 0,
+      seedMs: 8000,
+    },
+  },
+  csvImport: {
+    status: 'measured',
+    result: {
+      lines: 10_000,
+      bytes: 972_800,
+      runs: [importRun('dry run', 10_000, 0, 1250), importRun('apply', 10_000, 0, 2500), { ...importRun('re-import', 0, 9_990, 1000), updated: 10, unexpected: 'updated 10, expected 0' }],
+    },
+  },
+  phoneList: { status: 'failed', error: 'starting the embedded stack did not finish within 180000 ms' },
+};
+
+describe('configuration report', () => {
+  it('prints the effective-configuration timings in µs, with the baseline and the difference', () => {
+    const text = formatConfigurationTables(configuration);
+    expect(text).toContain('Effective configuration + delivery plan, 10000 phones');
+    expect(text).toMatch(/GET \/phones\/\{mac\}\s+1500\s+1400\s+2600\s+667/);
+    expect(text).toMatch(/GET \/phones\/\{mac\}\/history \(baseline\)\s+600\s+550\s+1100\s+-/);
+    expect(text).toContain('mean 900 µs, p50 850 µs');
+    expect(text).toContain('95.3 effective items, 31.5 pending writes; 0 phone(s) failed');
+  });
+
+  it('prints one import row per run with its counts and lines/s', () => {
+    const text = formatConfigurationTables(configuration);
+    expect(text).toMatch(/dry run\s+200\s+1\.25\s+8000\s+10000\/10000\s+10000\s+0\s+0\s+0/);
+    expect(text).toMatch(/re-import\s+200\s+1\.00\s+10000\s+10000\/10000\s+0\s+10\s+9990\s+0/);
+  });
+
+  it('says why a measurement has no numbers', () => {
+    expect(formatConfigurationTables(configuration)).toContain('Phone list queries over 100000 phones\n  not measured: starting the embedded stack did not finish');
+  });
+
+  it('prints list timings per query kind and the overall p99', () => {
+    const measured: ConfigurationBenchReport = {
+      ...configuration,
+      phoneList: {
+        status: 'measured',
+        result: {
+          phones: 100_000,
+          seedMs: 9000,
+          queries: [
+            { kind: 'first page', example: 'limit=100', ms: timings(2.04, 3.96), phonesPerPage: 100, failures: 0 },
+            { kind: 'q (part of MAC)', example: 'q=A1B2&limit=100', ms: timings(40, 61.25), phonesPerPage: 3.4, failures: 2 },
+          ],
+          overallP99Ms: 58.75,
+        },
+      },
+    };
+    const text = formatConfigurationTables(measured);
+    expect(text).toMatch(/first page\s+2\.0\s+3\.0\s+4\.0\s+100\s+0/);
+    expect(text).toMatch(/q \(part of MAC\)\s+40\.0\s+50\.6\s+61\.3\s+3\s+2/);
+    expect(text).toContain('overall p99 58.8 ms');
+    expect(configurationProblems(measured)).toContain('phone list, q (part of MAC): 2 request(s) not answered 200');
+  });
+
+  it('lists failed measurements and unexpected import counts as problems', () => {
+    expect(configurationProblems(configuration)).toEqual([
+      'phone list: starting the embedded stack did not finish within 180000 ms',
+      'CSV import, re-import: updated 10, expected 0',
+    ]);
+  });
+
+  it('writes a configuration-only Markdown file with its sections and problems', () => {
+    const markdown = formatMarkdown({ ...report, targets: [], ratios: {}, configuration });
+    expect(markdown).toMatch(/^# Configuration benchmark, 2025-01-01T00:00:00.000Z/);
+    expect(markdown).not.toContain('distinct phones');
+    expect(markdown).toContain('### CSV import, 10000 lines');
+    expect(markdown).toContain('| apply | 200 | 2.50 | 4000 | 10000/10000 | 10000 | 0 | 0 | 0 |');
+    expect(markdown).toContain('* configuration, CSV import, re-import: updated 10, expected 0');
+    expect(markdown).not.toContain('Latencies are per exchange');
+  });
+
+  it('appends the configuration sections after the storm table', () => {
+    const markdown = formatMarkdown({ ...report, configuration });
+    expect(markdown.indexOf('## Configuration through the operator API')).toBeGreaterThan(markdown.indexOf('| (b) embedded |'));
+    expect(markdown).toMatch(/^# Start-up storm benchmark/);
   });
 });

@@ -3,17 +3,22 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { MAX_PHONES_PER_OUI, formatStormSummary, runStorm, type StormResult } from '@workpoint/phone-sim';
-import { formatMarkdown, formatResultTable } from './bench-report.formatter';
-import type { BenchParameters, BenchReport, TargetKey, TargetOutcome } from './bench-report.types';
+import { errorText, withTimeout } from './async.util';
+import { configurationProblems, formatConfigurationTables, formatMarkdown, formatResultTable } from './bench-report.formatter';
+import type { BenchParameters, BenchReport, ConfigurationBenchParameters, TargetKey, TargetOutcome } from './bench-report.types';
+import { runConfigurationBenches } from './configuration-bench.runner';
 import { describeMachine } from './machine-description.util';
 import { loadStack, type RunningStack } from './stack.loader';
 import { startTrivialResponderProcess } from './trivial-responder.process';
 
 // A start-up storm against (c) the trivial responder, (b) the embedded mode and (a) the
-// distributed stack, in that order. Run through `npm run bench` (tools/bench/run.sh), which
-// builds everything and starts Kafka/PostgreSQL for (a). Not a test: nothing here asserts
-// timing; the exit code only says whether every target could be started and served every
-// phone correctly.
+// distributed stack, in that order; then the configuration measurements through the operator
+// API on embedded stacks (effective configuration per phone, CSV import, list queries).
+// BENCH_ONLY (storm, config; both by default) picks the parts. Run through `npm run bench`
+// (tools/bench/run.sh), which builds everything and starts Kafka/PostgreSQL for (a). Not a
+// test: nothing here asserts timing; the exit code only says whether every target could be
+// started and served every phone correctly, and every configuration measurement ran and got
+// the answers it expected.
 
 interface TargetPlan {
   key: TargetKey;
@@ -31,16 +36,15 @@ function envInt(name: string, fallback: number, min = 1): number {
   return value;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const BENCH_PARTS = ['storm', 'config'] as const;
+type BenchPart = (typeof BENCH_PARTS)[number];
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** BENCH_ONLY as run.sh passes it (`contact-me` is run.sh's own part, not this program's). */
+function benchParts(): Set<BenchPart> {
+  const named = (process.env.BENCH_ONLY ?? BENCH_PARTS.join(',')).split(',').map((part) => part.trim()).filter((part) => part !== '' && part !== 'contact-me');
+  const unknown = named.filter((part) => !(BENCH_PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(', ')}; use ${BENCH_PARTS.join(', ')}, contact-me`);
+  return new Set(named as BenchPart[]);
 }
 
 function log(line: string): void {
@@ -107,7 +111,15 @@ async function main(): Promise<number> {
     deadlineMs: envInt('BENCH_DEADLINE_MS', 600_000),
   };
   const startTimeoutMs = envInt('BENCH_START_TIMEOUT_MS', 180_000);
-  const only = (process.env.BENCH_TARGETS ?? 'c,b,a').split(',').map((key) => key.trim());
+  const parts = benchParts();
+  const configurationParameters: ConfigurationBenchParameters = {
+    effectivePhones: envInt('BENCH_CONFIG_PHONES', 10_000),
+    importLines: envInt('BENCH_IMPORT_LINES', 10_000),
+    listPhones: envInt('BENCH_LIST_PHONES', 100_000),
+    listRequests: envInt('BENCH_LIST_REQUESTS', 200),
+    listWarmUp: envInt('BENCH_LIST_WARMUP', 20, 0),
+  };
+  const only = parts.has('storm') ? (process.env.BENCH_TARGETS ?? 'c,b,a').split(',').map((key) => key.trim()) : [];
   const unknown = only.filter((key) => !['a', 'b', 'c'].includes(key));
   if (unknown.length > 0) throw new Error(`BENCH_TARGETS: unknown target(s) ${unknown.join(', ')}; use a, b, c`);
   const date = new Date();
@@ -116,8 +128,10 @@ async function main(): Promise<number> {
   const logRoot = path.join(tmpdir(), `workpoint-bench-${stamp}`);
   const machine = describeMachine();
 
-  log(`bench: ${parameters.phones} phones, concurrency ${parameters.concurrency}, ${parameters.itemCount} items, ` +
-    `warm-up ${parameters.warmUpPhones}; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
+  log(`bench (${[...parts].join(', ')}): ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
+  if (parts.has('storm')) {
+    log(`storm: ${parameters.phones} phones, concurrency ${parameters.concurrency}, ${parameters.itemCount} items, warm-up ${parameters.warmUpPhones}`);
+  }
 
   // Consecutive MAC ranges from one random base: every storm meets phones no target has seen.
   let nextNic = randomInt(0, MAX_PHONES_PER_OUI);
@@ -198,13 +212,17 @@ async function main(): Promise<number> {
     targets,
     ratios: { aOverC: relative('a'), bOverC: relative('b') },
   };
+  if (parts.has('config')) {
+    report.configuration = await runConfigurationBenches({ parameters: configurationParameters, reportedItems: parameters.itemCount, logRoot, startTimeoutMs, log });
+  }
 
-  log(`\n${formatResultTable(report)}`);
+  if (targets.length > 0) log(`\n${formatResultTable(report)}`);
+  if (report.configuration) log(`\n${formatConfigurationTables(report.configuration)}`);
   await mkdir(resultsDir, { recursive: true });
   const base = path.join(resultsDir, `bench-${stamp}`);
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${base}.md`, formatMarkdown(report));
-  const logged = targets.some((target) => target.logDir !== undefined);
+  const logged = targets.some((target) => target.logDir !== undefined) || report.configuration !== undefined;
   log(`\nresults: ${base}.json, ${base}.md${logged ? `; target logs under ${logRoot}` : ''}`);
 
   const problems = targets.filter(
@@ -213,7 +231,9 @@ async function main(): Promise<number> {
   for (const target of problems) {
     log(`PROBLEM (${target.key}) ${target.name}: ${target.error ?? `${target.storm?.completedOk ?? 0}/${target.storm?.phones ?? parameters.phones} start-ups ok`}`);
   }
-  return problems.length === 0 ? 0 : 1;
+  const configuration = report.configuration ? configurationProblems(report.configuration) : [];
+  for (const problem of configuration) log(`PROBLEM (configuration) ${problem}`);
+  return problems.length === 0 && configuration.length === 0 ? 0 : 1;
 }
 
 // Exits explicitly: a target that leaves handles behind after stop() must not hang the bench.

@@ -5,6 +5,11 @@
  */
 export interface RunningStack {
   urls: string[];
+  /** The operator REST API (routes under /api/v1) and an admin key for it; absent from older stacks. */
+  apiUrl?: string;
+  apiKey?: string;
+  /** Embedded mode only: its embedded PostgreSQL. */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
