@@ -17,6 +17,8 @@ const boundaries = (tests) => ({
     type('util', ['util', 'contracts', ...(tests ? ['testing'] : [])]),
     type('contracts', ['util']),
     type('tool', ['tool', 'util', 'contracts']),
+    // The benchmark measures the product's own code in-process as well as over the wire.
+    type('bench', ['tool', 'util', 'contracts', 'feature']),
     type('testing', ['util', 'contracts', 'tool', 'testing']),
     // Each service sees only itself and the shared libraries.
     scope('gateway', ['gateway', 'shared']),
@@ -27,6 +29,7 @@ const boundaries = (tests) => ({
     scope('embedded', ['shared', 'gateway', 'inventory', 'configuration', 'deployment']),
     scope('tools', ['tools', 'shared']),
     scope('cli', ['shared']),
+    scope('bench', ['tools', 'shared', 'configuration']),
   ],
 });
 

@@ -5,3 +5,6 @@ export * from './import';
 export { OperatorApi, OPERATOR_API_INFO, type OperatorApiSettings } from './api/operator-api';
 export { operatorApiRoutes } from './api/operator-api.routes';
 export { SecretBox } from './desired-state/secret-box';
+export { planDelivery, type DeliveryPlan, type PhoneConfigState } from './desired-state/delivery-plan';
+export { phoneFacts, profilesForPhone, type PhoneFactsInput } from './desired-state/phone-profiles';
+export type { StoredItem, StoredProfile } from './desired-state/stored-profile';
