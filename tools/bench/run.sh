@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # npm run bench: build everything, then run the start-up storm bench against the trivial
 # responder, the embedded mode and the distributed stack (Kafka + PostgreSQL from tools/infra);
-# then the configuration measurements through the operator API on embedded stacks (effective
-# configuration per phone, a CSV import, list queries over a large fleet), printed and saved
-# in the same results file. Then the contact-me pace: BENCH_CONTACT_ME_PHONES (2000) asked to
+# then the configuration measurements (effective configuration + delivery plan per phone
+# in-process and over the operator API, a CSV import, list queries over a large fleet; the API
+# ones on embedded stacks), printed and saved in the same results file. Then the contact-me pace: BENCH_CONTACT_ME_PHONES (2000) asked to
 # call back at once at BENCH_CONTACT_ME_RATE (500/s).
 # Parts: `npm run bench -- --only config` (or BENCH_ONLY=config); a comma list of
 # storm, config, contact-me; all three by default. Kafka/PostgreSQL start only for storm.

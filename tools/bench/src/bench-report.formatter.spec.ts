@@ -71,11 +71,25 @@ const configuration: ConfigurationBenchReport = {
     status: 'measured',
     result: {
       phones: 10_000,
-      method: 'API: GET /api/v1/phones/{mac}',
+      method: 'effectiveConfiguration(…) + planDelivery(…)',
       profileSet: '1 fleet (39 items), 3 site (6 items)',
       reportedItemsPerPhone: 200,
-      detailUs: { count: 10_000, mean: 1500, p50: 1400, p95: 2000, p99: 2600.4, max: 9000 },
-      baselineUs: { count: 10_000, mean: 600, p50: 550, p95: 800, p99: 1100, max: 4000 },
+      warmUpPhones: 1000,
+      totalUs: { count: 10_000, mean: 84.26, p50: 80.04, p95: 100, p99: 150.55, max: 900 },
+      effectiveUs: { count: 10_000, mean: 40.1, p50: 38.2, p95: 50, p99: 70.3, max: 500 },
+      planUs: { count: 10_000, mean: 44.16, p50: 41.8, p95: 50, p99: 80.25, max: 400 },
+      phonesPerSec: 11_868.03,
+      effectiveItemsPerPhone: 95.25,
+      pendingWritesPerPhone: 31.5,
+      failedPhones: 0,
+    },
+  },
+  phoneDetail: {
+    status: 'measured',
+    logDir: '/tmp/config-phone-detail',
+    result: {
+      phones: 10_000,
+      detailUs: { count: 10_000, mean: 1500, p50: 1400, p95: 2000, p99: 2600.44, max: 9000 },
       phonesPerSec: 666.67,
       effectiveItemsPerPhone: 95.25,
       pendingWritesPerPhone: 31.5,
@@ -95,13 +109,33 @@ const configuration: ConfigurationBenchReport = {
 };
 
 describe('configuration report', () => {
-  it('prints the effective-configuration timings in µs, with the baseline and the difference', () => {
+  it('prints the in-process timings, each part alone, and the API line with its overhead', () => {
     const text = formatConfigurationTables(configuration);
     expect(text).toContain('Effective configuration + delivery plan, 10000 phones');
-    expect(text).toMatch(/GET \/phones\/\{mac\}\s+1500\s+1400\s+2600\s+667/);
-    expect(text).toMatch(/GET \/phones\/\{mac\}\/history \(baseline\)\s+600\s+550\s+1100\s+-/);
-    expect(text).toContain('mean 900 µs, p50 850 µs');
+    expect(text).toMatch(/in-process: effective \+ plan\s+84\.3\s+80\.0\s+150\.6\s+11868/);
+    expect(text).toMatch(/in-process: effective only\s+40\.1\s+38\.2\s+70\.3\s+-/);
+    expect(text).toMatch(/in-process: plan only\s+44\.2\s+41\.8\s+80\.3\s+-/);
+    expect(text).toMatch(/over the API, GET \/phones\/\{mac\}\s+1500\.0\s+1400\.0\s+2600\.4\s+667/);
+    expect(text).toContain('after 1000 warm-up phones; 200 reported items per phone');
+    expect(text).toContain('mean 1416 µs above in-process');
     expect(text).toContain('95.3 effective items, 31.5 pending writes; 0 phone(s) failed');
+    expect(text).not.toContain('history');
+  });
+
+  it('keeps the in-process lines when the API line could not be measured, and says why', () => {
+    const text = formatConfigurationTables({ ...configuration, phoneDetail: { status: 'failed', error: 'starting the embedded stack did not finish' } });
+    expect(text).toContain('Over the API: not measured: starting the embedded stack did not finish.');
+    expect(text).toMatch(/in-process: effective \+ plan\s+84\.3/);
+    expect(text).not.toContain('over the API, GET');
+  });
+
+  it('reports in-process and API answers that disagree as a problem', () => {
+    const apiResult = configuration.phoneDetail.result!;
+    const disagreeing: ConfigurationBenchReport = { ...configuration, phoneDetail: { status: 'measured', result: { ...apiResult, pendingWritesPerPhone: 32 } } };
+    expect(configurationProblems(disagreeing)).toContain(
+      'effective configuration: in-process and over the API disagree: 95.25 vs 95.25 effective items, 31.50 vs 32.00 pending writes per phone',
+    );
+    expect(configurationProblems(configuration).some((problem) => problem.includes('disagree'))).toBe(false);
   });
 
   it('prints one import row per run with its counts and lines/s', () => {
@@ -149,6 +183,8 @@ describe('configuration report', () => {
     expect(markdown).toMatch(/^# Configuration benchmark, 2025-01-01T00:00:00.000Z/);
     expect(markdown).not.toContain('distinct phones');
     expect(markdown).toContain('### CSV import, 10000 lines');
+    expect(markdown).toContain('| in-process: effective + plan | 84.3 | 80.0 | 150.6 | 11868 |');
+    expect(markdown).toContain('| over the API, GET /phones/{mac} | 1500.0 | 1400.0 | 2600.4 | 667 |');
     expect(markdown).toContain('| apply | 200 | 2.50 | 4000 | 10000/10000 | 10000 | 0 | 0 | 0 |');
     expect(markdown).toContain('* configuration, CSV import, re-import: updated 10, expected 0');
     expect(markdown).not.toContain('Latencies are per exchange');
@@ -156,7 +192,7 @@ describe('configuration report', () => {
 
   it('appends the configuration sections after the storm table', () => {
     const markdown = formatMarkdown({ ...report, configuration });
-    expect(markdown.indexOf('## Configuration through the operator API')).toBeGreaterThan(markdown.indexOf('| (b) embedded |'));
+    expect(markdown.indexOf('## Configuration (in-process, and through the operator API')).toBeGreaterThan(markdown.indexOf('| (b) embedded |'));
     expect(markdown).toMatch(/^# Start-up storm benchmark/);
   });
 });

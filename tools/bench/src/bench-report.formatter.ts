@@ -1,7 +1,8 @@
 import type { BenchReport, ConfigurationBenchReport, MeasurementOutcome, TargetOutcome } from './bench-report.types';
+import type { LatencyStats } from './latency-stats.util';
 
 const HEADERS = ['target', 'start-ups/s', 'exchanges/s', 'p50 ms', 'p99 ms', 'ok', 'failures'];
-const EFFECTIVE_HEADERS = ['request', 'mean µs', 'p50 µs', 'p99 µs', 'phones/s'];
+const EFFECTIVE_HEADERS = ['per phone', 'mean µs', 'p50 µs', 'p99 µs', 'phones/s'];
 const IMPORT_HEADERS = ['run', 'HTTP', 'wall s', 'lines/s', 'lines', 'created', 'updated', 'unchanged', 'errors'];
 const LIST_HEADERS = ['query', 'p50 ms', 'p95 ms', 'p99 ms', 'phones/page', 'failures'];
 
@@ -48,6 +49,7 @@ export function formatResultTable(report: BenchReport): string {
 
 const us = (value: number) => value.toFixed(0);
 const ms = (value: number) => value.toFixed(1);
+const differs = (a: number, b: number) => Math.abs(a - b) > 1e-9;
 
 /** One section per measurement: a title line, then either its table or why it has none. */
 interface Section {
@@ -61,28 +63,42 @@ function sections(c: ConfigurationBenchReport): Section[] {
   return [effectiveSection(c), importSection(c), listSection(c)];
 }
 
+const notMeasured = (outcome: MeasurementOutcome<unknown>) => `not measured: ${outcome.error ?? 'unknown error'}`;
+
 function failed<T>(outcome: MeasurementOutcome<T>): string[] {
-  return [`not measured: ${outcome.error ?? 'unknown error'}`];
+  return [notMeasured(outcome)];
 }
 
 function effectiveSection(c: ConfigurationBenchReport): Section {
   const title = `Effective configuration + delivery plan, ${c.parameters.effectivePhones} phones`;
   const r = c.effective.result;
-  if (!r) return { title, notes: failed(c.effective), headers: EFFECTIVE_HEADERS, rows: [] };
-  return {
-    title,
-    notes: [
-      `Measured through the ${r.method}; ${r.reportedItemsPerPhone} reported items per phone.`,
+  const api = c.phoneDetail.result;
+  const notes: string[] = [];
+  const rows: string[][] = [];
+  // One decimal: the in-process parts are tens of µs.
+  const cells = (stats: LatencyStats) => [stats.mean.toFixed(1), stats.p50.toFixed(1), stats.p99.toFixed(1)];
+  if (r) {
+    notes.push(
+      `In-process: ${r.method}, after ${r.warmUpPhones} warm-up phones; ${r.reportedItemsPerPhone} reported items per phone.`,
       `Profiles: ${r.profileSet}.`,
       `Per phone: ${r.effectiveItemsPerPhone.toFixed(1)} effective items, ${r.pendingWritesPerPhone.toFixed(1)} pending writes; ${r.failedPhones} phone(s) failed.`,
-      `Detail minus baseline (computation, the desired-state check and the larger answer): mean ${us(r.detailUs.mean - r.baselineUs.mean)} µs, p50 ${us(r.detailUs.p50 - r.baselineUs.p50)} µs.`,
-    ],
-    headers: EFFECTIVE_HEADERS,
-    rows: [
-      ['GET /phones/{mac}', us(r.detailUs.mean), us(r.detailUs.p50), us(r.detailUs.p99), r.phonesPerSec.toFixed(0)],
-      ['GET /phones/{mac}/history (baseline)', us(r.baselineUs.mean), us(r.baselineUs.p50), us(r.baselineUs.p99), '-'],
-    ],
-  };
+    );
+    rows.push(
+      ['in-process: effective + plan', ...cells(r.totalUs), r.phonesPerSec.toFixed(0)],
+      ['in-process: effective only', ...cells(r.effectiveUs), '-'],
+      ['in-process: plan only', ...cells(r.planUs), '-'],
+    );
+  } else {
+    notes.push(`In-process: ${notMeasured(c.effective)}.`);
+  }
+  if (api) {
+    const overhead = r ? `: mean ${us(api.detailUs.mean - r.totalUs.mean)} µs above in-process (phone read, desired-state check, HTTP, the answer's JSON)` : '';
+    notes.push(`Over the API: GET /api/v1/phones/{mac}, one request at a time on one keep-alive connection${overhead}; ${api.failedPhones} phone(s) failed.`);
+    rows.push(['over the API, GET /phones/{mac}', ...cells(api.detailUs), api.phonesPerSec.toFixed(0)]);
+  } else {
+    notes.push(`Over the API: ${notMeasured(c.phoneDetail)}.`);
+  }
+  return { title, notes, headers: EFFECTIVE_HEADERS, rows };
 }
 
 function importSection(c: ConfigurationBenchReport): Section {
@@ -127,17 +143,27 @@ export function formatConfigurationTables(c: ConfigurationBenchReport): string {
     .join('\n\n');
 }
 
-/** What went wrong or differs from what the API should have answered; empty when all is well. */
+/** What went wrong or differs from what should have come out; empty when all is well. */
 export function configurationProblems(c: ConfigurationBenchReport): string[] {
   const problems: string[] = [];
   const outcomes: Array<[string, MeasurementOutcome<unknown>]> = [
     ['effective configuration', c.effective],
+    ['effective configuration over the API', c.phoneDetail],
     ['CSV import', c.csvImport],
     ['phone list', c.phoneList],
   ];
   for (const [name, outcome] of outcomes) if (outcome.error) problems.push(`${name}: ${outcome.error}`);
-  const failedPhones = c.effective.result?.failedPhones ?? 0;
-  if (failedPhones > 0) problems.push(`effective configuration: ${failedPhones} phone(s) without an effective configuration or with an error answer`);
+  const effective = c.effective.result;
+  const api = c.phoneDetail.result;
+  if (effective && effective.failedPhones > 0) problems.push(`effective configuration: ${effective.failedPhones} phone(s) without an effective configuration`);
+  if (api && api.failedPhones > 0) problems.push(`effective configuration over the API: ${api.failedPhones} phone(s) without an effective configuration or with an error answer`);
+  // The same phones and profiles both ways: a difference means the in-process set-up no longer matches the service's.
+  if (effective && api && (differs(effective.effectiveItemsPerPhone, api.effectiveItemsPerPhone) || differs(effective.pendingWritesPerPhone, api.pendingWritesPerPhone))) {
+    problems.push(
+      `effective configuration: in-process and over the API disagree: ${effective.effectiveItemsPerPhone.toFixed(2)} vs ${api.effectiveItemsPerPhone.toFixed(2)} effective items, ` +
+        `${effective.pendingWritesPerPhone.toFixed(2)} vs ${api.pendingWritesPerPhone.toFixed(2)} pending writes per phone`,
+    );
+  }
   for (const run of c.csvImport.result?.runs ?? []) if (run.unexpected) problems.push(`CSV import, ${run.kind}: ${run.unexpected}`);
   for (const query of c.phoneList.result?.queries ?? []) if (query.failures > 0) problems.push(`phone list, ${query.kind}: ${query.failures} request(s) not answered 200`);
   return problems;
@@ -168,7 +194,7 @@ export function formatMarkdown(report: BenchReport): string {
     lines.push(`${machineLine} The bench and the embedded stack share this machine.`);
   }
   if (configuration) {
-    lines.push('', '## Configuration through the operator API (embedded stack, a fresh one per measurement)');
+    lines.push('', '## Configuration (in-process, and through the operator API on embedded stacks, a fresh one per measurement)');
     for (const section of sections(configuration)) {
       lines.push('', `### ${section.title}`, '', ...section.notes);
       if (section.rows.length > 0) lines.push('', ...markdownTable(section.headers, section.rows));

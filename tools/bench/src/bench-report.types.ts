@@ -36,13 +36,13 @@ export interface BenchReport {
   targets: TargetOutcome[];
   /** Start-ups/s of (a) and (b) relative to the ceiling (c); absent when a side was not measured. */
   ratios: { aOverC?: number; bOverC?: number };
-  /** Effective configuration, CSV import and list queries through the operator API; absent when not run. */
+  /** Effective configuration (in-process and over the API), CSV import and list queries; absent when not run. */
   configuration?: ConfigurationBenchReport;
 }
 
 /** Sizes of the configuration measurements (BENCH_CONFIG_* variables). */
 export interface ConfigurationBenchParameters {
-  /** Phones whose effective configuration and delivery plan are computed, one API request each. */
+  /** Phones whose effective configuration and delivery plan are computed, in-process and then over the API. */
   effectivePhones: number;
   /** Lines of the CSV import. */
   importLines: number;
@@ -58,27 +58,45 @@ export interface MeasurementOutcome<T> {
   status: 'measured' | 'failed';
   error?: string;
   result?: T;
-  /** Where the embedded stack it ran on wrote its logs. */
+  /** Where the embedded stack it ran on wrote its logs (absent for in-process measurements). */
   logDir?: string;
 }
 
 export interface EffectiveConfigurationResult {
   phones: number;
-  /** How it was measured: the bench may not import the configuration library (Nx boundaries). */
+  /** What was called, in words. */
   method: string;
   /** The profile set, in words (layers, item counts). */
   profileSet: string;
   reportedItemsPerPhone: number;
+  /** Phones computed, unmeasured, before the measured ones. */
+  warmUpPhones: number;
+  /** effectiveConfiguration(profilesForPhone(…), phoneFacts(…)) + planDelivery(…) per phone, in µs. */
+  totalUs: LatencyStats;
+  /** The effective-configuration part alone (profiles for the phone, secrets opened, layers merged, templates filled), in µs. */
+  effectiveUs: LatencyStats;
+  /** The delivery plan alone (against the phone's reported items, fingerprints included), in µs. */
+  planUs: LatencyStats;
+  /** Phones per second of computation (both parts, one phone after the other). */
+  phonesPerSec: number;
+  /** Means per phone over the phones that got a plan. */
+  effectiveItemsPerPhone: number;
+  pendingWritesPerPhone: number;
+  /** Phones whose effective configuration could not be computed (a template it cannot fill). */
+  failedPhones: number;
+}
+
+/** The same computation as the operator reads it, over the API. */
+export interface PhoneDetailResult {
+  phones: number;
   /** GET /api/v1/phones/{mac}: phone read + effective configuration + delivery plan + answer, in µs. */
   detailUs: LatencyStats;
-  /** GET /api/v1/phones/{mac}/history on the same phones: the same kind of round trip without the computation, in µs. */
-  baselineUs: LatencyStats;
-  /** Phones per second through the detail requests, one after the other on one connection. */
+  /** Phones per second through the requests, one after the other on one connection. */
   phonesPerSec: number;
   /** Means per phone, from the answers. */
   effectiveItemsPerPhone: number;
   pendingWritesPerPhone: number;
-  /** Phones whose effective configuration could not be computed (a template it cannot fill), or a non-200 answer. */
+  /** Phones without an effective configuration, or a non-200 answer. */
   failedPhones: number;
   seedMs: number;
 }
@@ -125,7 +143,10 @@ export interface PhoneListResult {
 
 export interface ConfigurationBenchReport {
   parameters: ConfigurationBenchParameters;
+  /** In-process, no stack. */
   effective: MeasurementOutcome<EffectiveConfigurationResult>;
+  /** The same phones over the API (GET /phones/{mac}), on an embedded stack. */
+  phoneDetail: MeasurementOutcome<PhoneDetailResult>;
   csvImport: MeasurementOutcome<CsvImportResult>;
   phoneList: MeasurementOutcome<PhoneListResult>;
 }

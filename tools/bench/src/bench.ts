@@ -12,8 +12,9 @@ import { loadStack, type RunningStack } from './stack.loader';
 import { startTrivialResponderProcess } from './trivial-responder.process';
 
 // A start-up storm against (c) the trivial responder, (b) the embedded mode and (a) the
-// distributed stack, in that order; then the configuration measurements through the operator
-// API on embedded stacks (effective configuration per phone, CSV import, list queries).
+// distributed stack, in that order; then the configuration measurements: effective
+// configuration + delivery plan per phone in-process (and again over the operator API), CSV
+// import and list queries through the operator API on embedded stacks.
 // BENCH_ONLY (storm, config; both by default) picks the parts. Run through `npm run bench`
 // (tools/bench/run.sh), which builds everything and starts Kafka/PostgreSQL for (a). Not a
 // test: nothing here asserts timing; the exit code only says whether every target could be

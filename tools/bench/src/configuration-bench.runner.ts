@@ -5,6 +5,7 @@ import { errorText, withTimeout } from './async.util';
 import type { ConfigurationBenchParameters, ConfigurationBenchReport, MeasurementOutcome } from './bench-report.types';
 import { benchEffectiveConfiguration } from './effective-configuration.bench';
 import { OperatorApiClient } from './operator-api.client';
+import { benchPhoneDetail } from './phone-detail.bench';
 import { benchCsvImport } from './phone-import.bench';
 import { benchPhoneList } from './phone-list.bench';
 import { loadStack } from './stack.loader';
@@ -23,18 +24,24 @@ interface OperatorAccess {
   databaseUrl: string;
 }
 
-const EFFECTIVE_WARM_UP = 200;
+const IN_PROCESS_WARM_UP = 1000;
+const API_WARM_UP = 200;
 
 /**
- * The three configuration measurements, each on an embedded stack of its own (fresh data
- * directory), so one's rows, caches and background work do not colour another's numbers.
- * Stack start-up and seeding are outside every timing.
+ * The configuration measurements: effective configuration + delivery plan in-process first
+ * (no stack, nothing else running), then the API ones, each on an embedded stack of its own
+ * (fresh data directory), so one's rows, caches and background work do not colour another's
+ * numbers. Stack start-up and seeding are outside every timing.
  */
 export async function runConfigurationBenches(options: ConfigurationRunOptions): Promise<ConfigurationBenchReport> {
   const { parameters, log } = options;
-  log(`\n== configuration: effective configuration for ${parameters.effectivePhones} phones`);
-  const effective = await onFreshEmbeddedStack(options, 'effective', ({ api, databaseUrl }) =>
-    benchEffectiveConfiguration(api, databaseUrl, { phones: parameters.effectivePhones, reportedItems: options.reportedItems, warmUp: Math.min(EFFECTIVE_WARM_UP, parameters.effectivePhones) }, log),
+  log(`\n== configuration: effective configuration for ${parameters.effectivePhones} phones, in-process`);
+  const effective = inProcess(options, 'effective', () =>
+    benchEffectiveConfiguration({ phones: parameters.effectivePhones, reportedItems: options.reportedItems, warmUp: Math.min(IN_PROCESS_WARM_UP, parameters.effectivePhones) }, log),
+  );
+  log(`\n== configuration: effective configuration for ${parameters.effectivePhones} phones, over the API`);
+  const phoneDetail = await onFreshEmbeddedStack(options, 'phone-detail', ({ api, databaseUrl }) =>
+    benchPhoneDetail(api, databaseUrl, { phones: parameters.effectivePhones, reportedItems: options.reportedItems, warmUp: Math.min(API_WARM_UP, parameters.effectivePhones) }, log),
   );
   log(`\n== configuration: CSV import of ${parameters.importLines} lines`);
   const csvImport = await onFreshEmbeddedStack(options, 'import', ({ api }) => benchCsvImport(api, parameters.importLines, log));
@@ -42,7 +49,17 @@ export async function runConfigurationBenches(options: ConfigurationRunOptions):
   const phoneList = await onFreshEmbeddedStack(options, 'list', ({ api, databaseUrl }) =>
     benchPhoneList(api, databaseUrl, { phones: parameters.listPhones, requests: parameters.listRequests, warmUp: parameters.listWarmUp, reportedItems: options.reportedItems }, log),
   );
-  return { parameters, effective, csvImport, phoneList };
+  return { parameters, effective, phoneDetail, csvImport, phoneList };
+}
+
+function inProcess<T>(options: ConfigurationRunOptions, name: string, work: () => T): MeasurementOutcome<T> {
+  try {
+    return { status: 'measured', result: work() };
+  } catch (error) {
+    const outcome: MeasurementOutcome<T> = { status: 'failed', error: errorText(error) };
+    options.log(`FAILED (configuration ${name}): ${outcome.error}`);
+    return outcome;
+  }
 }
 
 async function onFreshEmbeddedStack<T>(options: ConfigurationRunOptions, name: string, work: (access: OperatorAccess) => Promise<T>): Promise<MeasurementOutcome<T>> {

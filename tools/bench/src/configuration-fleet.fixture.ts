@@ -1,3 +1,4 @@
+import type { PhoneConfigState, PhoneFactsInput, StoredItem, StoredProfile } from '@workpoint/configuration';
 import { isSecretItem } from '@workpoint/logging';
 import { fullItemSet, macAddress, SIEMENS_OUI } from '@workpoint/phone-sim';
 
@@ -167,8 +168,12 @@ export function describeProfileSet(profiles: readonly ProfileInput[]): string {
   const count = (layer: ProfileInput['layer']) => profiles.filter((p) => p.layer === layer);
   const items = (list: readonly ProfileInput[]) => [...new Set(list.map((p) => p.items.length))].join('/');
   const parts = (['fleet', 'site', 'model', 'group', 'phone'] as const).map((layer) => `${count(layer).length} ${layer} (${items(count(layer))} items)`);
-  return `${parts.join(', ')}; overrides on every 5th phone; templates {{e164}}, {{site.x}}; 1 secret`;
+  const secrets = profiles.flatMap((p) => p.items).filter((i) => isSecretItem(i.name)).length;
+  return `${parts.join(', ')}; overrides on every 5th phone; templates {{e164}}, {{site.x}}; ${secrets} secret item(s), sealed`;
 }
+
+/** First NIC of the effective-configuration phones, in-process and over the API: the same phones, so both must come to the same answers. */
+export const EFFECTIVE_NIC_BASE = 0x100000;
 
 /** Cheap, stable spread of phone numbers over attributes (Knuth's multiplicative hash). */
 const spread = (i: number, salt: number) => (Math.imul(i + salt, 2654435761) >>> 0) % 100;
@@ -189,6 +194,57 @@ export function fleetPhone(i: number, nicBase: number): FleetPhone {
     profiles: i % 20 === 0 ? [VIP_PROFILE] : [],
     overrides: i % 5 === 0 ? [item('key-label', 'My line', 2), item('ringer-tone-sequence', '2')] : [],
   };
+}
+
+// ── the same fleet as the configuration library holds it (in-process measurement) ──
+
+const STORED_AT = '2025-01-01T00:00:00.000Z';
+
+/**
+ * The profiles as POST /api/v1/profiles stores them: defaults filled in, and every item the
+ * library counts as secret (`isSecretItem`, the rule its storeItems applies) sealed, never kept
+ * in clear, so computing a phone's configuration opens them as the service does.
+ */
+export function storedProfiles(profiles: readonly ProfileInput[], seal: (plain: string) => string): StoredProfile[] {
+  const stored = (item: ItemInput): StoredItem => {
+    const base = { name: item.name, ...(item.index !== undefined ? { index: item.index } : {}) };
+    return isSecretItem(item.name) && item.value !== null ? { ...base, sealed: seal(item.value) } : { ...base, value: item.value };
+  };
+  return profiles.map((p) => ({
+    id: `bench-${p.name}`,
+    name: p.name,
+    description: null,
+    layer: p.layer,
+    selector: p.selector ?? null,
+    priority: p.priority ?? 0,
+    extends: [],
+    mergeIndexedGroups: p.mergeIndexedGroups ?? false,
+    items: p.items.map(stored),
+    version: 1,
+    createdAt: STORED_AT,
+    updatedAt: STORED_AT,
+    updatedBy: 'bench',
+  }));
+}
+
+/**
+ * A phone as configuration management reads it from its row: the assignment (no model: the
+ * phone reports its device type), what it reported (its number without the `+`, as phones
+ * send it) and its site's template fields.
+ */
+export function phoneFactsInput(phone: FleetPhone): PhoneFactsInput {
+  const site = FLEET_SITES.find((s) => s.name === phone.site);
+  return {
+    mac: phone.mac,
+    assignment: { e164: phone.e164, model: null, site: phone.site, tags: phone.tags, userName: phone.user, profiles: phone.profiles, overrides: phone.overrides },
+    reported: { deviceType: phone.deviceType, e164: phone.e164.replace(/^\+/, '') },
+    ...(site ? { siteFields: site.fields } : {}),
+  };
+}
+
+/** After a full report and before any write: what it reports, nothing applied, no faults. */
+export function reportedState(phone: FleetPhone, itemCount: number): PhoneConfigState {
+  return { observed: reportedItems(phone, itemCount), applied: {}, faults: {} };
 }
 
 /**

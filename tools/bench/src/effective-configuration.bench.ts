@@ -1,131 +1,87 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
+import { effectiveConfiguration, phoneFacts, planDelivery, profilesForPhone, SecretBox } from '@workpoint/configuration';
 import type { EffectiveConfigurationResult } from './bench-report.types';
-import { describeProfileSet, FLEET_SITES, fleetPhone, fleetProfiles, reportedItems, type FleetPhone } from './configuration-fleet.fixture';
+import { describeProfileSet, EFFECTIVE_NIC_BASE, fleetPhone, fleetProfiles, phoneFactsInput, reportedState, storedProfiles } from './configuration-fleet.fixture';
 import { latencyStats } from './latency-stats.util';
-import type { OperatorApiClient } from './operator-api.client';
 
 export interface EffectiveConfigurationOptions {
   phones: number;
   /** Items each phone reports (its full item set). */
   reportedItems: number;
-  /** Phones asked for before measuring (JIT, caches, the desired-state snapshot). */
+  /** Phones computed before measuring, so the timings are of optimised code. */
   warmUp: number;
 }
 
-interface PhoneDetailAnswer {
-  effective: { ok: boolean; items: unknown[] };
-  pendingWrites: unknown[];
-}
-
-const SEED_BATCH = 500;
-const NIC_BASE = 0x100000;
 
 /**
- * Effective configuration + delivery plan per phone, measured through the API: the bench may
- * not import @workpoint/configuration (a tool depends on tools and shared libraries only), and
- * GET /api/v1/phones/{mac} computes exactly that for one phone (profilesForPhone,
- * effectiveConfiguration, planDelivery against its reported items). Its timing therefore also
- * holds the HTTP round trip, two small queries and the answer's JSON; the history request of
- * the same phone, which computes nothing, is timed alongside as the baseline to subtract.
+ * Effective configuration + delivery plan per phone, in-process: the library's own functions
+ * on the fleet as it stores it (secrets sealed), one phone after the other, as GET
+ * /api/v1/phones/{mac} and every re-plan compute them. Each phone's input (its row: assignment,
+ * facts, reported items) is built just before its timing and outside it; the two parts are
+ * timed separately and together.
  */
-export async function benchEffectiveConfiguration(
-  api: OperatorApiClient,
-  databaseUrl: string,
-  options: EffectiveConfigurationOptions,
-  log: (line: string) => void,
-): Promise<EffectiveConfigurationResult> {
+export function benchEffectiveConfiguration(options: EffectiveConfigurationOptions, log: (line: string) => void): EffectiveConfigurationResult {
+  const box = new SecretBox(randomBytes(32));
+  const open = (sealed: string) => box.open(sealed);
+  const fingerprint = (value: string | null) => box.fingerprint(value);
   const profiles = fleetProfiles();
-  for (const site of FLEET_SITES) await api.expect(200, `PUT site ${site.name}`, api.putJson(`/api/v1/sites/${site.name}`, { fields: site.fields }));
-  // Profiles before phones: the fan-out after each save then finds no phone to re-plan.
-  for (const profile of profiles) await api.expect(201, `POST profile ${profile.name}`, api.postJson('/api/v1/profiles', profile));
+  const stored = storedProfiles(profiles, (plain) => box.seal(plain));
 
-  const phones = Array.from({ length: options.phones }, (_, i) => fleetPhone(i, NIC_BASE));
-  const seedStarted = performance.now();
-  await seedPhones(databaseUrl, phones, options.reportedItems);
-  const seedMs = performance.now() - seedStarted;
-  log(`effective configuration: ${profiles.length} profiles, ${phones.length} phones seeded in ${(seedMs / 1000).toFixed(1)} s`);
+  const computePhone = (i: number) => {
+    const phone = fleetPhone(i, EFFECTIVE_NIC_BASE);
+    const input = phoneFactsInput(phone);
+    const state = reportedState(phone, options.reportedItems);
+    const started = performance.now();
+    const effective = effectiveConfiguration(profilesForPhone(stored, input, open), phoneFacts(input));
+    const computed = performance.now();
+    const plan = effective.ok ? planDelivery(effective.items, state, fingerprint) : undefined;
+    const planned = performance.now();
+    return { phone, effective, plan, effectiveMs: computed - started, planMs: planned - computed, totalMs: planned - started };
+  };
 
-  const path = (phone: FleetPhone) => `/api/v1/phones/${phone.mac.replace(/:/g, '')}`;
-  for (const phone of phones.slice(0, options.warmUp)) {
-    await api.get(path(phone));
-    await api.get(`${path(phone)}/history`);
-  }
+  for (let i = 0; i < options.warmUp; i++) computePhone(i);
 
-  const detailMs: number[] = [];
+  const totalUs = new Float64Array(options.phones);
+  const effectiveUs = new Float64Array(options.phones);
+  const planUs = new Float64Array(options.phones);
+  let measuredMs = 0;
   let failedPhones = 0;
   let effectiveItems = 0;
   let pendingWrites = 0;
   let firstFailure: string | undefined;
-  const started = performance.now();
-  for (const phone of phones) {
-    const answer = await api.get(path(phone));
-    detailMs.push(answer.ms);
-    const detail = answer.status === 200 ? (JSON.parse(answer.text) as PhoneDetailAnswer) : undefined;
-    if (!detail?.effective.ok) {
+  for (let i = 0; i < options.phones; i++) {
+    const run = computePhone(i);
+    totalUs[i] = run.totalMs * 1000;
+    effectiveUs[i] = run.effectiveMs * 1000;
+    planUs[i] = run.planMs * 1000;
+    measuredMs += run.totalMs;
+    if (!run.effective.ok || !run.plan) {
       failedPhones++;
-      firstFailure ??= `${phone.mac}: HTTP ${answer.status}: ${answer.text.slice(0, 300)}`;
+      firstFailure ??= `${run.phone.mac}: ${run.effective.ok ? 'no plan' : run.effective.problems.map((p) => `${p.item}: ${p.problem}`).join('; ')}`;
       continue;
     }
-    effectiveItems += detail.effective.items.length;
-    pendingWrites += detail.pendingWrites.length;
+    effectiveItems += run.effective.items.length;
+    pendingWrites += run.plan.write.length;
   }
-  const wallMs = performance.now() - started;
   if (firstFailure) log(`effective configuration: ${failedPhones} phone(s) failed, the first: ${firstFailure}`);
 
-  const baselineMs: number[] = [];
-  for (const phone of phones) baselineMs.push((await api.get(`${path(phone)}/history`)).ms);
-
-  const computed = Math.max(1, phones.length - failedPhones);
-  const detailUs = latencyStats(detailMs.map((ms) => ms * 1000));
-  const baselineUs = latencyStats(baselineMs.map((ms) => ms * 1000));
-  log(`  detail: mean ${detailUs.mean.toFixed(0)} µs, p99 ${detailUs.p99.toFixed(0)} µs; history (baseline): mean ${baselineUs.mean.toFixed(0)} µs, p99 ${baselineUs.p99.toFixed(0)} µs`);
+  const computed = Math.max(1, options.phones - failedPhones);
+  const total = latencyStats(totalUs);
+  log(`  in-process: mean ${total.mean.toFixed(1)} µs, p99 ${total.p99.toFixed(1)} µs per phone`);
   return {
-    phones: phones.length,
-    method: 'API: GET /api/v1/phones/{mac}, one request at a time on one keep-alive connection',
+    phones: options.phones,
+    method: 'effectiveConfiguration(profilesForPhone(…), phoneFacts(…)) + planDelivery(…), one phone at a time, secrets sealed with a SecretBox',
     profileSet: describeProfileSet(profiles),
     reportedItemsPerPhone: options.reportedItems,
-    detailUs,
-    baselineUs,
-    phonesPerSec: phones.length / (wallMs / 1000),
+    warmUpPhones: options.warmUp,
+    totalUs: total,
+    effectiveUs: latencyStats(effectiveUs),
+    planUs: latencyStats(planUs),
+    // From the timed parts only: the inputs built between them are not the computation's cost.
+    phonesPerSec: options.phones / (measuredMs / 1000),
     effectiveItemsPerPhone: effectiveItems / computed,
     pendingWritesPerPhone: pendingWrites / computed,
     failedPhones,
-    seedMs,
   };
-}
-
-/** Phones that made contact and sent a full report, written straight into configuration's table. */
-async function seedPhones(databaseUrl: string, phones: readonly FleetPhone[], itemCount: number): Promise<void> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    for (let start = 0; start < phones.length; start += SEED_BATCH) {
-      const rows = phones.slice(start, start + SEED_BATCH).map((p) => ({
-        mac: p.mac,
-        e164: p.e164,
-        site: p.site,
-        tags: p.tags,
-        user_name: p.user,
-        profiles: p.profiles,
-        overrides: p.overrides,
-        device_type: p.deviceType,
-        software_version: p.softwareVersion,
-        reported_e164: p.e164.replace(/^\+/, ''),
-        observed: reportedItems(p, itemCount),
-      }));
-      await db.query(
-        `INSERT INTO configuration.managed_phone (mac, e164, site, tags, user_name, profiles, overrides, assignment_version, assigned_at,
-           device_type, software_version, reported_e164, observed, first_seen_at, last_contact_at, last_full_report_at, updated_at)
-         SELECT r.mac, r.e164, r.site, r.tags, r.user_name, r.profiles, r.overrides, 1, now(),
-           r.device_type, r.software_version, r.reported_e164, r.observed, now(), now(), now(), now()
-         FROM jsonb_to_recordset($1::jsonb) AS r(mac varchar, e164 varchar, site varchar, tags varchar[], user_name varchar, profiles varchar[],
-           overrides jsonb, device_type varchar, software_version varchar, reported_e164 varchar, observed jsonb)`,
-        [JSON.stringify(rows)],
-      );
-    }
-    await db.query('ANALYZE configuration.managed_phone');
-  } finally {
-    await db.end();
-  }
 }
