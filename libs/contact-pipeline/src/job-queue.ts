@@ -32,7 +32,7 @@ export interface QueuedJob {
   requestId: string | null;
   /** Items the phone has answered for (a large job goes out in several parts). */
   itemsDone: number;
-  /** Size of the part sent and not answered yet. */
+  /** Size of the part sent and not answered yet; of a failed job, the part the phone failed. */
   partSize: number;
 }
 
@@ -201,7 +201,8 @@ export class JobQueue {
     const [rows] = await this.dataSource.query(
       `UPDATE ${this.table}
        SET state = 'done', outcome = $2::varchar, item_results = COALESCE(item_results, '[]'::jsonb) || $3::jsonb, completed_at = now(),
-           items_done = CASE WHEN $2::varchar = 'accepted' THEN items_done + part_size ELSE items_done END, part_size = 0
+           items_done = CASE WHEN $2::varchar = 'accepted' THEN items_done + part_size ELSE items_done END,
+           part_size = CASE WHEN $2::varchar = 'accepted' THEN 0 ELSE part_size END
        WHERE id = $1 AND state IN ('sent', 'queued') RETURNING ${COLUMNS}`,
       [id, outcome, JSON.stringify(itemResults)],
     );

@@ -1,7 +1,7 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { ContactEvent, JobRequested } from '@workpoint/contracts';
 import { type Logger, maskSecretItems } from '@workpoint/logging';
-import { itemValue, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
+import { itemValue, relatedGroupKey, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
 import type { JobEvents } from './job-events';
 import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
 import { answer, pass, type StageDecision } from './stage-decision';
@@ -20,6 +20,23 @@ const BUSY_ANSWER = (): StageDecision => answer('CleanUp', 'phone busy', [{ name
 
 /** Actions whose items may go out over several messages (protocol.md §3.4); others go whole. */
 const SPLITTABLE: ReadonlySet<WpiAction> = new Set(['WriteItems', 'ReadItems']);
+
+/**
+ * The items of a splittable job in the order it must keep them: each related group (a function
+ * key's items, an XML app's…) in one run, at the place of its first item. A job goes out in
+ * parts that are consecutive slices of its items while the splitter keeps each group in one
+ * message wherever its items are: only with every group in one run are the two the same.
+ */
+export function relatedItemsTogether(items: readonly WpiItem[]): WpiItem[] {
+  const groups = new Map<string, WpiItem[]>();
+  for (const item of items) {
+    const key = relatedGroupKey(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()].flat();
+}
 
 /**
  * A stage that runs the phone's queued jobs, one after another, in the interactions that
@@ -56,7 +73,8 @@ export class JobStageUseCase implements OnApplicationBootstrap {
 
   /** A command: queue the job (once per request id) and, if asked, get the phone to call back. */
   async request(command: JobRequested): Promise<void> {
-    const { id, created } = await this.jobs.enqueue(command.mac, command.action, this.secrets.conceal(command.items), command.requestId);
+    const items = SPLITTABLE.has(command.action) ? relatedItemsTogether(command.items) : command.items;
+    const { id, created } = await this.jobs.enqueue(command.mac, command.action, this.secrets.conceal(items), command.requestId);
     this.logger.info(created ? 'job queued' : 'job command already queued (redelivery)', {
       mac: command.mac,
       jobId: id,

@@ -46,7 +46,8 @@ export async function startStageApp({ stage, deps, module }: StageAppOptions): P
 
 function stageTopics(stage: Stage): TopicContract<unknown>[] {
   const { input, passTo } = PIPELINE[stage];
-  const jobs = stage === 'inventory' ? [ContactMeRequestedTopic, ContactMeAttemptedTopic] : Object.values(JOB_TOPICS[stage]);
+  // Every stage may ask inventory to get a phone to call back.
+  const jobs = stage === 'inventory' ? [ContactMeRequestedTopic, ContactMeAttemptedTopic] : [...Object.values(JOB_TOPICS[stage]), ContactMeRequestedTopic];
   const integration: TopicContract<unknown>[] = Object.values(INTEGRATION_TOPICS[stage]);
   return [input, ...(passTo ? [passTo] : []), DeadLetterTopic, ...jobs, ...integration];
 }

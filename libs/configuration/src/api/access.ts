@@ -69,14 +69,17 @@ export class ApiKeys {
   }
 
   async revoke(id: string, by: Principal, audit: AuditLog, requestId: string) {
-    return this.db.transaction(async (tx) => {
+    const revoked = await this.db.transaction(async (tx) => {
       const [before] = (await tx.query('SELECT * FROM api_key WHERE id = $1 FOR UPDATE', [id])) as Record<string, unknown>[];
       if (!before) return undefined;
       const [[after]] = (await tx.query('UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *', [id])) as [Record<string, unknown>[], number];
       await audit.record(tx, by, 'api-key.revoke', 'api-key', id, apiKeyView(before), apiKeyView(after!), requestId);
-      this.cache.delete(id);
       return apiKeyView(after!);
     });
+    // Only once committed: dropped earlier, a request in between reads the row as it was
+    // (not yet revoked) and caches the key as valid again.
+    this.cache.delete(id);
+    return revoked;
   }
 }
 

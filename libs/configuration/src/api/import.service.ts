@@ -5,6 +5,7 @@ import { type ManagedPhone, toManagedPhone } from '../desired-state/desired-stat
 import { type ImportRow, parsePhoneImport } from '../import';
 import type { AuditLog } from './access';
 import type { ChangeFanout } from './change-fanout';
+import { PROFILE_WRITES_LOCK } from './profile.service';
 
 export type ImportEvent =
   | { type: 'progress'; phase: 'validate' | 'apply'; done: number; total: number }
@@ -59,11 +60,18 @@ export class ImportService {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     let committed = false;
+    let vanished: ImportRow[] = [];
     const changed: string[] = [];
     const counts = { created: 0, updated: 0, unchanged: 0 };
     try {
       await runner.startTransaction();
-      for (let start = 0; start < parsed.rows.length; start += BATCH) {
+      // The profiles were checked before the transaction: check again under the lock that keeps
+      // them from being deleted until this import commits.
+      await runner.query(`SELECT pg_advisory_xact_lock_shared(${PROFILE_WRITES_LOCK})`);
+      const named = [...new Set(parsed.rows.flatMap((r) => (r.profile ? [r.profile] : [])))];
+      const still = new Set(((await runner.query('SELECT name FROM profile WHERE name = ANY($1)', [named])) as { name: string }[]).map((r) => r.name));
+      vanished = parsed.rows.filter((r) => r.profile !== undefined && !still.has(r.profile));
+      for (let start = 0; vanished.length === 0 && start < parsed.rows.length; start += BATCH) {
         const rows = parsed.rows.slice(start, start + BATCH);
         const existing = new Map(
           ((await runner.query('SELECT * FROM managed_phone WHERE mac = ANY($1) FOR UPDATE', [rows.map((r) => r.mac)])) as Record<string, unknown>[]).map((r) => {
@@ -100,12 +108,17 @@ export class ImportService {
         }
         yield { type: 'progress', phase: 'apply', done: Math.min(start + BATCH, parsed.rows.length), total: parsed.rows.length };
       }
-      if (dryRun) await runner.rollbackTransaction();
+      if (dryRun || vanished.length > 0) await runner.rollbackTransaction();
       else await runner.commitTransaction();
       committed = true;
     } finally {
       if (!committed && runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
+    }
+    if (vanished.length > 0) {
+      this.logger.info('import refused', { requestId, lines: parsed.lines, errors: vanished.length });
+      yield { ...base, valid: base.valid - vanished.length, errors: vanished.map((r) => ({ line: r.line, column: 'profile', message: `unknown profile '${r.profile}' (deleted meanwhile)` })) };
+      return;
     }
     this.logger.info(dryRun ? 'import checked (dry run)' : 'import applied', { requestId, lines: parsed.lines, ...counts });
     if (!dryRun && changed.length > 0) await this.fanout.start({ kind: 'macs', macs: changed }, `import ${requestId}`);

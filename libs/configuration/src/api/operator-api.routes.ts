@@ -134,7 +134,7 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       method: 'PUT', path: '/api/v1/assignments/{mac}', operationId: 'putAssignment', tag: 'assignments', role: 'operator',
       summary: 'Set a phone\'s assignment (fields left out stay as they are); the phone is asked to call back when its configuration changes',
       params: MacPathParams, body: AssignmentInput,
-      responses: { 200: { description: 'The assignment', schema: AssignmentView }, 409: { description: 'Changed meanwhile (version)' }, 422: { description: 'Unknown profile' } },
+      responses: { 200: { description: 'The assignment', schema: AssignmentView }, 409: { description: 'Changed meanwhile (version)' }, 422: { description: 'Unknown profile, or overrides the item checks refuse (as in a profile)' } },
       handler: async ({ params, body, principal, requestId }) => ok(await s.phones.assign(params.mac, body, principal!, requestId)),
     }),
     defineRoute({

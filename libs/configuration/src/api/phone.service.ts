@@ -4,16 +4,19 @@ import { HttpError, type Principal } from '@workpoint/http-api';
 import { maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import type { WpiItem } from '@workpoint/wpi-codec';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CONFIGURATION_JOB_TABLE } from '../configuration.job-table';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { type DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
 import { parseItemKey } from '../desired-state/item-key';
+import { checkProfile } from '../desired-state/profile-rules';
 import type { SecretBox } from '../desired-state/secret-box';
+import type { StoredItem } from '../desired-state/stored-profile';
 import { actorOf, type AuditLog } from './access';
 import type { PhoneListQueryT } from './api-schemas';
 import type { ChangeFanout } from './change-fanout';
-import { presentItems, storeItems, type ItemInput } from './profile-items';
+import { draftItems, keptSecrets, presentItems, storeItems, type ItemInput } from './profile-items';
+import { PROFILE_WRITES_LOCK } from './profile.service';
 import { effectiveView, writesView } from './views';
 
 /** The restart that resets a phone to factory defaults (protocol.md §6.3; the guide's default password). */
@@ -145,7 +148,7 @@ export class PhoneService {
       effective: effectiveView(effective),
       pendingWrites: writesView(plan?.write ?? []),
       drift: phone.drift,
-      faults: Object.values(phone.state.faults),
+      faults: faultsView(phone),
     };
   }
 
@@ -162,14 +165,15 @@ export class PhoneService {
 
   /** Sets a phone's assignment (creating the phone's entry when it is new); only the fields given change. */
   async assign(mac: string, change: AssignmentChange, by: Principal, requestId: string) {
-    await this.assertProfilesExist(change.profiles ?? []);
     const saved = await this.db.transaction(async (tx) => {
+      await this.assertProfilesExist(tx, change.profiles ?? []);
       await tx.query('INSERT INTO managed_phone (mac, updated_at) VALUES ($1, now()) ON CONFLICT (mac) DO NOTHING', [mac]);
       const [row] = (await tx.query('SELECT * FROM managed_phone WHERE mac = $1 FOR UPDATE', [mac])) as Record<string, unknown>[];
       const before = toManagedPhone(row!);
       if (change.version !== undefined && change.version !== before.assignment.version) {
         throw new HttpError(409, 'version-conflict', `the assignment was changed meanwhile (now version ${before.assignment.version})`, { currentVersion: before.assignment.version });
       }
+      if (change.overrides) checkOverrides(change.overrides, before.assignment.overrides);
       const overrides = change.overrides ? storeItems(change.overrides, before.assignment.overrides, this.box) : before.assignment.overrides;
       const [[after]] = (await tx.query(
         `UPDATE managed_phone SET e164 = $2, model = $3, site = $4, tags = $5, user_name = $6, profiles = $7, overrides = $8,
@@ -194,9 +198,11 @@ export class PhoneService {
   }
 
   /** Adds (or removes) a phone-layer profile on many phones at once. */
-  async assignProfile(profile: string, macs: string[], add: boolean, by: Principal, requestId: string) {
-    await this.assertProfilesExist([profile]);
+  async assignProfile(profile: string, given: string[], add: boolean, by: Principal, requestId: string) {
+    // One MAC given twice (in two notations, say) is one phone.
+    const macs = [...new Set(given)];
     const changed = await this.db.transaction(async (tx) => {
+      await this.assertProfilesExist(tx, [profile]);
       if (add) await tx.query('INSERT INTO managed_phone (mac, updated_at) SELECT m, now() FROM unnest($1::varchar[]) AS m ON CONFLICT (mac) DO NOTHING', [macs]);
       const [rows] = (await tx.query(
         `UPDATE managed_phone SET profiles = ${add ? 'array_append(profiles, $2)' : 'array_remove(profiles, $2)'},
@@ -224,7 +230,8 @@ export class PhoneService {
       requestId: randomUUID(),
       mac,
       action,
-      items: input.type === 'factory-reset' ? FACTORY_RESET : input.type === 'restart' ? [] : this.sync.conceal(items),
+      // Sealed before they leave: the topic keeps what it carries, secrets included.
+      items: this.sync.conceal(input.type === 'factory-reset' ? FACTORY_RESET : input.type === 'restart' ? [] : items),
       contactMe: true,
       requestedBy: `api:${actorOf(by)}`.slice(0, 128),
     };
@@ -254,7 +261,7 @@ export class PhoneService {
   async clearFaults(mac: string, by: Principal, requestId: string) {
     const phone = await this.phone(mac);
     await this.db.query(`UPDATE managed_phone SET faults = '{}', fault_count = 0, updated_at = now() WHERE mac = $1`, [mac]);
-    await this.audit.record(this.db, by, 'phone.clear-faults', 'phone', mac, { faults: Object.values(phone.state.faults) }, { faults: [] }, requestId);
+    await this.audit.record(this.db, by, 'phone.clear-faults', 'phone', mac, { faults: faultsView(phone) }, { faults: [] }, requestId);
     return this.sync.resync(mac, `faults of ${mac} cleared`);
   }
 
@@ -278,15 +285,32 @@ export class PhoneService {
     return { tags: (await this.db.query('SELECT t AS tag, count(*)::int AS phones FROM managed_phone, unnest(tags) AS t GROUP BY t ORDER BY t')) as { tag: string; phones: number }[] };
   }
 
-  private async assertProfilesExist(names: string[]): Promise<void> {
+  /** Checks under the profile writes lock (shared), held until `tx` ends: no profile named here is deleted before the commit. */
+  private async assertProfilesExist(tx: EntityManager, names: string[]): Promise<void> {
     if (names.length === 0) return;
-    const found = new Set(((await this.db.query('SELECT name FROM profile WHERE name = ANY($1)', [names])) as { name: string }[]).map((r) => r.name));
+    await tx.query(`SELECT pg_advisory_xact_lock_shared(${PROFILE_WRITES_LOCK})`);
+    const found = new Set(((await tx.query('SELECT name FROM profile WHERE name = ANY($1)', [names])) as { name: string }[]).map((r) => r.name));
     const missing = names.filter((n) => !found.has(n));
     if (missing.length > 0) throw new HttpError(422, 'unknown-profile', `no profile named ${missing.map((m) => `"${m}"`).join(', ')}`, missing.map((m) => ({ path: 'body.profiles', message: `unknown profile "${m}"` })));
   }
 }
 
 const pick = <T>(given: T | undefined, current: T) => (given === undefined ? current : given);
+
+/** The phone's own values pass the same checks as a profile's items: one bad override would stop every write to the phone. */
+function checkOverrides(overrides: readonly ItemInput[], previous: readonly StoredItem[]): void {
+  const { errors } = checkProfile({ name: 'overrides', layer: 'phone', items: draftItems(overrides) }, new Map(), keptSecrets(previous));
+  if (errors.length === 0) return;
+  throw new HttpError(
+    422,
+    'invalid-overrides',
+    `the overrides have ${errors.length} problem(s); nothing was saved`,
+    errors.map((e) => ({ path: `body.overrides${e.path.slice('items'.length)}`, message: e.message })),
+  );
+}
+
+/** Faults as the API shows them: without the fingerprint of the refused value (internal). */
+const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).map(({ name, index, status, value, at }) => ({ name, ...(index !== undefined ? { index } : {}), status, value, at }));
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -13,7 +13,12 @@ import type { ChangeFanout } from './change-fanout';
 import { effectiveView, writesView } from './views';
 import { draftItems, keptSecrets, presentItems, storeItems } from './profile-items';
 
-const PROFILE_WRITES_LOCK = "hashtext('workpoint.profile-writes')";
+/**
+ * Profile writes hold this advisory lock exclusively; writes that name profiles (assignments,
+ * imports) hold it shared, so a profile cannot be deleted between their check that it exists
+ * and their commit.
+ */
+export const PROFILE_WRITES_LOCK = "hashtext('workpoint.profile-writes')";
 
 export function profileView(p: StoredProfile) {
   return { ...p, items: presentItems(p.items) };

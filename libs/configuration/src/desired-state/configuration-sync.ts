@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { JobEvents, QueuedJob } from '@workpoint/contact-pipeline';
+import { type JobEvents, type QueuedJob, relatedItemsTogether } from '@workpoint/contact-pipeline';
 import {
   type ConfigApplied,
   ConfigAppliedTopic,
@@ -80,6 +80,11 @@ export class ConfigurationSync {
     if (!seen) return;
     const desired = await this.store.desired();
     const outcome = await this.store.withPhoneLocked(contact.mac, async (phone, tx) => {
+      // A redelivered report (after a crash or a rebalance) may come after the phone answered the
+      // write it caused: taking it in again would put back what the phone had before the write.
+      if ((seen.full || seen.changes?.length) && (await this.store.reportTaken(tx, phone.mac, contact.contactId))) {
+        return { result: { mac: phone.mac, writes: 0, drift: phone.driftCount, faults: phone.faultCount, pending: phone.syncJobId !== null }, events: { cause: contact.contactId, pendingChanged: false } };
+      }
       let state = phone.state;
       if (seen.full) state = observeFullReport(state, seen.full, this.fingerprint);
       if (seen.changes?.length) state = observeChanges(state, seen.changes, this.fingerprint);
@@ -127,11 +132,20 @@ export class ConfigurationSync {
   /** The phone answered a WriteItems: what it took becomes what it has, what it refused a fault. */
   async onWriteAnswered(job: QueuedJob): Promise<void> {
     if (job.action !== 'WriteItems' || !job.outcome) return;
-    const written = this.reveal(job.items);
+    const items = this.reveal(job.items);
+    // A job sent in parts and failed: the parts before the failed one were accepted, those after it never sent
+    // (a job failed before anything was sent, e.g. too large for the phone, fails as a whole).
+    const failedFrom = job.outcome === 'failed' ? job.itemsDone : items.length;
+    const failedTo = job.outcome === 'failed' && job.partSize > 0 ? job.itemsDone + job.partSize : items.length;
+    const written = items.slice(0, failedTo);
     const flagged = job.itemResults ?? [];
     const desired = await this.store.desired();
     const outcome = await this.store.withPhoneLocked(job.mac, async (phone, tx) => {
-      const { state, refused } = recordWriteResult(phone.state, written, flagged, job.outcome!, this.fingerprint, new Date(job.completedAt ?? Date.now()));
+      const at = new Date(job.completedAt ?? Date.now());
+      const taken = recordWriteResult(phone.state, written.slice(0, failedFrom), flagged, 'accepted', this.fingerprint, at);
+      const failed = recordWriteResult(taken.state, written.slice(failedFrom), flagged, 'failed', this.fingerprint, at);
+      const state = failed.state;
+      const refused = [...taken.refused, ...failed.refused];
       const result: ConfigApplied = {
         eventId: deterministicEventId(job.id, ConfigAppliedTopic.name),
         occurredAt: new Date(job.completedAt ?? Date.now()).toISOString(),
@@ -210,7 +224,7 @@ export class ConfigurationSync {
     const jobState = syncJobId ? await this.store.syncJobState(tx, syncJobId) : undefined;
     if (jobState === undefined || jobState === 'done') syncJobId = null;
     if (writes.length > 0) {
-      const items = this.conceal(writes);
+      const items = this.conceal(relatedItemsTogether(writes));
       if (syncJobId === null) {
         syncJobId = await this.store.createSyncJob(tx, phone.mac, items, randomUUID());
         pendingChanged = true;

@@ -156,6 +156,12 @@ export class DesiredStateStore {
     await tx.query('INSERT INTO phone_history (mac, at, kind, detail) VALUES ($1, now(), $2, $3)', [mac, kind, JSON.stringify(detail)]);
   }
 
+  /** Whether this contact's report is in the phone's history already (the contact is a redelivery). */
+  async reportTaken(tx: EntityManager, mac: string, contactId: string): Promise<boolean> {
+    const rows = (await tx.query(`SELECT 1 FROM phone_history WHERE mac = $1 AND kind = 'report' AND detail->>'contactId' = $2 LIMIT 1`, [mac, contactId])) as unknown[];
+    return rows.length > 0;
+  }
+
   /** The open sync job's state: queued (may still be changed), sent (out with the phone), or gone. */
   async syncJobState(tx: EntityManager, id: string): Promise<'queued' | 'sent' | 'done' | undefined> {
     const [row] = (await tx.query(`SELECT state FROM ${CONFIGURATION_JOB_TABLE} WHERE id = $1`, [id])) as { state: 'queued' | 'sent' | 'done' }[];
