@@ -5,6 +5,7 @@ import { ConfigurationInitial1764115200001 } from './migrations/1764115200001-co
 import { ConfigurationJobOutcome1764115200003 } from './migrations/1764115200003-configuration-job-outcome';
 import { ConfigurationJobParts1764115200006 } from './migrations/1764115200006-configuration-job-parts';
 import { ConfigurationDesiredState1764115200010 } from './migrations/1764115200010-configuration-desired-state';
+import { ConfigurationPhoneSearch1764115200012 } from './migrations/1764115200012-configuration-phone-search';
 
 export { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 
@@ -12,5 +13,5 @@ export { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 export const CONFIGURATION_SCHEMA = {
   schema: 'configuration',
   entities: [jobEntitySchema(CONFIGURATION_JOB_TABLE), ...DESIRED_STATE_ENTITIES],
-  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006, ConfigurationDesiredState1764115200010],
+  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006, ConfigurationDesiredState1764115200010, ConfigurationPhoneSearch1764115200012],
 };

@@ -1,4 +1,4 @@
-import { generateApiKey, parseApiKey, type ApiRole, type Principal, verifyApiKeySecret, hashApiKeySecret } from '@workpoint/http-api';
+import { generateApiKey, HttpError, parseApiKey, type ApiRole, type Principal, verifyApiKeySecret, hashApiKeySecret } from '@workpoint/http-api';
 import { type Logger, redact } from '@workpoint/logging';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -39,13 +39,17 @@ export class ApiKeys {
     return verifyApiKeySecret(parsed.secret, row.secret_hash) ? principal : undefined;
   }
 
-  /** The key an operator configured for bootstrapping (`API_ADMIN_KEY`): stored (hashed) as an admin key, once. */
+  /**
+   * The key an operator configured for bootstrapping (`API_ADMIN_KEY`): stored (hashed) as an
+   * admin key the first time. Revoking it through the API sticks across restarts; to bring a
+   * bootstrap key back, configure a new one.
+   */
   async ensureBootstrapKey(key: string): Promise<void> {
     const parsed = parseApiKey(key);
     if (!parsed) throw new Error('API_ADMIN_KEY must look like wpk_<12 hex>_<secret>; create one with `workpoint api-key`');
     await this.db.query(
       `INSERT INTO api_key (id, name, role, secret_hash, created_at, created_by) VALUES ($1, 'bootstrap admin', 'admin', $2, now(), 'configuration')
-       ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, revoked_at = NULL, role = 'admin'`,
+       ON CONFLICT (id) DO NOTHING`,
       [parsed.id, hashApiKeySecret(parsed.secret)],
     );
     this.logger.info('bootstrap admin API key in place', { keyId: parsed.id });
@@ -122,7 +126,7 @@ export class AuditLog {
     const rows = (await db.query(
       `SELECT * FROM audit_log WHERE ($1::text IS NULL OR entity_type = $1) AND ($2::text IS NULL OR entity_id = $2) AND ($3::bigint IS NULL OR id < $3::bigint)
        ORDER BY id DESC LIMIT $4`,
-      [q.entityType ?? null, q.entityId ?? null, q.cursor && /^\d+$/.test(q.cursor) ? q.cursor : null, q.limit + 1],
+      [q.entityType ?? null, q.entityId ?? null, numericCursor(q.cursor), q.limit + 1],
     )) as Record<string, unknown>[];
     const entries = rows.slice(0, q.limit).map((r) => ({
       id: String(r['id']),
@@ -137,4 +141,11 @@ export class AuditLog {
     }));
     return { entries, nextCursor: rows.length > q.limit ? entries[entries.length - 1]!.id : null };
   }
+}
+
+/** A cursor of the audit log or a phone's history: the id of the last entry seen. */
+export function numericCursor(cursor: string | undefined): string | null {
+  if (cursor === undefined) return null;
+  if (!/^\d{1,18}$/.test(cursor)) throw new HttpError(400, 'invalid-request', 'cursor is not one this API handed out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  return cursor;
 }

@@ -659,6 +659,22 @@ describe('phone lists', () => {
     ]);
   });
 
+  it('quotes a cell a spreadsheet would run as a formula, but not a phone number', async () => {
+    const tag = name('formula');
+    const mac = randomMac();
+    await assign(mac, { e164: '+4989700300', site: '=HYPERLINK("http://x")', tags: [tag], user: '@SUM(A1)' });
+    const res = await fetch(`${base}/api/v1/phones/export.csv?tag=${tag}`, { headers: { authorization: `Bearer ${readOnly.key}` } });
+    const [, line] = (await res.text()).split('\r\n');
+    expect(line).toBe(`${mac},+4989700300,,,"'=HYPERLINK(""http://x"")",${tag},'@SUM(A1),,,0,0,false`);
+  });
+
+  it('refuses a history or audit cursor it did not hand out', async () => {
+    const mac = randomMac();
+    await assign(mac, { tags: [name('cursor')] });
+    expect(await get(`/api/v1/phones/${mac}/history?cursor=abc`)).toMatchObject({ status: 400, error: { details: [{ path: 'query.cursor' }] } });
+    expect(await get('/api/v1/audit?cursor=1e9')).toMatchObject({ status: 400, error: { details: [{ path: 'query.cursor' }] } });
+  });
+
   it('answers 404 for a phone it does not know, and for its history', async () => {
     const mac = randomMac();
     expect(await get(`/api/v1/phones/${mac}`)).toMatchObject({ status: 404, error: { code: 'phone-not-found' } });

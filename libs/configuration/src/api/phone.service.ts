@@ -6,13 +6,14 @@ import type { Bus } from '@workpoint/messaging';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CONFIGURATION_JOB_TABLE } from '../configuration.job-table';
+import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { type DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
 import { parseItemKey } from '../desired-state/item-key';
 import { checkProfile } from '../desired-state/profile-rules';
 import type { SecretBox } from '../desired-state/secret-box';
 import type { StoredItem } from '../desired-state/stored-profile';
-import { actorOf, type AuditLog } from './access';
+import { actorOf, type AuditLog, numericCursor } from './access';
 import type { PhoneListQueryT } from './api-schemas';
 import type { ChangeFanout } from './change-fanout';
 import { draftItems, keptSecrets, presentItems, storeItems, type ItemInput } from './profile-items';
@@ -24,6 +25,15 @@ const FACTORY_RESET: WpiItem[] = [
   { name: 'restart-type', value: 'FactoryReset' },
   { name: 'restart-password', value: '124816' },
 ];
+
+/** What a list shows of a phone: not the reported items, drift or faults (kilobytes per phone). */
+const SUMMARY_COLUMNS = [
+  'mac', 'e164', 'model', 'site', 'tags', 'user_name', 'profiles', 'assignment_version', 'assigned_at', 'device_type',
+  'software_version', 'reported_e164', 'drift_count', 'fault_count', 'first_seen_at', 'last_contact_at', 'last_full_report_at', 'sync_job_id',
+].join(', ');
+
+/** `q` as the search text holds it: MAC digits without separators, upper-case; LIKE wildcards dropped. */
+const searchText = (q: string) => q.replace(/[:.\-%_\\]/g, '').toUpperCase();
 
 const cursorOf = (mac: string) => Buffer.from(mac).toString('base64url');
 const macOfCursor = (cursor: string | undefined) => {
@@ -80,7 +90,7 @@ export class PhoneService {
 
   async list(q: PhoneListQueryT) {
     const rows = (await this.db.query(
-      `SELECT * FROM managed_phone WHERE
+      `SELECT ${SUMMARY_COLUMNS} FROM managed_phone WHERE
          ($1::text IS NULL OR coalesce(device_type, model) = $1)
          AND ($2::text IS NULL OR software_version = $2)
          AND ($3::text IS NULL OR site = $3)
@@ -90,9 +100,9 @@ export class PhoneService {
          AND ($7::timestamptz IS NULL OR last_contact_at < $7)
          AND ($8::boolean IS NULL OR (fault_count > 0) = $8)
          AND ($9::boolean IS NULL OR (drift_count > 0) = $9)
-         AND ($10::text IS NULL OR replace(mac, ':', '') LIKE $10 OR e164 LIKE $11 OR reported_e164 LIKE $11)
-         AND ($12::text IS NULL OR mac > $12)
-       ORDER BY mac LIMIT $13`,
+         AND ($10::text IS NULL OR ${PHONE_SEARCH_TEXT} LIKE $10)
+         AND ($11::text IS NULL OR mac > $11)
+       ORDER BY mac LIMIT $12`,
       [
         q.model ?? null,
         q.softwareVersion ?? null,
@@ -103,8 +113,7 @@ export class PhoneService {
         q.contactedBefore ?? null,
         q.hasFaults ?? null,
         q.hasDrift ?? null,
-        q.q ? `%${q.q.replace(/[:.-]/g, '').toUpperCase().replace(/[%_\\]/g, '')}%` : null,
-        q.q ? `%${q.q.replace(/[%_\\]/g, '')}%` : null,
+        q.q ? `%${searchText(q.q)}%` : null,
         macOfCursor(q.cursor),
         q.limit + 1,
       ],
@@ -156,7 +165,7 @@ export class PhoneService {
     await this.phone(mac);
     const rows = (await this.db.query('SELECT * FROM phone_history WHERE mac = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3', [
       mac,
-      page.cursor && /^\d+$/.test(page.cursor) ? page.cursor : null,
+      numericCursor(page.cursor),
       page.limit + 1,
     ])) as { id: string; at: Date; kind: string; detail: unknown }[];
     const entries = rows.slice(0, page.limit).map((r) => ({ id: String(r.id), at: r.at.toISOString(), kind: r.kind, detail: r.detail }));
@@ -314,6 +323,8 @@ const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).ma
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  // A cell a spreadsheet would run as a formula (CSV injection) is quoted with a leading '; a
+  // phone number like +4989… is left as it is.
+  const text = /^([=@\t\r]|[+-](?![\d\s]*$))/.test(String(value)) ? `'${String(value)}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -63,15 +63,15 @@ export function planDelivery(effective: readonly EffectiveItem[], state: PhoneCo
   const plan: DeliveryPlan = { write: [], drift: [], blocked: [] };
   for (const item of effective) {
     const key = itemKey(item);
-    const print = fingerprint(item.value);
+    // Fingerprints (an HMAC each) only where they decide something: most items are compared by value.
     const secret = isSecretItem(item.name);
     const fault = state.faults[key];
-    if (fault && fault.fingerprint === print) {
+    if (fault && fault.fingerprint === fingerprint(item.value)) {
       plan.blocked.push(key);
       continue;
     }
     const reported = !secret && key in state.observed ? state.observed[key] : undefined;
-    const differs = reported !== undefined ? !same(reported, item.value) : state.applied[key] !== print;
+    const differs = reported !== undefined ? !same(reported, item.value) : state.applied[key] !== fingerprint(item.value);
     if (!differs) continue;
     plan.write.push({ name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: item.value ?? '' });
     plan.drift.push({

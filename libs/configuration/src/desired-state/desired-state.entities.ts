@@ -108,6 +108,8 @@ export const ManagedPhoneEntity = new EntitySchema<ManagedPhoneRow>({
     { name: 'managed_phone_site', columns: ['site'] },
     { name: 'managed_phone_last_contact', columns: ['lastContactAt'] },
     { name: 'managed_phone_e164', columns: ['e164'] },
+    // Trigram index on an expression, made by its migration when pg_trgm is available.
+    { name: 'managed_phone_search', columns: ['mac'], synchronize: false },
   ],
 });
 
