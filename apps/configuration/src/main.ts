@@ -1,15 +1,20 @@
 import 'reflect-metadata';
-import { ConfigurationEnvSchema, loadConfig } from '@workpoint/config';
+import { ConfigurationEnvSchema, loadConfig, ServiceEnvSchema } from '@workpoint/config';
 import { ConfigurationModule, CONFIGURATION_SCHEMA } from '@workpoint/configuration';
 import { exitOnBootFailure, runServiceProcess } from '@workpoint/runtime';
 
-const env = loadConfig(ConfigurationEnvSchema);
-runServiceProcess({
-  stage: 'configuration',
-  schema: CONFIGURATION_SCHEMA,
-  module: (deps) =>
-    ConfigurationModule.register(deps, {
-      secretKey: env.CONFIG_SECRET_KEY,
-      api: { host: env.API_HOST, port: env.API_PORT, adminKey: env.API_ADMIN_KEY, maxBodyBytes: env.API_MAX_BODY_BYTES },
-    }),
-}).catch(exitOnBootFailure('configuration'));
+async function main(): Promise<void> {
+  // Validated together, so a bad environment is reported in full at once.
+  const env = loadConfig(ServiceEnvSchema.extend(ConfigurationEnvSchema.shape));
+  await runServiceProcess({
+    stage: 'configuration',
+    schema: CONFIGURATION_SCHEMA,
+    module: (deps) =>
+      ConfigurationModule.register(deps, {
+        secretKey: env.CONFIG_SECRET_KEY,
+        api: { host: env.API_HOST, port: env.API_PORT, adminKey: env.API_ADMIN_KEY, maxBodyBytes: env.API_MAX_BODY_BYTES },
+      }),
+  });
+}
+
+main().catch(exitOnBootFailure('configuration'));
