@@ -79,6 +79,8 @@ export class ConfigurationSync {
     const seen = observationOf(contact);
     if (!seen) return;
     const desired = await this.store.desired();
+    // Published once the adoption is committed.
+    let adoptedDrift: DriftEntry[] | undefined;
     const outcome = await this.store.withPhoneLocked(contact.mac, async (phone, tx) => {
       // A redelivered report (after a crash or a rebalance) may come after the phone answered the
       // write it caused: taking it in again would put back what the phone had before the write.
@@ -102,7 +104,7 @@ export class ConfigurationSync {
           overrides = mergeOverrides(phone.assignment.overrides, adopted);
           known.assignment = { ...known.assignment, overrides };
           await this.store.addHistory(tx, phone.mac, 'adopted', { items: adopted });
-          await this.publishDrift(phone.mac, adopted.map((a) => ({ ...a, reported: a.value, desired: a.value, policy: 'adopt' as const, source: 'phone overrides' })), 'adopted', contact.contactId);
+          adoptedDrift = adopted.map((a) => ({ ...a, reported: a.value, desired: a.value, policy: 'adopt' as const, source: 'phone overrides' }));
           this.logger.info('local changes adopted as the phone\'s overrides', { mac: phone.mac, items: adopted.map(itemKey) });
         }
       }
@@ -118,6 +120,7 @@ export class ConfigurationSync {
         cause: contact.contactId,
       });
     });
+    if (adoptedDrift) await this.publishDrift(contact.mac, adoptedDrift, 'adopted', contact.contactId);
     await this.announce(outcome.result, outcome.events, false);
   }
 
