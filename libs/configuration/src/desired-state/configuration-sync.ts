@@ -81,10 +81,10 @@ export class ConfigurationSync {
     const desired = await this.store.desired();
     // Published once the adoption is committed.
     let adoptedDrift: DriftEntry[] | undefined;
-    const outcome = await this.store.withPhoneLocked(contact.mac, async (phone, tx) => {
+    const outcome = await this.store.withPhoneLocked(contact.mac, async (phone, tx, created) => {
       // A redelivered report (after a crash or a rebalance) may come after the phone answered the
       // write it caused: taking it in again would put back what the phone had before the write.
-      if ((seen.full || seen.changes?.length) && (await this.store.reportTaken(tx, phone.mac, contact.contactId))) {
+      if (!created && (seen.full || seen.changes?.length) && (await this.store.reportTaken(tx, phone.mac, contact.contactId))) {
         return { result: { mac: phone.mac, writes: 0, drift: phone.driftCount, faults: phone.faultCount, pending: phone.syncJobId !== null }, events: { cause: contact.contactId, pendingChanged: false } };
       }
       let state = phone.state;

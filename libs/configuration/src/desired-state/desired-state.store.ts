@@ -115,12 +115,16 @@ export class DesiredStateStore {
     return value;
   }
 
-  /** Runs `work` with the phone's row locked (created first when the phone is new to configuration). */
-  async withPhoneLocked<T>(mac: string, work: (phone: ManagedPhone, tx: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` with the phone's row locked (created first when the phone is new to
+   * configuration; `created` says so). One query for a new phone, two for a known one.
+   */
+  async withPhoneLocked<T>(mac: string, work: (phone: ManagedPhone, tx: EntityManager, created: boolean) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (tx) => {
-      await tx.query('INSERT INTO managed_phone (mac, updated_at) VALUES ($1, now()) ON CONFLICT (mac) DO NOTHING', [mac]);
+      const [inserted] = (await tx.query('INSERT INTO managed_phone (mac, updated_at) VALUES ($1, now()) ON CONFLICT (mac) DO NOTHING RETURNING *', [mac])) as Record<string, unknown>[];
+      if (inserted) return work(toManagedPhone(inserted), tx, true);
       const [row] = (await tx.query('SELECT * FROM managed_phone WHERE mac = $1 FOR UPDATE', [mac])) as Record<string, unknown>[];
-      return work(toManagedPhone(row!), tx);
+      return work(toManagedPhone(row!), tx, false);
     });
   }
 
