@@ -38,6 +38,17 @@ function probeRoutes(infinite: StreamProbe & { markClosed(): void }, big: { prod
   return [
     defineRoute({
       method: 'GET',
+      path: '/api/v1/strict-query',
+      operationId: 'strictQuery',
+      summary: 'A strict query schema',
+      tag: 'test',
+      role: 'read-only',
+      query: z.object({ size: z.coerce.number().optional() }).strict(),
+      responses: {},
+      handler: ({ query }) => ({ status: 200, body: query }),
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/api/v1/boom',
       operationId: 'boom',
       summary: 'Throws',
@@ -274,6 +285,12 @@ describe('createApiServer', () => {
         { path: 'body.mac', message: expect.stringContaining('upper-case MAC') },
         { path: 'body.items[2].name', message: expect.stringContaining('expected string') },
       ]);
+    });
+
+    it('refuses an unknown query parameter by name under a strict query schema too', async () => {
+      const res = await call('/api/v1/strict-query?size=2&colour=red', { key: adminKey });
+      const error = await expectError(res, 400, 'invalid-request');
+      expect(error.details).toEqual([{ path: 'query.colour', message: 'Unknown query parameter' }]);
     });
 
     it('reports params, query and body problems together', async () => {

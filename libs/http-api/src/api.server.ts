@@ -285,7 +285,9 @@ async function validateQuery(schema: ObjectSchema | undefined, search: string, d
   const params = new URLSearchParams(search);
   const values: Record<string, string | string[]> = Object.create(null);
   const known = schema ? Object.keys(schema.shape) : [];
-  const allowUnknown = schema?.def.catchall !== undefined;
+  // `.strict()` sets a `never` catchall: unknown names are still refused.
+  const catchall = schema?.def.catchall;
+  const allowUnknown = catchall !== undefined && catchall._zod.def.type !== 'never';
   for (const name of new Set(params.keys())) {
     if (!known.includes(name) && !allowUnknown) {
       details.push({ path: formatIssuePath('query', [name]), message: 'Unknown query parameter' });

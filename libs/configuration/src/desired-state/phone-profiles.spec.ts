@@ -39,6 +39,10 @@ describe('phoneFacts', () => {
     expect(facts).toEqual({ mac: '00:1A:E8:00:00:01', e164: '498912345', deviceType: 'OpenStage 60', user: 'jdoe', site: { name: 'Munich', sntp: '10.0.0.1' } });
   });
 
+  it('keeps {{site.name}} the site\'s own name even when the site has a field called name', () => {
+    expect(phoneFacts(phone({ site: 'Munich' }, {}, { name: 'HQ' })).site).toEqual({ name: 'Munich' });
+  });
+
   it('falls back to the reported number and the assigned model', () => {
     expect(phoneFacts(phone({ model: 'OpenStage 40' }, { e164: '4989999' }))).toEqual({ mac: '00:1A:E8:00:00:01', e164: '4989999', deviceType: 'OpenStage 40' });
   });

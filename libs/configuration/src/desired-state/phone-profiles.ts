@@ -22,7 +22,7 @@ export function phoneFacts(phone: PhoneFactsInput): PhoneFacts {
     ...(e164 ? { e164 } : {}),
     ...(deviceType ? { deviceType } : {}),
     ...(assignment.userName ? { user: assignment.userName } : {}),
-    ...(assignment.site ? { site: { name: assignment.site, ...(phone.siteFields ?? {}) } } : {}),
+    ...(assignment.site ? { site: { ...(phone.siteFields ?? {}), name: assignment.site } } : {}),
   };
 }
 

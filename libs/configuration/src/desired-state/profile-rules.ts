@@ -56,7 +56,8 @@ export function checkProfile(draft: ProfileDraft, others: ReadonlyMap<string, re
     const key = itemKey(item);
     if (seen.has(key)) errors.push({ path, message: `${key} is set twice` });
     seen.add(key);
-    if (!isKnownItem(item.name)) {
+    const known = isKnownItem(item.name);
+    if (!known) {
       if (item.allowUnknown) warnings.push({ path, message: `${item.name}: not in the item catalogue (allowed by allowUnknown)` });
       else errors.push({ path: `${path}.name`, message: `unknown item "${item.name}" (set allowUnknown if the phone knows it)` });
     }
@@ -66,7 +67,7 @@ export function checkProfile(draft: ProfileDraft, others: ReadonlyMap<string, re
       return;
     }
     if (typeof item.value !== 'string') {
-      if (item.value === null) addChecks(validateItemValue({ name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: null }), path, errors, warnings);
+      if (item.value === null && known) addChecks(validateItemValue({ name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: null }), path, errors, warnings);
       return;
     }
     const unknown = unknownPlaceholders(item.value);
@@ -77,7 +78,8 @@ export function checkProfile(draft: ProfileDraft, others: ReadonlyMap<string, re
       // effectiveConfiguration refuses a filled value still holding braces, for every phone.
       errors.push({ path: `${path}.value`, message: 'malformed placeholder: "{{" or "}}" without its pair' });
     } else if (item.value.includes('{{')) warnings.push({ path: `${path}.value`, message: 'templated: checked per phone when delivered' });
-    else addChecks(validateItemValue({ name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: item.value }), path, errors, warnings);
+    // An unknown name has nothing to check its value against (and is reported once, above).
+    else if (known) addChecks(validateItemValue({ name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: item.value }), path, errors, warnings);
   });
 
   const graph = new Map(others);
