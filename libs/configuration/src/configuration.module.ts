@@ -11,7 +11,9 @@ import { SiteService } from './api/site.service';
 import { CONFIGURATION_JOB_TABLE } from './configuration.schema';
 import { ConfigurationSync } from './desired-state/configuration-sync';
 import { DesiredStateStore } from './desired-state/desired-state.store';
+import { ConfigurationOutbox } from './desired-state/outbox';
 import { SecretBox } from './desired-state/secret-box';
+import { ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic, type TopicContract } from '@workpoint/contracts';
 
 export interface ConfigurationSettings {
   /** Base64 of 32 bytes: seals secret item values at rest (`CONFIG_SECRET_KEY`). */
@@ -30,10 +32,11 @@ export class ConfigurationModule {
   static register(deps: StageDeps, settings: ConfigurationSettings): DynamicModule {
     const box = SecretBox.fromBase64(settings.secretKey);
     const store = new DesiredStateStore(deps.dataSource);
+    const outbox = new ConfigurationOutbox(deps.dataSource, deps.bus, deps.logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]);
     let sync: ConfigurationSync | undefined;
     const stage = jobStageModule(ConfigurationModule, 'configuration', CONFIGURATION_JOB_TABLE, deps, {
       events: (base) => {
-        sync = new ConfigurationSync(store, box, deps.bus, base, deps.logger);
+        sync = new ConfigurationSync(store, box, outbox, base, deps.logger);
         const s = sync;
         return {
           completed: async (job) => {
@@ -47,7 +50,8 @@ export class ConfigurationModule {
       secrets: { conceal: (items) => sync!.conceal(items), reveal: (items) => sync!.reveal(items) },
       beforeContact: (contact) => sync!.onContact(contact),
     });
-    if (!settings.api) return stage;
+    const withOutbox = { ...stage, providers: [...(stage.providers ?? []), { provide: ConfigurationOutbox, useValue: outbox }] };
+    if (!settings.api) return withOutbox;
     const audit = new AuditLog();
     const keys = new ApiKeys(deps.dataSource, deps.logger);
     const fanout = new ChangeFanout(deps.dataSource, sync!, deps.logger);
@@ -61,6 +65,6 @@ export class ConfigurationModule {
       db: deps.dataSource,
     });
     const api = new OperatorApi(routes, keys, fanout, settings.api, deps.logger.child({ component: 'operator-api' }));
-    return { ...stage, providers: [...(stage.providers ?? []), { provide: OperatorApi, useValue: api }], exports: [OperatorApi] };
+    return { ...withOutbox, providers: [...withOutbox.providers, { provide: OperatorApi, useValue: api }], exports: [OperatorApi] };
   }
 }

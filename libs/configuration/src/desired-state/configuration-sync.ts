@@ -9,7 +9,6 @@ import {
   FaultRaisedTopic,
 } from '@workpoint/contracts';
 import { isSecretItem, type Logger, MASK, maskSecretItems } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
 import { attachedItems, BASIC_ITEMS, itemValue, type WpiItem } from '@workpoint/wpi-codec';
 import type { EntityManager } from 'typeorm';
 import { effectiveConfiguration, type EffectiveResult } from '../profiles';
@@ -27,6 +26,7 @@ import {
 import type { DesiredSnapshot, DesiredStateStore, ManagedPhone } from './desired-state.store';
 import { itemKey } from './item-key';
 import { phoneFacts, profilesForPhone } from './phone-profiles';
+import type { ConfigurationOutbox } from './outbox';
 import type { SecretBox } from './secret-box';
 import type { StoredItem } from './stored-profile';
 
@@ -70,7 +70,7 @@ export class ConfigurationSync {
   constructor(
     private readonly store: DesiredStateStore,
     private readonly box: SecretBox,
-    private readonly bus: Bus,
+    private readonly outbox: ConfigurationOutbox,
     private readonly jobEvents: Pick<JobEvents, 'pendingChanged' | 'contactMe'>,
     private readonly logger: Logger,
   ) {}
@@ -79,13 +79,11 @@ export class ConfigurationSync {
     const seen = observationOf(contact);
     if (!seen) return;
     const desired = await this.store.desired();
-    // Published once the adoption is committed.
-    let adoptedDrift: DriftEntry[] | undefined;
     const outcome = await this.store.withPhoneLocked(contact.mac, async (phone, tx, created) => {
       // A redelivered report (after a crash or a rebalance) may come after the phone answered the
       // write it caused: taking it in again would put back what the phone had before the write.
       if (!created && (seen.full || seen.changes?.length) && (await this.store.reportTaken(tx, phone.mac, contact.contactId))) {
-        return { result: { mac: phone.mac, writes: 0, drift: phone.driftCount, faults: phone.faultCount, pending: phone.syncJobId !== null }, events: { cause: contact.contactId, pendingChanged: false } };
+        return { result: { mac: phone.mac, writes: 0, drift: phone.driftCount, faults: phone.faultCount, pending: phone.syncJobId !== null }, events: { pendingChanged: false } };
       }
       let state = phone.state;
       if (seen.full) state = observeFullReport(state, seen.full, this.fingerprint);
@@ -104,7 +102,8 @@ export class ConfigurationSync {
           overrides = mergeOverrides(phone.assignment.overrides, adopted);
           known.assignment = { ...known.assignment, overrides };
           await this.store.addHistory(tx, phone.mac, 'adopted', { items: adopted });
-          adoptedDrift = adopted.map((a) => ({ ...a, reported: a.value, desired: a.value, policy: 'adopt' as const, source: 'phone overrides' }));
+          const adoptedDrift = adopted.map((a) => ({ ...a, reported: a.value, desired: a.value, policy: 'adopt' as const, source: 'phone overrides' }));
+          await this.addDrift(tx, phone.mac, adoptedDrift, 'adopted', contact.contactId);
           this.logger.info('local changes adopted as the phone\'s overrides', { mac: phone.mac, items: adopted.map(itemKey) });
         }
       }
@@ -120,7 +119,6 @@ export class ConfigurationSync {
         cause: contact.contactId,
       });
     });
-    if (adoptedDrift) await this.publishDrift(contact.mac, adoptedDrift, 'adopted', contact.contactId);
     await this.announce(outcome.result, outcome.events, false);
   }
 
@@ -160,20 +158,20 @@ export class ConfigurationSync {
         items: maskSecretItems(written).map((i) => ({ name: i.name, ...(i.index !== undefined ? { index: i.index } : {}), value: i.value })),
       };
       await this.store.addHistory(tx, phone.mac, 'write', { jobId: job.id, outcome: result.outcome, items: result.items, refused: result.refused });
+      await this.outbox.add(tx, ConfigAppliedTopic, job.mac, result);
+      for (const fault of refused) {
+        await this.outbox.add(tx, FaultRaisedTopic, job.mac, {
+          eventId: deterministicEventId(job.id, FaultRaisedTopic.name, itemKey(fault)),
+          occurredAt: fault.at,
+          mac: job.mac,
+          item: { name: fault.name, ...(fault.index !== undefined ? { index: fault.index } : {}) },
+          status: fault.status,
+          value: fault.value,
+        });
+      }
       const next = await this.reconcile(tx, { ...phone, state, syncJobId: phone.syncJobId === job.id ? null : phone.syncJobId }, desired, { cause: `job:${job.id}` });
-      return { ...next, applied: result, refused };
+      return { ...next, refused };
     });
-    await this.bus.publish(ConfigAppliedTopic, job.mac, outcome.applied);
-    for (const fault of outcome.refused) {
-      await this.bus.publish(FaultRaisedTopic, job.mac, {
-        eventId: deterministicEventId(job.id, FaultRaisedTopic.name, itemKey(fault)),
-        occurredAt: fault.at,
-        mac: job.mac,
-        item: { name: fault.name, ...(fault.index !== undefined ? { index: fault.index } : {}) },
-        status: fault.status,
-        value: fault.value,
-      });
-    }
     if (outcome.refused.length > 0) this.logger.warn('phone refused configuration items; kept as faults', { mac: job.mac, jobId: job.id, items: outcome.refused.map((f) => `${itemKey(f)}: ${f.status}`) });
     await this.announce(outcome.result, outcome.events, false);
   }
@@ -211,7 +209,7 @@ export class ConfigurationSync {
     phone: ManagedPhone,
     desired: DesiredSnapshot,
     update: { deviceType?: string | null; softwareVersion?: string | null; reportedE164?: string | null; contactAt?: Date; fullReportAt?: Date; overrides?: StoredItem[]; cause: string },
-  ): Promise<{ result: SyncOutcome; events: { drift?: DriftEntry[]; cause: string; pendingChanged: boolean } }> {
+  ): Promise<{ result: SyncOutcome; events: { pendingChanged: boolean } }> {
     const { effective, plan } = this.plan(phone, desired);
     const faults = Object.fromEntries(Object.entries(phone.state.faults).filter(([key]) => !key.startsWith(`${TEMPLATE_FAULT}:`)));
     if (!effective.ok) {
@@ -241,21 +239,22 @@ export class ConfigurationSync {
     }
     const drift = plan?.drift ?? [];
     await this.store.savePhoneState(tx, phone.mac, { ...update, state, drift, syncJobId });
-    const driftChanged = drift.length > 0 && driftSignature(drift) !== driftSignature(phone.drift);
+    if (drift.length > 0 && driftSignature(drift) !== driftSignature(phone.drift)) await this.addDrift(tx, phone.mac, drift, writes.length > 0 ? 'rewrite' : 'none', update.cause);
     return {
       result: { mac: phone.mac, writes: writes.length, drift: drift.length, faults: Object.keys(faults).length, pending: syncJobId !== null },
-      events: { ...(driftChanged ? { drift } : {}), cause: update.cause, pendingChanged },
+      events: { pendingChanged },
     };
   }
 
-  private async announce(result: SyncOutcome, events: { drift?: DriftEntry[]; cause: string; pendingChanged: boolean }, contactMe: boolean): Promise<void> {
-    if (events.drift) await this.publishDrift(result.mac, events.drift, result.writes > 0 ? 'rewrite' : 'none', events.cause);
+  /** After the commit: integration events go out (outbox), the pending count and contact-me are asked for. */
+  private async announce(result: SyncOutcome, events: { pendingChanged: boolean }, contactMe: boolean): Promise<void> {
+    this.outbox.kick();
     if (events.pendingChanged) await this.jobEvents.pendingChanged(result.mac, await this.store.queuedJobCount(result.mac));
     if (contactMe && result.pending) await this.jobEvents.contactMe(result.mac);
   }
 
-  private async publishDrift(mac: string, items: DriftEntry[], action: 'rewrite' | 'adopted' | 'none', cause: string): Promise<void> {
-    await this.bus.publish(DriftDetectedTopic, mac, {
+  private async addDrift(tx: EntityManager, mac: string, items: DriftEntry[], action: 'rewrite' | 'adopted' | 'none', cause: string): Promise<void> {
+    await this.outbox.add(tx, DriftDetectedTopic, mac, {
       eventId: deterministicEventId(mac, DriftDetectedTopic.name, cause, driftSignature(items)),
       occurredAt: new Date().toISOString(),
       mac,

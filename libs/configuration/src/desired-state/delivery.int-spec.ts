@@ -9,6 +9,7 @@ import {
   FaultRaisedTopic,
   type PhoneResponse,
 } from '@workpoint/contracts';
+import type { Bus } from '@workpoint/messaging';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
 import { eventually, infraFromEnv, randomId, randomMac } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
@@ -38,6 +39,28 @@ let h: StageHarness;
 let sharedUrl: string;
 let ownDatabase: string;
 const events = { applied: [] as ConfigApplied[], drift: [] as DriftDetected[], faults: [] as FaultRaised[] };
+
+/**
+ * While `on`, the stage's publishes to the integration topics are refused, as by a broker that
+ * is away for them (the real broker stays up for the pipeline itself).
+ */
+const outage = { on: false, refused: 0 };
+const INTEGRATION = new Set([ConfigAppliedTopic.name, DriftDetectedTopic.name, FaultRaisedTopic.name]);
+function withOutage(bus: Bus): Bus {
+  return {
+    publish: (topic, key, value, headers) => {
+      if (outage.on && INTEGRATION.has(topic.name)) {
+        outage.refused++;
+        return Promise.reject(new Error('broker unavailable (test outage)'));
+      }
+      return bus.publish(topic, key, value, headers);
+    },
+    subscribe: (subscription) => bus.subscribe(subscription),
+    ensureTopics: (topics) => bus.ensureTopics(topics),
+    healthy: () => bus.healthy(),
+    close: () => bus.close(),
+  };
+}
 /** Every secret value this suite puts in a profile: none may reach a log line. */
 const secrets: string[] = [];
 
@@ -48,7 +71,7 @@ beforeAll(async () => {
   const url = new URL(sharedUrl);
   url.pathname = `/${ownDatabase}`;
   process.env['DATABASE_URL'] = url.toString();
-  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => ConfigurationModule.register(d, { secretKey: SECRET_KEY.toString('base64') }));
+  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => ConfigurationModule.register({ ...d, bus: withOutage(d.bus) }, { secretKey: SECRET_KEY.toString('base64') }));
   const group = (name: string) => `${h.gatewayId}-${name}`;
   await h.bus.subscribe({ topic: ConfigAppliedTopic, groupId: group('applied'), fromBeginning: true, handle: async ({ value }) => void events.applied.push(value) });
   await h.bus.subscribe({ topic: DriftDetectedTopic, groupId: group('drift'), fromBeginning: true, handle: async ({ value }) => void events.drift.push(value) });
@@ -148,6 +171,29 @@ describe('delivery of the desired configuration on Kafka and PostgreSQL', () => 
 
     expect(await exchange(h.contact(mac, { reason: 'solicited', items: basics() }))).toBe(PASSED);
     expect(await jobsOf(mac)).toHaveLength(1);
+  });
+
+  it('loses no integration event while the broker refuses them: the state is committed, the events go out once it is back', async () => {
+    const mac = await addPhone({ profiles: [await addProfile('phone', [{ name: 'reg-addr', value: 'sip.outage.example' }])] });
+    const report = fullReport(mac, [...HAS_FLEET, { name: 'reg-addr', value: 'old.example.net' }]);
+    outage.on = true;
+    outage.refused = 0;
+    try {
+      expectWrite(await exchange(report), [{ name: 'reg-addr', value: 'sip.outage.example' }]);
+      expect(await exchange(writeReply(report))).toBe(PASSED);
+      expect(await phoneRow(mac)).toMatchObject({ drift_count: 0, sync_job_id: null });
+      await eventually(async () => (outage.refused > 0 ? true : undefined));
+      const waiting = (await h.dataSource.query(`SELECT topic FROM outbox WHERE key = $1 AND published_at IS NULL ORDER BY id`, [mac])) as { topic: string }[];
+      expect(waiting.map((w) => w.topic)).toEqual([DriftDetectedTopic.name, ConfigAppliedTopic.name]);
+      expect(eventsOf(events.drift, mac)).toEqual([]);
+      expect(eventsOf(events.applied, mac)).toEqual([]);
+    } finally {
+      outage.on = false;
+    }
+    expect(await eventually(async () => eventsOf(events.applied, mac)[0])).toMatchObject({ outcome: 'accepted', written: 1 });
+    expect(await eventually(async () => eventsOf(events.drift, mac)[0])).toMatchObject({ action: 'rewrite', items: [{ name: 'reg-addr', reported: 'old.example.net' }] });
+    const left = (await h.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE key = $1 AND published_at IS NULL`, [mac])) as [{ n: number }];
+    expect(left[0].n).toBe(0);
   });
 
   it('keeps an item the phone refused as a fault and does not offer it again until the wanted value changes, while other drift is still written', async () => {
