@@ -8,3 +8,4 @@ export * from './contact-me.events';
 export * from './session.events';
 export * from './integration.events';
 export * from './event-id';
+export * from './operator-import.schemas';

@@ -1,3 +1,4 @@
+import { ImportResultSchema } from '@workpoint/contracts';
 import { z } from 'zod';
 import { PROFILE_LAYERS } from '../profiles';
 
@@ -225,16 +226,7 @@ export const AuditEntry = z.object({ id: z.string(), at: z.string(), actor: z.st
 export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() });
 
 export const ImportQuery = z.object({ dryRun: z.stringbool().default(false) }).strict();
-export const ImportResult = z.object({
-  type: z.literal('result'),
-  dryRun: z.boolean(),
-  lines: z.number().int(),
-  valid: z.number().int(),
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  errors: z.array(z.object({ line: z.number().int(), column: z.string().optional(), message: z.string() })),
-  fatal: z.object({ code: z.string(), message: z.string() }).optional(),
-});
+/** The import's result (and, streamed, its progress): one contract with the CLI. */
+export const ImportResult = ImportResultSchema;
 
 export const TagList = z.object({ tags: z.array(z.object({ tag: z.string(), phones: z.number().int() })) });

@@ -1,3 +1,4 @@
+import type { ImportStreamMessage } from '@workpoint/contracts';
 import type { Principal } from '@workpoint/http-api';
 import type { Logger } from '@workpoint/logging';
 import type { DataSource } from 'typeorm';
@@ -7,19 +8,7 @@ import type { AuditLog } from './access';
 import type { ChangeFanout } from './change-fanout';
 import { PROFILE_WRITES_LOCK } from './profile.service';
 
-export type ImportEvent =
-  | { type: 'progress'; phase: 'validate' | 'apply'; done: number; total: number }
-  | {
-      type: 'result';
-      dryRun: boolean;
-      lines: number;
-      valid: number;
-      created: number;
-      updated: number;
-      unchanged: number;
-      errors: { line: number; column?: string; message: string }[];
-      fatal?: { code: string; message: string };
-    };
+export type ImportEvent = ImportStreamMessage;
 
 const BATCH = 1000;
 
