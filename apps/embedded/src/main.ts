@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   );
   await gateway.init();
   const commands = await startCommandIntake(bus, logger, env.COMMAND_HOST, env.COMMAND_PORT);
-  logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminApiKeyFile: join(dataDir, 'api-admin-key') });
+  logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminKeyFile: join(dataDir, 'api-admin-key') });
 
   onShutdownSignal(logger, async () => {
     commands.close();
