@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigurationJobRequestedTopic, type JobRequested } from '@workpoint/contracts';
 import { HttpError, type Principal } from '@workpoint/http-api';
-import { maskSecretItems } from '@workpoint/logging';
+import { MASK, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -9,9 +9,9 @@ import { CONFIGURATION_JOB_TABLE } from '../configuration.job-table';
 import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { type DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
-import { parseItemKey } from '../desired-state/item-key';
+import { parseItemKey } from '../profiles/item-key';
 import { checkProfile } from '../desired-state/profile-rules';
-import type { SecretBox } from '../desired-state/secret-box';
+import { SecretBox } from '../desired-state/secret-box';
 import type { StoredItem } from '../desired-state/stored-profile';
 import { actorOf, type AuditLog, numericCursor } from './access';
 import type { PhoneListQueryT } from './api-schemas';
@@ -251,7 +251,7 @@ export class PhoneService {
 
   async jobs(mac: string) {
     const rows = (await this.db.query(`SELECT * FROM ${CONFIGURATION_JOB_TABLE} WHERE mac = $1 ORDER BY id DESC LIMIT 100`, [mac])) as Record<string, unknown>[];
-    const safe = (items: unknown) => maskSecretItems(((items as WpiItem[] | null) ?? []).map((i) => (i.value?.startsWith('enc:v1:') ? { ...i, value: '***' } : i)));
+    const safe = (items: unknown) => maskSecretItems(((items as WpiItem[] | null) ?? []).map((i) => (SecretBox.isSealed(i.value) ? { ...i, value: MASK } : i)));
     return rows.map((r) => ({
       id: String(r['id']),
       requestId: (r['request_id'] as string | null) ?? null,

@@ -1,6 +1,6 @@
 import { isSecretItem } from '@workpoint/logging';
 import type { SecretBox } from '../desired-state/secret-box';
-import { itemKey } from '../desired-state/item-key';
+import { itemKey } from '../profiles/item-key';
 import type { StoredItem } from '../desired-state/stored-profile';
 
 export interface ItemInput {

@@ -24,10 +24,10 @@ import {
   recordWriteResult,
 } from './delivery-plan';
 import type { DesiredSnapshot, DesiredStateStore, ManagedPhone } from './desired-state.store';
-import { itemKey } from './item-key';
+import { itemKey } from '../profiles/item-key';
 import { phoneFacts, profilesForPhone } from './phone-profiles';
 import type { ConfigurationOutbox } from './outbox';
-import type { SecretBox } from './secret-box';
+import { SecretBox } from './secret-box';
 import type { StoredItem } from './stored-profile';
 
 /** What a contact tells configuration management about a phone. */
@@ -196,12 +196,12 @@ export class ConfigurationSync {
 
   /** Job items as the phone must get them: sealed secrets opened. */
   reveal(items: readonly WpiItem[]): WpiItem[] {
-    return items.map((i) => (i.value !== null && isSealedSecret(i) ? { ...i, value: this.box.open(i.value) } : i));
+    return items.map((i) => (SecretBox.isSealed(i.value) ? { ...i, value: this.box.open(i.value) } : i));
   }
 
   /** Job items as stored: secret values sealed. */
   conceal(items: readonly WpiItem[]): WpiItem[] {
-    return items.map((i) => (i.value !== null && i.value !== '' && isSecretItem(i.name) && !i.value.startsWith('enc:v1:') ? { ...i, value: this.box.seal(i.value) } : i));
+    return items.map((i) => (i.value !== null && i.value !== '' && isSecretItem(i.name) && !SecretBox.isSealed(i.value) ? { ...i, value: this.box.seal(i.value) } : i));
   }
 
   private async reconcile(
@@ -268,10 +268,6 @@ export class ConfigurationSync {
       action,
     });
   }
-}
-
-function isSealedSecret(item: WpiItem): boolean {
-  return item.value !== null && item.value.startsWith('enc:v1:');
 }
 
 function driftSignature(drift: readonly DriftEntry[]): string {

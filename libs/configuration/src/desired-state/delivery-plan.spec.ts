@@ -2,7 +2,7 @@ import { MASK } from '@workpoint/logging';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { effectiveConfiguration, type EffectiveItem, type Profile } from '../profiles';
 import { adoptLocalChanges, type FaultRecord, type Fingerprint, observeChanges, observeFullReport, type PhoneConfigState, planDelivery, recordWriteResult } from './delivery-plan';
-import { itemKey, parseItemKey } from './item-key';
+import { itemKey, parseItemKey } from '../profiles/item-key';
 import { SecretBox } from './secret-box';
 
 // A fixed key keeps fingerprints deterministic across runs; the real ones come from SecretBox too.

@@ -1,7 +1,7 @@
 import { isSecretItem, MASK } from '@workpoint/logging';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import type { DriftPolicy, EffectiveItem } from '../profiles';
-import { itemKey } from './item-key';
+import { itemKey } from '../profiles/item-key';
 
 /** An item the phone refused; kept until the wanted value changes or an operator clears it. */
 export interface FaultRecord {

@@ -16,7 +16,7 @@ import type { WpiItem } from '@workpoint/wpi-codec';
 import { DataSource } from 'typeorm';
 import { ConfigurationModule } from '../configuration.module';
 import { CONFIGURATION_SCHEMA } from '../configuration.schema';
-import { itemKey } from './item-key';
+import { itemKey } from '../profiles/item-key';
 import { SecretBox } from './secret-box';
 import type { StoredItem } from './stored-profile';
 

@@ -1,5 +1,5 @@
 import type { PhoneFacts, Profile, ProfileItem } from '../profiles';
-import { itemKey } from './item-key';
+import { itemKey } from '../profiles/item-key';
 import type { PhoneAssignment, StoredItem, StoredProfile } from './stored-profile';
 
 /** The phone's facts as templates see them. */

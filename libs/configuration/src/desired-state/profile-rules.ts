@@ -1,7 +1,7 @@
 import { isSecretItem } from '@workpoint/logging';
 import { INDEXED_ITEMS, NON_INDEXED_ITEMS, validateItemValue } from '@workpoint/wpi-codec';
 import type { ProfileLayer } from '../profiles';
-import { itemKey } from './item-key';
+import { itemKey } from '../profiles/item-key';
 import type { StoredItem } from './stored-profile';
 
 export interface ProfileDraft {

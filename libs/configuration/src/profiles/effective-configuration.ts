@@ -1,4 +1,5 @@
 import { relatedGroupKey } from '@workpoint/wpi-codec';
+import { itemKey } from './item-key';
 import { type EffectiveItem, type PhoneFacts, type Profile, PROFILE_LAYERS, type ProfileItem } from './profile.types';
 
 export interface TemplateProblem {
@@ -32,10 +33,10 @@ export function effectiveConfiguration(profiles: readonly Profile[], facts: Phon
     for (const item of profile.items) {
       const value = fill(item, facts);
       if (typeof value === 'object' && value !== null) {
-        problems.push({ profileId: profile.id, item: keyOf(item), problem: value.problem });
+        problems.push({ profileId: profile.id, item: itemKey(item), problem: value.problem });
         continue;
       }
-      byKey.set(keyOf(item), {
+      byKey.set(itemKey(item), {
         name: item.name,
         ...(item.index !== undefined ? { index: item.index } : {}),
         value,
@@ -47,8 +48,6 @@ export function effectiveConfiguration(profiles: readonly Profile[], facts: Phon
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, items: [...byKey.values()].sort(byNameAndIndex) };
 }
-
-const keyOf = (item: Pick<ProfileItem, 'name' | 'index'>) => (item.index === undefined ? item.name : `${item.name}[${item.index}]`);
 
 /** `function-key[5]` → `function-key`: the family of an indexed item. */
 function familyOf(item: Pick<ProfileItem, 'name' | 'index'>): string {
