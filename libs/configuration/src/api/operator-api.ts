@@ -1,7 +1,6 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { type ApiServer, buildOpenApiDocument, createApiServer, type OpenApiDocument } from '@workpoint/http-api';
+import { type AnyRoute, type ApiServer, buildOpenApiDocument, createApiServer, type OpenApiDocument } from '@workpoint/http-api';
 import type { Logger } from '@workpoint/logging';
-import type { AnyRoute } from '@workpoint/http-api';
 import type { ApiKeys } from './access';
 import type { ChangeFanout } from './change-fanout';
 

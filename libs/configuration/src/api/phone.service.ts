@@ -137,9 +137,9 @@ export class PhoneService {
   }
 
   async phone(mac: string): Promise<ManagedPhone> {
-    const [row] = (await this.db.query('SELECT * FROM managed_phone WHERE mac = $1', [mac])) as Record<string, unknown>[];
-    if (!row) throw new HttpError(404, 'phone-not-found', `no phone ${mac}`);
-    return toManagedPhone(row);
+    const phone = await this.store.findPhone(mac);
+    if (!phone) throw new HttpError(404, 'phone-not-found', `no phone ${mac}`);
+    return phone;
   }
 
   async detail(mac: string) {
@@ -174,11 +174,8 @@ export class PhoneService {
 
   /** Sets a phone's assignment (creating the phone's entry when it is new); only the fields given change. */
   async assign(mac: string, change: AssignmentChange, by: Principal, requestId: string) {
-    const saved = await this.db.transaction(async (tx) => {
+    const saved = await this.store.withPhoneLocked(mac, async (before, tx) => {
       await this.assertProfilesExist(tx, change.profiles ?? []);
-      await tx.query('INSERT INTO managed_phone (mac, updated_at) VALUES ($1, now()) ON CONFLICT (mac) DO NOTHING', [mac]);
-      const [row] = (await tx.query('SELECT * FROM managed_phone WHERE mac = $1 FOR UPDATE', [mac])) as Record<string, unknown>[];
-      const before = toManagedPhone(row!);
       if (change.version !== undefined && change.version !== before.assignment.version) {
         throw new HttpError(409, 'version-conflict', `the assignment was changed meanwhile (now version ${before.assignment.version})`, { currentVersion: before.assignment.version });
       }

@@ -3,7 +3,7 @@ import { HttpError, type Principal } from '@workpoint/http-api';
 import type { Logger } from '@workpoint/logging';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
-import { type DesiredStateStore, toManagedPhone, toStoredProfile } from '../desired-state/desired-state.store';
+import { type DesiredStateStore, toStoredProfile } from '../desired-state/desired-state.store';
 import { checkProfile, type RuleProblem } from '../desired-state/profile-rules';
 import type { SecretBox } from '../desired-state/secret-box';
 import type { StoredProfile } from '../desired-state/stored-profile';
@@ -120,8 +120,8 @@ export class ProfileService {
 
   /** The effective configuration a phone would get if this draft were saved, and what would be written. */
   async preview(mac: string, draft: ProfileInputT) {
-    const [row] = (await this.db.query('SELECT * FROM managed_phone WHERE mac = $1', [mac])) as Record<string, unknown>[];
-    if (!row) throw new HttpError(404, 'phone-not-found', `no phone ${mac}`);
+    const phone = await this.store.findPhone(mac);
+    if (!phone) throw new HttpError(404, 'phone-not-found', `no phone ${mac}`);
     const desired = await this.store.desired();
     const existing = desired.profiles.find((p) => p.name === draft.name);
     const problems = checkProfile(
@@ -141,7 +141,7 @@ export class ProfileService {
       items: storeItems(draft.items, existing?.items ?? [], this.box),
     };
     const profiles = [...desired.profiles.filter((p) => p.name !== draft.name), candidate];
-    const { effective, plan } = this.sync.plan(toManagedPhone(row), { ...desired, profiles });
+    const { effective, plan } = this.sync.plan(phone, { ...desired, profiles });
     return { effective: effectiveView(effective), pendingWrites: writesView(plan?.write ?? []), ...problems };
   }
 

@@ -9,7 +9,7 @@ import {
   FaultRaisedTopic,
 } from '@workpoint/contracts';
 import { isSecretItem, type Logger, MASK, maskSecretItems } from '@workpoint/logging';
-import { attachedItems, BASIC_ITEMS, itemValue, type WpiItem } from '@workpoint/wpi-codec';
+import { attachedItems, BASIC_ITEMS, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
 import type { EntityManager } from 'typeorm';
 import { effectiveConfiguration, type EffectiveResult } from '../profiles';
 import {
@@ -283,9 +283,6 @@ function mergeOverrides(current: readonly StoredItem[], adopted: readonly WpiIte
   return [...byKey.values()];
 }
 
-/** Reasons that carry the phone's basic items (protocol.md §7.1). */
-const WITH_BASIC_ITEMS = new Set(['start-up', 'solicited', 'local-changes', 'inventory-changes', 'status']);
-
 function observationOf(contact: ContactEvent): Observation | undefined {
   const m = contact.message;
   const at = new Date(contact.receivedAt);
@@ -293,7 +290,7 @@ function observationOf(contact: ContactEvent): Observation | undefined {
     if (m.replyTo?.action !== 'ReadAllItems' || m.replyTo.status !== 'accepted') return undefined;
     return { at, ...basicsOf(m.items), full: m.items, localChanges: false };
   }
-  if (!WITH_BASIC_ITEMS.has(m.reason)) return undefined;
+  if (!REASONS_WITH_BASIC_ITEMS.has(m.reason)) return undefined;
   const local = m.reason === 'local-changes' && itemValue(m.items, 'configuration-attached-flag') === 'true';
   const changes = local ? attachedItems(m.items) : m.reason === 'inventory-changes' ? m.items.filter((i) => !BASIC_ITEMS.has(i.name)) : [];
   return { at, ...basicsOf(m.items), changes, localChanges: local };

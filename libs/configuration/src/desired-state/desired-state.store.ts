@@ -1,3 +1,4 @@
+import { JobQueue } from '@workpoint/contact-pipeline';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ProfileLayer } from '../profiles';
 import { CONFIGURATION_JOB_TABLE } from '../configuration.job-table';
@@ -98,8 +99,11 @@ export interface DesiredSnapshot {
  */
 export class DesiredStateStore {
   private snapshot?: { mark: string; value: DesiredSnapshot };
+  private readonly jobs: JobQueue;
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {
+    this.jobs = new JobQueue(dataSource, CONFIGURATION_JOB_TABLE);
+  }
 
   async desired(): Promise<DesiredSnapshot> {
     const [row] = (await this.dataSource.query(
@@ -113,6 +117,11 @@ export class DesiredStateStore {
     const value = { profiles, sites };
     this.snapshot = { mark, value };
     return value;
+  }
+
+  async findPhone(mac: string): Promise<ManagedPhone | undefined> {
+    const [row] = (await this.dataSource.query('SELECT * FROM managed_phone WHERE mac = $1', [mac])) as Record<string, unknown>[];
+    return row ? toManagedPhone(row) : undefined;
   }
 
   /**
@@ -189,8 +198,7 @@ export class DesiredStateStore {
     await tx.query(`DELETE FROM ${CONFIGURATION_JOB_TABLE} WHERE id = $1 AND state = 'queued'`, [id]);
   }
 
-  async queuedJobCount(mac: string): Promise<number> {
-    const [row] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM ${CONFIGURATION_JOB_TABLE} WHERE mac = $1 AND state = 'queued'`, [mac])) as { n: number }[];
-    return row?.n ?? 0;
+  queuedJobCount(mac: string): Promise<number> {
+    return this.jobs.countQueued(mac);
   }
 }
