@@ -32,12 +32,7 @@ export async function ensureSelfSignedCertificate(dir: string): Promise<{ cert: 
 }
 
 export function ensureSessionSecret(dir: string): string {
-  const file = join(dir, 'session-secret');
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
-  }
-  return readFileSync(file, 'utf8').trim();
+  return ensureFile(join(dir, 'session-secret'), () => randomBytes(48).toString('base64url'));
 }
 
 /** The key that seals secret item values at rest (32 random bytes, base64). */

@@ -2,13 +2,11 @@ import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 import { type ContactEvent, HEADERS, PhoneChangesReportedTopic, PhoneRegisteredTopic } from '@workpoint/contracts';
 import { type Logger, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
-import { attachedItems, itemValue, type WpiItem } from '@workpoint/wpi-codec';
+import { attachedItems, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
 import { changesReportedEvent, phoneRegisteredEvent } from './phone-events.builder';
 import type { PhoneRepository, ReportKind } from './phone.repository';
 import type { ReplyFragmentRepository } from './reply-fragment.repository';
 
-/** Reasons whose message carries the phone's basic items (protocol.md §7.1). */
-const CARRIES_BASIC_ITEMS = new Set(['start-up', 'solicited', 'local-changes', 'inventory-changes', 'status']);
 
 /** A phone that keeps sending `fragment="next"` is cut off after this many parts. */
 export const MAX_REPLY_FRAGMENTS = 200;
@@ -44,7 +42,7 @@ export class InventoryContactUseCase {
         log.warn('phone ended the interaction', { cleanupReason: itemValue(message.items, 'cleanup-reason') });
         return answer('CleanUp', 'phone clean-up acknowledged');
       default:
-        if (!CARRIES_BASIC_ITEMS.has(message.reason)) {
+        if (!REASONS_WITH_BASIC_ITEMS.has(message.reason)) {
           log.warn('unknown reason for contact answered with CleanUp', { reason: message.reason });
           return answer('CleanUp', 'unknown reason');
         }

@@ -21,4 +21,4 @@ export { itemAnomalies, type ItemAnomalies } from './item-anomalies';
 export { INDEXED_ITEMS, NON_INDEXED_ITEMS } from './item-catalogue';
 export { ITEM_TYPES, type ItemTypeFacts, type ItemValueType } from './item-types';
 export { validateItemValue, type ItemCheck, type ItemToCheck } from './item-value.validator';
-export { attachedItems, BASIC_ITEMS } from './local-changes';
+export { attachedItems, BASIC_ITEMS, REASONS_WITH_BASIC_ITEMS } from './local-changes';

@@ -2,6 +2,9 @@ import type { WpiItem } from './wpi-types';
 import { itemValue } from './wpi-item.util';
 
 const BOOKKEEPING = new Set(['configuration-changed-flag', 'configuration-attached-flag', 'configuration-attached-number']);
+/** Reasons whose message carries the phone's basic items (protocol.md §7.1). */
+export const REASONS_WITH_BASIC_ITEMS: ReadonlySet<string> = new Set(['start-up', 'solicited', 'local-changes', 'inventory-changes', 'status']);
+
 /** Items every phone message carries about the phone itself (protocol.md §7.1). */
 export const BASIC_ITEMS = new Set([
   ...BOOKKEEPING,
