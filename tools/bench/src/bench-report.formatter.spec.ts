@@ -1,7 +1,7 @@
 import type { StormResult } from '@workpoint/phone-sim';
 import { configurationProblems, formatConfigurationTables, formatMarkdown, formatResultTable } from './bench-report.formatter';
 import type { BenchReport, ConfigurationBenchReport, ImportRun } from './bench-report.types';
-import type { LatencyStats } from './latency-stats.util';
+import type { LatencySummary } from '@workpoint/phone-sim';
 
 const storm = (startUpsPerSec: number): StormResult => ({
   phones: 300,
@@ -18,7 +18,7 @@ const storm = (startUpsPerSec: number): StormResult => ({
   wallMs: 1000,
   startUpsPerSec,
   exchangesPerSec: startUpsPerSec * 2,
-  latencyMs: { count: 600, mean: 5, p50: 4, p90: 8, p99: 12.345, max: 20 },
+  latencyMs: { count: 600, mean: 5, p50: 4, p90: 8, p95: 10, p99: 12.345, max: 20 },
 });
 
 const report: BenchReport = {
@@ -51,7 +51,7 @@ describe('bench report', () => {
   });
 });
 
-const timings = (p50: number, p99: number): LatencyStats => ({ count: 200, mean: p50 * 1.1, p50, p95: (p50 + p99) / 2, p99, max: p99 * 2 });
+const timings = (p50: number, p99: number): LatencySummary => ({ count: 200, mean: p50 * 1.1, p50, p90: (p50 + p99) / 2, p95: (p50 + p99) / 2, p99, max: p99 * 2 });
 const importRun = (kind: ImportRun['kind'], created: number, unchanged: number, wallMs: number): ImportRun => ({
   kind,
   status: 200,
@@ -75,9 +75,9 @@ const configuration: ConfigurationBenchReport = {
       profileSet: '1 fleet (39 items), 3 site (6 items)',
       reportedItemsPerPhone: 200,
       warmUpPhones: 1000,
-      totalUs: { count: 10_000, mean: 84.26, p50: 80.04, p95: 100, p99: 150.55, max: 900 },
-      effectiveUs: { count: 10_000, mean: 40.1, p50: 38.2, p95: 50, p99: 70.3, max: 500 },
-      planUs: { count: 10_000, mean: 44.16, p50: 41.8, p95: 50, p99: 80.25, max: 400 },
+      totalUs: { count: 10_000, mean: 84.26, p50: 80.04, p90: 0, p95: 100, p99: 150.55, max: 900 },
+      effectiveUs: { count: 10_000, mean: 40.1, p50: 38.2, p90: 0, p95: 50, p99: 70.3, max: 500 },
+      planUs: { count: 10_000, mean: 44.16, p50: 41.8, p90: 0, p95: 50, p99: 80.25, max: 400 },
       phonesPerSec: 11_868.03,
       effectiveItemsPerPhone: 95.25,
       pendingWritesPerPhone: 31.5,
@@ -89,7 +89,7 @@ const configuration: ConfigurationBenchReport = {
     logDir: '/tmp/config-phone-detail',
     result: {
       phones: 10_000,
-      detailUs: { count: 10_000, mean: 1500, p50: 1400, p95: 2000, p99: 2600.44, max: 9000 },
+      detailUs: { count: 10_000, mean: 1500, p50: 1400, p90: 0, p95: 2000, p99: 2600.44, max: 9000 },
       phonesPerSec: 666.67,
       effectiveItemsPerPhone: 95.25,
       pendingWritesPerPhone: 31.5,

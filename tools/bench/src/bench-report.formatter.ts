@@ -1,5 +1,5 @@
 import type { BenchReport, ConfigurationBenchReport, MeasurementOutcome, TargetOutcome } from './bench-report.types';
-import type { LatencyStats } from './latency-stats.util';
+import type { LatencySummary } from '@workpoint/phone-sim';
 
 const HEADERS = ['target', 'start-ups/s', 'exchanges/s', 'p50 ms', 'p99 ms', 'ok', 'failures'];
 const EFFECTIVE_HEADERS = ['per phone', 'mean µs', 'p50 µs', 'p99 µs', 'phones/s'];
@@ -76,7 +76,7 @@ function effectiveSection(c: ConfigurationBenchReport): Section {
   const notes: string[] = [];
   const rows: string[][] = [];
   // One decimal: the in-process parts are tens of µs.
-  const cells = (stats: LatencyStats) => [stats.mean.toFixed(1), stats.p50.toFixed(1), stats.p99.toFixed(1)];
+  const cells = (stats: LatencySummary) => [stats.mean.toFixed(1), stats.p50.toFixed(1), stats.p99.toFixed(1)];
   if (r) {
     notes.push(
       `In-process: ${r.method}, after ${r.warmUpPhones} warm-up phones; ${r.reportedItemsPerPhone} reported items per phone.`,

@@ -1,5 +1,5 @@
 import type { StormResult } from '@workpoint/phone-sim';
-import type { LatencyStats } from './latency-stats.util';
+import type { LatencySummary } from '@workpoint/phone-sim';
 import type { MachineDescription } from './machine-description.util';
 
 export type TargetKey = 'a' | 'b' | 'c';
@@ -72,11 +72,11 @@ export interface EffectiveConfigurationResult {
   /** Phones computed, unmeasured, before the measured ones. */
   warmUpPhones: number;
   /** effectiveConfiguration(profilesForPhone(…), phoneFacts(…)) + planDelivery(…) per phone, in µs. */
-  totalUs: LatencyStats;
+  totalUs: LatencySummary;
   /** The effective-configuration part alone (profiles for the phone, secrets opened, layers merged, templates filled), in µs. */
-  effectiveUs: LatencyStats;
+  effectiveUs: LatencySummary;
   /** The delivery plan alone (against the phone's reported items, fingerprints included), in µs. */
-  planUs: LatencyStats;
+  planUs: LatencySummary;
   /** Phones per second of computation (both parts, one phone after the other). */
   phonesPerSec: number;
   /** Means per phone over the phones that got a plan. */
@@ -90,7 +90,7 @@ export interface EffectiveConfigurationResult {
 export interface PhoneDetailResult {
   phones: number;
   /** GET /api/v1/phones/{mac}: phone read + effective configuration + delivery plan + answer, in µs. */
-  detailUs: LatencyStats;
+  detailUs: LatencySummary;
   /** Phones per second through the requests, one after the other on one connection. */
   phonesPerSec: number;
   /** Means per phone, from the answers. */
@@ -127,7 +127,7 @@ export interface ListQueryTimings {
   /** One example of the query string sent. */
   example: string;
   /** In milliseconds. */
-  ms: LatencyStats;
+  ms: LatencySummary;
   /** Mean phones per answered page. */
   phonesPerPage: number;
   /** Answers other than 200 (not in the timings). */

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { effectiveConfiguration, phoneFacts, planDelivery, profilesForPhone, SecretBox } from '@workpoint/configuration';
 import type { EffectiveConfigurationResult } from './bench-report.types';
 import { describeProfileSet, EFFECTIVE_NIC_BASE, fleetPhone, fleetProfiles, phoneFactsInput, reportedState, storedProfiles } from './configuration-fleet.fixture';
-import { latencyStats } from './latency-stats.util';
+import { summarizeLatencies } from '@workpoint/phone-sim';
 
 export interface EffectiveConfigurationOptions {
   phones: number;
@@ -67,7 +67,7 @@ export function benchEffectiveConfiguration(options: EffectiveConfigurationOptio
   if (firstFailure) log(`effective configuration: ${failedPhones} phone(s) failed, the first: ${firstFailure}`);
 
   const computed = Math.max(1, options.phones - failedPhones);
-  const total = latencyStats(totalUs);
+  const total = summarizeLatencies(totalUs);
   log(`  in-process: mean ${total.mean.toFixed(1)} µs, p99 ${total.p99.toFixed(1)} µs per phone`);
   return {
     phones: options.phones,
@@ -76,8 +76,8 @@ export function benchEffectiveConfiguration(options: EffectiveConfigurationOptio
     reportedItemsPerPhone: options.reportedItems,
     warmUpPhones: options.warmUp,
     totalUs: total,
-    effectiveUs: latencyStats(effectiveUs),
-    planUs: latencyStats(planUs),
+    effectiveUs: summarizeLatencies(effectiveUs),
+    planUs: summarizeLatencies(planUs),
     // From the timed parts only: the inputs built between them are not the computation's cost.
     phonesPerSec: options.phones / (measuredMs / 1000),
     effectiveItemsPerPhone: effectiveItems / computed,

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import type { PhoneDetailResult } from './bench-report.types';
 import { EFFECTIVE_NIC_BASE, FLEET_SITES, fleetPhone, fleetProfiles, reportedItems, type FleetPhone } from './configuration-fleet.fixture';
-import { latencyStats } from './latency-stats.util';
+import { summarizeLatencies } from '@workpoint/phone-sim';
 import type { OperatorApiClient } from './operator-api.client';
 
 export interface PhoneDetailOptions {
@@ -64,7 +64,7 @@ export async function benchPhoneDetail(api: OperatorApiClient, databaseUrl: stri
   if (firstFailure) log(`phone detail: ${failedPhones} phone(s) failed, the first: ${firstFailure}`);
 
   const computed = Math.max(1, phones.length - failedPhones);
-  const detailUs = latencyStats(detailMs.map((ms) => ms * 1000));
+  const detailUs = summarizeLatencies(detailMs.map((ms) => ms * 1000));
   log(`  over the API: mean ${detailUs.mean.toFixed(0)} µs, p99 ${detailUs.p99.toFixed(0)} µs per phone`);
   return {
     phones: phones.length,

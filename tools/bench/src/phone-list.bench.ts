@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import type { ListQueryTimings, PhoneListResult } from './bench-report.types';
 import { fleetPhone, reportedItems } from './configuration-fleet.fixture';
-import { latencyStats } from './latency-stats.util';
+import { summarizeLatencies } from '@workpoint/phone-sim';
 import type { OperatorApiClient } from './operator-api.client';
 
 export interface PhoneListOptions {
@@ -87,11 +87,11 @@ export async function benchPhoneList(api: OperatorApiClient, databaseUrl: string
       rows += (JSON.parse(answer.text) as PhoneListAnswer).phones.length;
     }
     all.push(...ms);
-    const timings = { kind, example: query(0), ms: latencyStats(ms), phonesPerPage: ms.length > 0 ? rows / ms.length : 0, failures };
+    const timings = { kind, example: query(0), ms: summarizeLatencies(ms), phonesPerPage: ms.length > 0 ? rows / ms.length : 0, failures };
     queries.push(timings);
     log(`  ${kind}: p50 ${timings.ms.p50.toFixed(1)} ms, p99 ${timings.ms.p99.toFixed(1)} ms, ${timings.phonesPerPage.toFixed(0)} phones/page${failures > 0 ? `, ${failures} FAILED (first: ${firstFailure})` : ''}`);
   }
-  return { phones: options.phones, seedMs, queries, overallP99Ms: latencyStats(all).p99 };
+  return { phones: options.phones, seedMs, queries, overallP99Ms: summarizeLatencies(all).p99 };
 }
 
 /**
