@@ -3,7 +3,8 @@ import type { Logger } from '@workpoint/logging';
 import { normaliseMac } from '@workpoint/wpi-codec';
 import { type HttpReply, plain, sendReply } from './http-reply';
 import type { PendingJobsView } from './pending-jobs.view';
-import { answerClientErrors, closeServer, listenOn } from './http-server.util';
+import { listenOn } from '@workpoint/http-api';
+import { answerClientErrors, closeServer } from './http-server.util';
 
 export interface DcmpServerOptions {
   host: string;

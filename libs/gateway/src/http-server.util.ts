@@ -1,19 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from '@workpoint/logging';
 
-/** Listens and resolves with the bound port (the OS picks one when `port` is 0). */
-export async function listenOn(server: Server, host: string, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : port;
-}
-
 /** Stops accepting, lets requests in progress finish, and drops idle keep-alive connections. */
 export async function closeServer(server: Server | undefined): Promise<void> {
   if (!server) return;

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@workpoint/logging';
 import { type HttpReply, plain, sendReply } from './http-reply';
 import type { PhoneRequestHandler } from './phone-request.handler';
-import { answerClientErrors, closeServer, listenOn } from './http-server.util';
+import { listenOn } from '@workpoint/http-api';
+import { answerClientErrors, closeServer } from './http-server.util';
 
 export interface HttpsEdgeOptions {
   host: string;

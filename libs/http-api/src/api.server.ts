@@ -5,6 +5,7 @@ import type { Logger } from '@workpoint/logging';
 import type { z } from 'zod';
 import { roleAllows, type Principal } from './api-role';
 import { HttpError, type ApiErrorCode, type ValidationDetail } from './http-error';
+import { listenOn } from './listen-on';
 import { openApiDocumentRoute } from './openapi-document.route';
 import { readRequestBody } from './request-body.reader';
 import { writeError, writeResult } from './response.writer';
@@ -69,17 +70,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const server = createServer((req, res) => void handler.handle(req, res));
   return {
     server,
-    async listen(port, host) {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const address = server.address();
-      return typeof address === 'object' && address ? address.port : port;
-    },
+    listen: (port, host) => listenOn(server, host, port),
     async close() {
       if (!server.listening) return;
       await new Promise<void>((resolve, reject) => {

@@ -36,3 +36,4 @@ export {
 export { createApiServer, DEFAULT_MAX_BODY_BYTES, type ApiServer, type ApiServerOptions } from './api.server';
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi-document.builder';
 export { OPENAPI_DOCUMENT_PATH } from './openapi-document.route';
+export { listenOn } from './listen-on';
