@@ -44,6 +44,8 @@ export class ConfigurationOutbox implements OnApplicationBootstrap, OnApplicatio
   private running?: Promise<void>;
   private again = false;
   private lastPurge = 0;
+  /** Events this process added since its last drain began: a kick with none does no database work. */
+  private added = 0;
 
   constructor(
     private readonly db: DataSource,
@@ -61,11 +63,12 @@ export class ConfigurationOutbox implements OnApplicationBootstrap, OnApplicatio
     if (!parsed.success) throw new Error(`invalid ${topic.name} event: ${parsed.error.message}`);
     if (!this.topics.has(topic.name)) throw new Error(`${topic.name} is not an outbox topic`);
     await tx.query('INSERT INTO outbox (topic, key, value, created_at) VALUES ($1, $2, $3, now())', [topic.name, key, JSON.stringify(parsed.data)]);
+    this.added++;
   }
 
-  /** Publish soon (after a commit that added events). */
+  /** Publish soon, when events were added since the last drain (after a commit); the relay's timer catches the rest. */
   kick(): void {
-    void this.flush();
+    if (this.added > 0) void this.flush();
   }
 
   /** Publishes everything waiting; one run at a time, a request during a run makes one more. */
@@ -80,16 +83,16 @@ export class ConfigurationOutbox implements OnApplicationBootstrap, OnApplicatio
         this.running = undefined;
         if (this.again) {
           this.again = false;
-          this.kick();
+          void this.flush();
         }
       });
     return this.running;
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.timer = setInterval(() => void this.flush(), this.intervalMs);
     this.timer.unref();
-    this.kick();
+    void this.flush();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -98,6 +101,7 @@ export class ConfigurationOutbox implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async drain(): Promise<void> {
+    this.added = 0;
     for (;;) {
       const { taken, failure } = await this.db.transaction(async (tx) => {
         const rows = (await tx.query(`SELECT id, topic, key, value FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`)) as {
