@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
+import { BusJobEvents, jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
 import { ApiKeys, AuditLog } from './api/access';
 import { ChangeFanout } from './api/change-fanout';
 import { ImportService } from './api/import.service';
@@ -33,31 +33,29 @@ export class ConfigurationModule {
     const box = SecretBox.fromBase64(settings.secretKey);
     const store = new DesiredStateStore(deps.dataSource);
     const outbox = new ConfigurationOutbox(deps.dataSource, deps.bus, deps.logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]);
-    let sync: ConfigurationSync | undefined;
+    const events = new BusJobEvents('configuration', deps.bus);
+    const sync = new ConfigurationSync(store, box, outbox, events, deps.logger);
     const stage = jobStageModule(ConfigurationModule, 'configuration', CONFIGURATION_JOB_TABLE, deps, {
-      events: (base) => {
-        sync = new ConfigurationSync(store, box, outbox, base, deps.logger);
-        const s = sync;
-        return {
-          completed: async (job) => {
-            await s.onWriteAnswered(job);
-            await base.completed(job);
-          },
-          pendingChanged: (mac, queued) => base.pendingChanged(mac, queued),
-          contactMe: (mac) => base.contactMe(mac),
-        };
+      // Every answered job also updates what the phone has (a write's items, item by item).
+      events: {
+        completed: async (job) => {
+          await sync.onWriteAnswered(job);
+          await events.completed(job);
+        },
+        pendingChanged: (mac, queued) => events.pendingChanged(mac, queued),
+        contactMe: (mac) => events.contactMe(mac),
       },
-      secrets: { conceal: (items) => sync!.conceal(items), reveal: (items) => sync!.reveal(items) },
-      beforeContact: (contact) => sync!.onContact(contact),
+      secrets: { conceal: (items) => sync.conceal(items), reveal: (items) => sync.reveal(items) },
+      beforeContact: (contact) => sync.onContact(contact),
     });
     const withOutbox = { ...stage, providers: [...(stage.providers ?? []), { provide: ConfigurationOutbox, useValue: outbox }] };
     if (!settings.api) return withOutbox;
     const audit = new AuditLog();
     const keys = new ApiKeys(deps.dataSource, deps.logger);
-    const fanout = new ChangeFanout(deps.dataSource, sync!, deps.logger);
+    const fanout = new ChangeFanout(deps.dataSource, sync, deps.logger);
     const routes = operatorApiRoutes({
-      phones: new PhoneService(deps.dataSource, store, sync!, box, deps.bus, audit, fanout),
-      profiles: new ProfileService(deps.dataSource, store, box, sync!, audit, fanout, deps.logger),
+      phones: new PhoneService(deps.dataSource, store, sync, box, deps.bus, audit, fanout),
+      profiles: new ProfileService(deps.dataSource, store, box, sync, audit, fanout, deps.logger),
       sites: new SiteService(deps.dataSource, audit, fanout),
       imports: new ImportService(deps.dataSource, audit, fanout, deps.logger),
       keys,

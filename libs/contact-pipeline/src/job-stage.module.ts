@@ -17,8 +17,8 @@ export interface StageDeps {
 
 /** What a service adds to the plain job stage. */
 export interface JobStageHooks {
-  /** Wraps the stage's events (e.g. to act on every answered job). */
-  events?: (base: BusJobEvents) => JobEvents;
+  /** The stage's events, when it does more than publish them (e.g. acts on every answered job). */
+  events?: JobEvents;
   secrets?: JobItemSecrets;
   /** Runs for every contact before its queued jobs are looked at. */
   beforeContact?: (contact: ContactEvent) => Promise<void>;
@@ -53,14 +53,13 @@ function jobStageController(stage: JobStage): Type<unknown> {
 
 /** The Nest module of a stage whose decision is "the phone's next queued job, if any". */
 export function jobStageModule(module: Type<unknown>, stage: JobStage, jobTable: string, deps: StageDeps, hooks: JobStageHooks = {}): DynamicModule {
-  const base = new BusJobEvents(stage, deps.bus);
   return {
     module,
     controllers: [jobStageController(stage)],
     providers: [
       {
         provide: JobStageUseCase,
-        useValue: new JobStageUseCase(new JobQueue(deps.dataSource, jobTable), hooks.events ? hooks.events(base) : base, deps.logger, hooks.secrets),
+        useValue: new JobStageUseCase(new JobQueue(deps.dataSource, jobTable), hooks.events ?? new BusJobEvents(stage, deps.bus), deps.logger, hooks.secrets),
       },
       { provide: BEFORE_CONTACT, useValue: hooks.beforeContact ?? (async () => undefined) },
       { provide: ContactRouter, useValue: new ContactRouter(stage, deps.bus, deps.logger) },
