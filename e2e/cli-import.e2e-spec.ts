@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { randomMac } from '@workpoint/testing';
+import { distinctMacs, randomMac } from '@workpoint/testing';
 import { embedded, type RunningMode } from './conformance-harness';
 
 /**
@@ -38,7 +38,7 @@ describe('workpoint import (CLI) against the embedded mode', () => {
   });
 
   it('checks, applies and re-applies a 2,000-line file: created, then unchanged', async () => {
-    const macs = Array.from({ length: 2000 }, () => randomMac());
+    const macs = distinctMacs(2000);
     const file = join(dir, 'phones.csv');
     writeFileSync(file, ['mac,e164,model,site,tags,user', ...macs.map((m, i) => `${m},+49897${String(i).padStart(5, '0')},OpenStage 60,munich,sales|floor-2,User ${i}`)].join('\n'));
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type ActionStep, type InteractionResult, type SimulatedPhone } from '@workpoint/phone-sim';
-import { eventually, randomMac } from '@workpoint/testing';
+import { distinctMacs, eventually, randomMac } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { callBack, Cleanup, distributed, embedded, type Mode, reachablePhone, type RunningMode } from './conformance-harness';
 
@@ -103,7 +103,7 @@ describe('configuration management at fleet scale, distributed mode', () => {
   it('a profile assigned to 500 phones through the API reaches each on its call-back as exactly the difference, and leaves no drift', async () => {
     const api = apiOf(mode);
     const phones = await inBatches(
-      Array.from({ length: 500 }, () => randomMac()),
+      distinctMacs(500),
       50,
       (mac) => reachablePhone({ mac, urls: mode.stack.urls }, cleanup),
     );

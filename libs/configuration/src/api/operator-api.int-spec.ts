@@ -6,7 +6,7 @@ import { type ApiErrorBody, generateApiKey, hashApiKeySecret, parseApiKey } from
 import { validateOpenApiDocument } from '@workpoint/http-api/src/testing/openapi-validation';
 import { isSecretItem } from '@workpoint/logging';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
-import { eventually, randomId, randomMac } from '@workpoint/testing';
+import { distinctMacs, eventually, randomId, randomMac } from '@workpoint/testing';
 import type { z } from 'zod';
 import { ConfigurationModule } from '../configuration.module';
 import { CONFIGURATION_SCHEMA } from '../configuration.schema';
@@ -616,7 +616,7 @@ describe('phone lists', () => {
 
   it('pages through 25 phones with a cursor, 10 at a time, without gaps or duplicates', async () => {
     const tag = name('page');
-    const macs = Array.from({ length: 25 }, () => randomMac());
+    const macs = distinctMacs(25);
     for (const mac of macs) await insertPhone({ mac, tags: [tag] });
     const seen: string[] = [];
     const sizes: number[] = [];
