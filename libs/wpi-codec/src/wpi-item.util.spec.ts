@@ -1,5 +1,5 @@
 import type { WpiItem } from './wpi-types';
-import { itemValue } from './wpi-item.util';
+import { itemRef, itemValue } from './wpi-item.util';
 
 describe('itemValue', () => {
   const items: WpiItem[] = [
@@ -23,5 +23,16 @@ describe('itemValue', () => {
     ['undefined for a different case', 'MAC-ADDR', undefined],
   ])('%s', (_title, name, expected) => {
     expect(itemValue(items, name)).toBe(expected);
+  });
+});
+
+describe('itemRef', () => {
+  it('keeps the name and the index, and nothing else', () => {
+    expect(itemRef({ name: 'function-key-def', index: 0, value: '31', status: 'failed' } as WpiItem)).toStrictEqual({ name: 'function-key-def', index: 0 });
+  });
+
+  it('has no index key at all for a plain item (not index: undefined)', () => {
+    expect(itemRef({ name: 'e164', index: undefined })).toStrictEqual({ name: 'e164' });
+    expect(Object.keys(itemRef({ name: 'e164', value: '1' } as WpiItem))).toEqual(['name']);
   });
 });

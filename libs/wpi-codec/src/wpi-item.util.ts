@@ -12,3 +12,8 @@ export function itemValue(items: readonly WpiItem[], name: string): string | und
   }
   return undefined;
 }
+
+/** An item's identity: its name, and its index when it has one (no `index` key otherwise). */
+export function itemRef(item: { readonly name: string; readonly index?: number | undefined }): { name: string; index?: number } {
+  return item.index === undefined ? { name: item.name } : { name: item.name, index: item.index };
+}

@@ -1,6 +1,7 @@
 import type { PhoneConfigState, PhoneFactsInput, StoredItem, StoredProfile } from '@workpoint/configuration';
 import { isSecretItem } from '@workpoint/logging';
 import { fullItemSet, macAddress, SIEMENS_OUI } from '@workpoint/phone-sim';
+import { itemRef } from '@workpoint/wpi-codec';
 
 /**
  * A fleet as an operator would set it up, for the configuration measurements: 3 sites with
@@ -207,7 +208,7 @@ const STORED_AT = '2025-01-01T00:00:00.000Z';
  */
 export function storedProfiles(profiles: readonly ProfileInput[], seal: (plain: string) => string): StoredProfile[] {
   const stored = (item: ItemInput): StoredItem => {
-    const base = { name: item.name, ...(item.index !== undefined ? { index: item.index } : {}) };
+    const base = { ...itemRef(item) };
     return isSecretItem(item.name) && item.value !== null ? { ...base, sealed: seal(item.value) } : { ...base, value: item.value };
   };
   return profiles.map((p) => ({

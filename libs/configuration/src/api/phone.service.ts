@@ -3,7 +3,7 @@ import { ConfigurationJobRequestedTopic, type JobRequested } from '@workpoint/co
 import { HttpError, type Principal } from '@workpoint/http-api';
 import { MASK, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
-import type { WpiItem } from '@workpoint/wpi-codec';
+import { itemRef, type WpiItem } from '@workpoint/wpi-codec';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CONFIGURATION_JOB_TABLE } from '../configuration.job-table';
 import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
@@ -226,7 +226,7 @@ export class PhoneService {
 
   /** An operator job: rides the job queue (and its contact-me) like any other job command. */
   async requestJob(mac: string, input: { type: 'read-items' | 'write-items' | 'restart' | 'factory-reset'; items?: { name: string; index?: number | undefined; value?: string | null | undefined }[] | undefined }, by: Principal) {
-    const items: WpiItem[] = (input.items ?? []).map((i) => ({ name: i.name, ...(i.index !== undefined ? { index: i.index } : {}), value: i.value ?? null }));
+    const items: WpiItem[] = (input.items ?? []).map((i) => ({ ...itemRef(i), value: i.value ?? null }));
     const action = ({ 'read-items': 'ReadItems', 'write-items': 'WriteItems', restart: 'Restart', 'factory-reset': 'Restart' } as const)[input.type];
     if ((input.type === 'read-items' || input.type === 'write-items') && items.length === 0) {
       throw new HttpError(400, 'invalid-request', `${input.type} needs items`, [{ path: 'body.items', message: 'at least one item' }]);
@@ -316,7 +316,7 @@ function checkOverrides(overrides: readonly ItemInput[], previous: readonly Stor
 }
 
 /** Faults as the API shows them: without the fingerprint of the refused value (internal). */
-const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).map(({ name, index, status, value, at }) => ({ name, ...(index !== undefined ? { index } : {}), status, value, at }));
+const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).map((f) => ({ ...itemRef(f), status: f.status, value: f.value, at: f.at }));
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';

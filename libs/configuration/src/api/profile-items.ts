@@ -1,4 +1,5 @@
 import { isSecretItem } from '@workpoint/logging';
+import { itemRef } from '@workpoint/wpi-codec';
 import type { SecretBox } from '../desired-state/secret-box';
 import { itemKey } from '../profiles/item-key';
 import type { StoredItem } from '../desired-state/stored-profile';
@@ -19,8 +20,7 @@ export function storeItems(input: readonly ItemInput[], previous: readonly Store
   const before = new Map(previous.map((p) => [itemKey(p), p]));
   return input.map((item) => {
     const base: StoredItem = {
-      name: item.name,
-      ...(item.index !== undefined ? { index: item.index } : {}),
+      ...itemRef(item),
       ...(item.policy ? { policy: item.policy } : {}),
       ...(item.allowUnknown ? { allowUnknown: true } : {}),
     };
@@ -39,8 +39,7 @@ export const keptSecrets = (previous: readonly StoredItem[]) => new Set(previous
 /** Items as the API shows them: a secret's value never. */
 export function presentItems(items: readonly StoredItem[]) {
   return items.map((i) => ({
-    name: i.name,
-    ...(i.index !== undefined ? { index: i.index } : {}),
+    ...itemRef(i),
     ...(i.sealed !== undefined || isSecretItem(i.name) ? { secret: true } : { value: i.value ?? null }),
     policy: i.policy ?? 'enforce',
     ...(i.allowUnknown ? { allowUnknown: true } : {}),
@@ -50,8 +49,7 @@ export function presentItems(items: readonly StoredItem[]) {
 /** Item input as checkProfile sees it: secrets kept from before count as set. */
 export function draftItems(input: readonly ItemInput[]): StoredItem[] {
   return input.map((i) => ({
-    name: i.name,
-    ...(i.index !== undefined ? { index: i.index } : {}),
+    ...itemRef(i),
     ...(i.value !== undefined ? { value: i.value } : {}),
     ...(i.policy ? { policy: i.policy } : {}),
     ...(i.allowUnknown ? { allowUnknown: true } : {}),

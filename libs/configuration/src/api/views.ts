@@ -1,5 +1,5 @@
 import { isSecretItem, MASK } from '@workpoint/logging';
-import type { WpiItem } from '@workpoint/wpi-codec';
+import { itemRef, type WpiItem } from '@workpoint/wpi-codec';
 import type { EffectiveResult } from '../profiles';
 
 const masked = (name: string, value: string | null) => (isSecretItem(name) && value !== null ? MASK : value);
@@ -10,8 +10,7 @@ export function effectiveView(result: EffectiveResult) {
   return {
     ok: true,
     items: result.items.map((i) => ({
-      name: i.name,
-      ...(i.index !== undefined ? { index: i.index } : {}),
+      ...itemRef(i),
       value: masked(i.name, i.value),
       policy: i.policy,
       source: { profile: i.source.profileName, layer: i.source.layer },
@@ -21,5 +20,5 @@ export function effectiveView(result: EffectiveResult) {
 }
 
 export function writesView(items: readonly WpiItem[]) {
-  return items.map((i) => ({ name: i.name, ...(i.index !== undefined ? { index: i.index } : {}), value: masked(i.name, i.value) }));
+  return items.map((i) => ({ ...itemRef(i), value: masked(i.name, i.value) }));
 }

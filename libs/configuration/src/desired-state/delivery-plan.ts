@@ -1,5 +1,5 @@
 import { isSecretItem, MASK } from '@workpoint/logging';
-import type { WpiItem } from '@workpoint/wpi-codec';
+import { itemRef, type WpiItem } from '@workpoint/wpi-codec';
 import type { DriftPolicy, EffectiveItem } from '../profiles';
 import { itemKey } from '../profiles/item-key';
 
@@ -73,10 +73,9 @@ export function planDelivery(effective: readonly EffectiveItem[], state: PhoneCo
     const reported = !secret && key in state.observed ? state.observed[key] : undefined;
     const differs = reported !== undefined ? !same(reported, item.value) : state.applied[key] !== fingerprint(item.value);
     if (!differs) continue;
-    plan.write.push({ name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: item.value ?? '' });
+    plan.write.push({ ...itemRef(item), value: item.value ?? '' });
     plan.drift.push({
-      name: item.name,
-      ...(item.index !== undefined ? { index: item.index } : {}),
+      ...itemRef(item),
       reported: secret ? (state.applied[key] ? MASK : null) : (reported ?? null),
       desired: secret ? MASK : item.value,
       policy: item.policy,
@@ -156,8 +155,7 @@ export function recordWriteResult(
     const status = refusedKeys.get(key) ?? (wholeRefusal ? 'failed' : undefined);
     if (status !== undefined) {
       const fault: FaultRecord = {
-        name: item.name,
-        ...(item.index !== undefined ? { index: item.index } : {}),
+        ...itemRef(item),
         status,
         fingerprint: fingerprint(item.value),
         value: isSecretItem(item.name) ? MASK : item.value,
@@ -185,7 +183,7 @@ export function adoptLocalChanges(effective: readonly EffectiveItem[], changed: 
     if (isSecretItem(item.name)) continue;
     const wanted = byKey.get(itemKey(item));
     if (wanted?.policy === 'adopt' && !same(item.value, wanted.value)) {
-      adopted.push({ name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: item.value });
+      adopted.push({ ...itemRef(item), value: item.value });
     }
   }
   return adopted;

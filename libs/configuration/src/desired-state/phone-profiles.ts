@@ -1,3 +1,4 @@
+import { itemRef } from '@workpoint/wpi-codec';
 import type { PhoneFacts, Profile, ProfileItem } from '../profiles';
 import { itemKey } from '../profiles/item-key';
 import type { PhoneAssignment, StoredItem, StoredProfile } from './stored-profile';
@@ -66,8 +67,7 @@ export function profilesForPhone(all: readonly StoredProfile[], phone: PhoneFact
     return [...merged.values()];
   };
   const toItem = (item: StoredItem): ProfileItem => ({
-    name: item.name,
-    ...(item.index !== undefined ? { index: item.index } : {}),
+    ...itemRef(item),
     value: item.sealed !== undefined ? open(item.sealed) : (item.value ?? null),
     ...(item.policy ? { policy: item.policy } : {}),
   });

@@ -1,4 +1,4 @@
-import { relatedGroupKey } from '@workpoint/wpi-codec';
+import { itemRef, relatedGroupKey } from '@workpoint/wpi-codec';
 import { itemKey } from './item-key';
 import { type EffectiveItem, type PhoneFacts, type Profile, PROFILE_LAYERS, type ProfileItem } from './profile.types';
 
@@ -37,8 +37,7 @@ export function effectiveConfiguration(profiles: readonly Profile[], facts: Phon
         continue;
       }
       byKey.set(itemKey(item), {
-        name: item.name,
-        ...(item.index !== undefined ? { index: item.index } : {}),
+        ...itemRef(item),
         value,
         policy: item.policy ?? 'enforce',
         source: { profileId: profile.id, profileName: profile.name, layer: profile.layer },
@@ -51,7 +50,7 @@ export function effectiveConfiguration(profiles: readonly Profile[], facts: Phon
 
 /** `function-key[5]` → `function-key`: the family of an indexed item. */
 function familyOf(item: Pick<ProfileItem, 'name' | 'index'>): string {
-  return relatedGroupKey({ name: item.name, ...(item.index !== undefined ? { index: item.index } : {}), value: null }).replace(/\[\d+\]$/, '');
+  return relatedGroupKey({ ...itemRef(item), value: null }).replace(/\[\d+\]$/, '');
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9.-]*)\s*\}\}/g;
