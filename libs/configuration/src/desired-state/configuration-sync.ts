@@ -149,7 +149,7 @@ export class ConfigurationSync {
       const refused = [...taken.refused, ...failed.refused];
       const result: ConfigApplied = {
         eventId: deterministicEventId(job.id, ConfigAppliedTopic.name),
-        occurredAt: new Date(job.completedAt ?? Date.now()).toISOString(),
+        occurredAt: at.toISOString(),
         mac: job.mac,
         jobId: job.id,
         outcome: refused.length === 0 ? 'accepted' : refused.length === written.length ? 'failed' : 'partly-accepted',
