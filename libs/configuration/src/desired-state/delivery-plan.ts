@@ -100,12 +100,12 @@ export function observeFullReport(state: PhoneConfigState, items: readonly WpiIt
       if (reportedInClear(item.value)) reportedSecrets[key] = fingerprint(item.value);
     } else if (item.status === undefined) observed[key] = item.value;
   }
-  const lost = Object.entries(state.applied).some(([key, print]) => key in observed && fingerprint(observed[key] ?? null) !== print);
+  // Of the values it had accepted, those the phone reports again: still the same value, or not.
+  const unchanged = new Map<string, boolean>();
+  for (const [key, print] of Object.entries(state.applied)) if (key in observed) unchanged.set(key, fingerprint(observed[key] ?? null) === print);
+  const lost = [...unchanged.values()].includes(false);
   const applied: Record<string, string> = {};
-  for (const [key, print] of Object.entries(state.applied)) {
-    const keep = key in observed ? fingerprint(observed[key] ?? null) === print : !lost;
-    if (keep) applied[key] = print;
-  }
+  for (const [key, print] of Object.entries(state.applied)) if (unchanged.get(key) ?? !lost) applied[key] = print;
   return { observed, applied: { ...applied, ...reportedSecrets }, faults: state.faults };
 }
 
