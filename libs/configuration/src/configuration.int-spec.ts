@@ -134,6 +134,34 @@ describe('configuration jobs and the phone\'s answers', () => {
     await h.passOf(afterReboot);
     expect(await jobs().find(id)).toMatchObject({ state: 'done', outcome: 'accepted' });
   });
+
+  it('changes a queued job within the caller\'s transaction: queued, replaced and dropped together with it, or not at all', async () => {
+    const mac = randomMac();
+    const rolledBack = new Error('rolled back on purpose');
+    await expect(h.dataSource.transaction((tx) => jobs().enqueue(mac, 'WriteItems', write, randomUUID(), tx).then(() => Promise.reject(rolledBack)))).rejects.toBe(rolledBack);
+    expect(await jobs().countQueued(mac)).toBe(0);
+
+    const id = await h.dataSource.transaction(async (tx) => {
+      const queued = (await jobs().enqueue(mac, 'WriteItems', write, randomUUID(), tx)).id;
+      expect(await jobs().stateOf(queued, tx)).toBe('queued');
+      expect(await jobs().replaceQueuedItems(queued, [{ name: 'sntp-tz-offset', value: '120' }], tx)).toBe(true);
+      return queued;
+    });
+    expect(await jobs().find(id)).toMatchObject({ state: 'queued', items: [{ name: 'sntp-tz-offset', value: '120' }] });
+
+    const solicited = h.contact(mac, { reason: 'solicited' });
+    await h.send(solicited);
+    expect(await h.responseTo(solicited)).toMatchObject({ action: 'WriteItems', items: [{ name: 'sntp-tz-offset', value: '120' }] });
+    expect(await jobs().stateOf(id)).toBe('sent');
+    // Out with the phone: neither changed nor dropped any more.
+    expect(await jobs().replaceQueuedItems(id, write)).toBe(false);
+    expect(await jobs().dropQueued(id)).toBe(false);
+    expect(await jobs().find(id)).toMatchObject({ state: 'sent', items: [{ name: 'sntp-tz-offset', value: '120' }] });
+
+    const other = (await jobs().enqueue(mac, 'WriteItems', write)).id;
+    expect(await jobs().dropQueued(other)).toBe(true);
+    expect(await jobs().stateOf(other)).toBeUndefined();
+  });
 });
 
 describe('configuration commands on Kafka', () => {

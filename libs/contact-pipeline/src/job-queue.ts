@@ -1,4 +1,4 @@
-import { EntitySchema, type DataSource } from 'typeorm';
+import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
 import { WPI_ACTIONS, type WpiAction, type WpiItem } from '@workpoint/wpi-codec';
 
 /**
@@ -7,6 +7,9 @@ import { WPI_ACTIONS, type WpiAction, type WpiItem } from '@workpoint/wpi-codec'
  * the shape is shared, the tables are not.
  */
 export type JobState = 'queued' | 'sent' | 'done';
+
+/** Where a queue operation runs: the queue's own connection, or the caller's transaction. */
+export type JobQueueRunner = Pick<DataSource | EntityManager, 'query'>;
 export type JobOutcome = 'accepted' | 'failed';
 
 export interface QueuedJob {
@@ -125,16 +128,16 @@ export class JobQueue {
    * Queues a job. With a request id (a command's), queuing the same command again returns the
    * job it made the first time (`created: false`).
    */
-  async enqueue(mac: string, action: WpiAction, items: WpiItem[] = [], requestId?: string): Promise<{ id: string; created: boolean }> {
+  async enqueue(mac: string, action: WpiAction, items: WpiItem[] = [], requestId?: string, runner: JobQueueRunner = this.dataSource): Promise<{ id: string; created: boolean }> {
     if (!WPI_ACTIONS.includes(action)) throw new Error(`unknown action ${action}`);
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+    const rows: Array<{ id: string }> = await runner.query(
       `INSERT INTO ${this.table} (mac, action, items, state, created_at, request_id)
        VALUES ($1, $2, $3::jsonb, 'queued', now(), $4)
        ON CONFLICT (request_id) DO NOTHING RETURNING id`,
       [mac, action, JSON.stringify(items), requestId ?? null],
     );
     if (rows[0]) return { id: String(rows[0].id), created: true };
-    const existing: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM ${this.table} WHERE request_id = $1`, [requestId]);
+    const existing: Array<{ id: string }> = await runner.query(`SELECT id FROM ${this.table} WHERE request_id = $1`, [requestId]);
     return { id: String(existing[0]?.id), created: false };
   }
 
@@ -237,6 +240,24 @@ export class JobQueue {
   async sentJobs(mac: string): Promise<QueuedJob[]> {
     const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'sent' ORDER BY id`, [mac]);
     return rows.map(toJob);
+  }
+
+  /** A job's state (queued jobs may still be changed), or undefined when it is gone. */
+  async stateOf(id: string, runner: JobQueueRunner = this.dataSource): Promise<JobState | undefined> {
+    const rows: Array<{ state: JobState }> = await runner.query(`SELECT state FROM ${this.table} WHERE id = $1`, [id]);
+    return rows[0]?.state;
+  }
+
+  /** Replaces the items of a job not yet sent; false when it has been sent (or is gone) meanwhile. */
+  async replaceQueuedItems(id: string, items: WpiItem[], runner: JobQueueRunner = this.dataSource): Promise<boolean> {
+    const [, count] = (await runner.query(`UPDATE ${this.table} SET items = $2::jsonb WHERE id = $1 AND state = 'queued'`, [id, JSON.stringify(items)])) as [unknown, number];
+    return count > 0;
+  }
+
+  /** Drops a job not yet sent; false when it has been sent (or is gone) meanwhile. */
+  async dropQueued(id: string, runner: JobQueueRunner = this.dataSource): Promise<boolean> {
+    const [, count] = (await runner.query(`DELETE FROM ${this.table} WHERE id = $1 AND state = 'queued'`, [id])) as [unknown, number];
+    return count > 0;
   }
 
   async find(id: string): Promise<QueuedJob | null> {

@@ -222,18 +222,18 @@ export class ConfigurationSync {
     const writes = plan?.write ?? [];
     let syncJobId = phone.syncJobId;
     let pendingChanged = false;
-    const jobState = syncJobId ? await this.store.syncJobState(tx, syncJobId) : undefined;
+    const jobState = syncJobId ? await this.store.jobs.stateOf(syncJobId, tx) : undefined;
     if (jobState === undefined || jobState === 'done') syncJobId = null;
     if (writes.length > 0) {
       const items = this.conceal(relatedItemsTogether(writes));
       if (syncJobId === null) {
-        syncJobId = await this.store.createSyncJob(tx, phone.mac, items, randomUUID());
+        syncJobId = (await this.store.jobs.enqueue(phone.mac, 'WriteItems', items, randomUUID(), tx)).id;
         pendingChanged = true;
       } else if (jobState === 'queued') {
-        await this.store.replaceQueuedJobItems(tx, syncJobId, items);
+        await this.store.jobs.replaceQueuedItems(syncJobId, items, tx);
       }
     } else if (syncJobId !== null && jobState === 'queued') {
-      await this.store.dropQueuedJob(tx, syncJobId);
+      await this.store.jobs.dropQueued(syncJobId, tx);
       syncJobId = null;
       pendingChanged = true;
     }
@@ -249,7 +249,7 @@ export class ConfigurationSync {
   /** After the commit: integration events go out (outbox), the pending count and contact-me are asked for. */
   private async announce(result: SyncOutcome, events: { pendingChanged: boolean }, contactMe: boolean): Promise<void> {
     this.outbox.kick();
-    if (events.pendingChanged) await this.jobEvents.pendingChanged(result.mac, await this.store.queuedJobCount(result.mac));
+    if (events.pendingChanged) await this.jobEvents.pendingChanged(result.mac, await this.store.jobs.countQueued(result.mac));
     if (contactMe && result.pending) await this.jobEvents.contactMe(result.mac);
   }
 

@@ -99,7 +99,8 @@ export interface DesiredSnapshot {
  */
 export class DesiredStateStore {
   private snapshot?: { mark: string; value: DesiredSnapshot };
-  private readonly jobs: JobQueue;
+  /** The configuration job table, where each phone's sync job waits (operations take the caller's transaction). */
+  readonly jobs: JobQueue;
 
   constructor(readonly dataSource: DataSource) {
     this.jobs = new JobQueue(dataSource, CONFIGURATION_JOB_TABLE);
@@ -173,32 +174,5 @@ export class DesiredStateStore {
   async reportTaken(tx: EntityManager, mac: string, contactId: string): Promise<boolean> {
     const rows = (await tx.query(`SELECT 1 FROM phone_history WHERE mac = $1 AND kind = 'report' AND detail->>'contactId' = $2 LIMIT 1`, [mac, contactId])) as unknown[];
     return rows.length > 0;
-  }
-
-  /** The open sync job's state: queued (may still be changed), sent (out with the phone), or gone. */
-  async syncJobState(tx: EntityManager, id: string): Promise<'queued' | 'sent' | 'done' | undefined> {
-    const [row] = (await tx.query(`SELECT state FROM ${CONFIGURATION_JOB_TABLE} WHERE id = $1`, [id])) as { state: 'queued' | 'sent' | 'done' }[];
-    return row?.state;
-  }
-
-  async createSyncJob(tx: EntityManager, mac: string, items: unknown[], requestId: string): Promise<string> {
-    const [row] = (await tx.query(
-      `INSERT INTO ${CONFIGURATION_JOB_TABLE} (mac, action, items, state, created_at, request_id) VALUES ($1, 'WriteItems', $2, 'queued', now(), $3) RETURNING id`,
-      [mac, JSON.stringify(items), requestId],
-    )) as { id: string }[];
-    return String(row!.id);
-  }
-
-  async replaceQueuedJobItems(tx: EntityManager, id: string, items: unknown[]): Promise<boolean> {
-    const [, count] = (await tx.query(`UPDATE ${CONFIGURATION_JOB_TABLE} SET items = $2 WHERE id = $1 AND state = 'queued'`, [id, JSON.stringify(items)])) as [unknown, number];
-    return count > 0;
-  }
-
-  async dropQueuedJob(tx: EntityManager, id: string): Promise<void> {
-    await tx.query(`DELETE FROM ${CONFIGURATION_JOB_TABLE} WHERE id = $1 AND state = 'queued'`, [id]);
-  }
-
-  queuedJobCount(mac: string): Promise<number> {
-    return this.jobs.countQueued(mac);
   }
 }
