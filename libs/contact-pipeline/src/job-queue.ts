@@ -260,6 +260,12 @@ export class JobQueue {
     return count > 0;
   }
 
+  /** The phone's jobs, newest first, at most `limit`. */
+  async latest(mac: string, limit: number): Promise<QueuedJob[]> {
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 ORDER BY id DESC LIMIT $2`, [mac, limit]);
+    return rows.map(toJob);
+  }
+
   async find(id: string): Promise<QueuedJob | null> {
     const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1`, [id]);
     return rows.length > 0 ? toJob(rows[0]) : null;

@@ -5,7 +5,6 @@ import { MASK, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import { itemRef, type WpiItem } from '@workpoint/wpi-codec';
 import type { DataSource, EntityManager } from 'typeorm';
-import { CONFIGURATION_JOB_TABLE } from '../configuration.job-table';
 import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { type DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
@@ -247,19 +246,18 @@ export class PhoneService {
   }
 
   async jobs(mac: string) {
-    const rows = (await this.db.query(`SELECT * FROM ${CONFIGURATION_JOB_TABLE} WHERE mac = $1 ORDER BY id DESC LIMIT 100`, [mac])) as Record<string, unknown>[];
-    const safe = (items: unknown) => maskSecretItems(((items as WpiItem[] | null) ?? []).map((i) => (SecretBox.isSealed(i.value) ? { ...i, value: MASK } : i)));
-    return rows.map((r) => ({
-      id: String(r['id']),
-      requestId: (r['request_id'] as string | null) ?? null,
-      action: r['action'] as string,
-      state: r['state'] as string,
-      outcome: (r['outcome'] as string | null) ?? null,
-      items: safe(r['items']),
-      itemResults: safe(r['item_results']),
-      busyCount: Number(r['busy_count']),
-      createdAt: (r['created_at'] as Date).toISOString(),
-      completedAt: r['completed_at'] ? (r['completed_at'] as Date).toISOString() : null,
+    const safe = (items: WpiItem[] | null) => maskSecretItems((items ?? []).map((i) => (SecretBox.isSealed(i.value) ? { ...i, value: MASK } : i)));
+    return (await this.store.jobs.latest(mac, 100)).map((job) => ({
+      id: job.id,
+      requestId: job.requestId,
+      action: job.action,
+      state: job.state,
+      outcome: job.outcome,
+      items: safe(job.items),
+      itemResults: safe(job.itemResults),
+      busyCount: job.busyCount,
+      createdAt: job.createdAt.toISOString(),
+      completedAt: job.completedAt?.toISOString() ?? null,
     }));
   }
 
