@@ -131,8 +131,7 @@ export class ConfigurationOutbox implements OnApplicationBootstrap, OnApplicatio
         return { taken: rows.length, failure: failed };
       });
       if (failure !== undefined) throw failure;
-      const published = taken;
-      if (published < BATCH) break;
+      if (taken < BATCH) break;
     }
     if (Date.now() - this.lastPurge > 3600_000) {
       this.lastPurge = Date.now();
