@@ -56,14 +56,7 @@ export class ProfileService {
       const now = new Date().toISOString();
       const profile: StoredProfile = {
         id: randomUUID(),
-        name: input.name,
-        description: input.description ?? null,
-        layer: input.layer,
-        selector: input.selector ?? null,
-        priority: input.priority ?? 0,
-        extends: input.extends ?? [],
-        mergeIndexedGroups: input.mergeIndexedGroups ?? false,
-        items: storeItems(input.items, [], this.box),
+        ...storedFields(input, [], this.box),
         version: 1,
         createdAt: now,
         updatedAt: now,
@@ -87,11 +80,11 @@ export class ProfileService {
       const before = await this.stored(tx, name);
       if (before.version !== input.version) throw conflict(before);
       const warnings = await this.check(tx, input, before.items);
-      const items = storeItems(input.items, before.items, this.box);
+      const f = storedFields(input, before.items, this.box);
       const [[row]] = (await tx.query(
         `UPDATE profile SET description = $2, layer = $3, selector = $4, priority = $5, extends = $6, merge_indexed_groups = $7, items = $8,
            version = version + 1, updated_at = now(), updated_by = $9 WHERE name = $1 AND version = $10 RETURNING *`,
-        [name, input.description ?? null, input.layer, input.selector ?? null, input.priority ?? 0, input.extends ?? [], input.mergeIndexedGroups ?? false, JSON.stringify(items), actorOf(by), input.version],
+        [name, f.description, f.layer, f.selector, f.priority, f.extends, f.mergeIndexedGroups, JSON.stringify(f.items), actorOf(by), input.version],
       )) as [Record<string, unknown>[], number];
       const after = toStoredProfile(row!);
       await this.audit.record(tx, by, 'profile.update', 'profile', name, profileView(before), profileView(after), requestId);
@@ -131,14 +124,7 @@ export class ProfileService {
     );
     const candidate: StoredProfile = {
       ...(existing ?? { id: 'preview', createdAt: '', updatedAt: '', updatedBy: '', version: 0 }),
-      name: draft.name,
-      description: draft.description ?? null,
-      layer: draft.layer,
-      selector: draft.selector ?? null,
-      priority: draft.priority ?? 0,
-      extends: draft.extends ?? [],
-      mergeIndexedGroups: draft.mergeIndexedGroups ?? false,
-      items: storeItems(draft.items, existing?.items ?? [], this.box),
+      ...storedFields(draft, existing?.items ?? [], this.box),
     };
     const profiles = [...desired.profiles.filter((p) => p.name !== draft.name), candidate];
     const { effective, plan } = this.sync.plan(phone, { ...desired, profiles });
@@ -165,6 +151,20 @@ export class ProfileService {
     const dependents = ((await this.db.query('SELECT name FROM profile WHERE $1 = ANY(extends)', [profile.name])) as { name: string }[]).map((r) => r.name);
     return this.fanout.start({ kind: 'profile', profile, dependents }, cause);
   }
+}
+
+/** What an operator's profile input stores: defaults filled in, secret values sealed (or kept from `previous`). */
+function storedFields(input: ProfileInputT, previous: StoredProfile['items'], box: SecretBox): Omit<StoredProfile, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'updatedBy'> {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    layer: input.layer,
+    selector: input.selector ?? null,
+    priority: input.priority ?? 0,
+    extends: input.extends ?? [],
+    mergeIndexedGroups: input.mergeIndexedGroups ?? false,
+    items: storeItems(input.items, previous, box),
+  };
 }
 
 function conflict(current: StoredProfile): HttpError {
