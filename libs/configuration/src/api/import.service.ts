@@ -63,7 +63,8 @@ export class ImportService {
       for (let start = 0; vanished.length === 0 && start < parsed.rows.length; start += BATCH) {
         const rows = parsed.rows.slice(start, start + BATCH);
         const existing = new Map(
-          ((await runner.query('SELECT * FROM managed_phone WHERE mac = ANY($1) FOR UPDATE', [rows.map((r) => r.mac)])) as Record<string, unknown>[]).map((r) => {
+          // A dry run writes nothing, so it locks no phone (contacts of these phones go on meanwhile).
+          ((await runner.query(`SELECT * FROM managed_phone WHERE mac = ANY($1)${dryRun ? '' : ' FOR UPDATE'}`, [rows.map((r) => r.mac)])) as Record<string, unknown>[]).map((r) => {
             const p = toManagedPhone(r);
             return [p.mac, p] as const;
           }),
