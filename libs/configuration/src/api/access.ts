@@ -101,19 +101,11 @@ function apiKeyView(r: Record<string, unknown>) {
 /** Every change through the API: who, what, when, before and after (secrets masked). */
 export class AuditLog {
   async record(db: Db, by: Principal | undefined, action: string, entityType: string, entityId: string, before: unknown, after: unknown, requestId: string | null): Promise<void> {
-    await db.query('INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before, after, request_id) VALUES (now(), $1, $2, $3, $4, $5, $6, $7)', [
-      actorOf(by),
-      action,
-      entityType,
-      entityId,
-      before === null || before === undefined ? null : JSON.stringify(redact(before)),
-      after === null || after === undefined ? null : JSON.stringify(redact(after)),
-      requestId,
-    ]);
+    await this.recordMany(db, by, action, entityType, [{ id: entityId, before, after }], requestId);
   }
 
-  /** Many entries of one action at once (an import). */
-  async recordMany(db: Db, by: Principal | undefined, action: string, entityType: string, entries: { id: string; before: unknown; after: unknown }[], requestId: string): Promise<void> {
+  /** Entries of one action (many at once for an import). */
+  async recordMany(db: Db, by: Principal | undefined, action: string, entityType: string, entries: { id: string; before: unknown; after: unknown }[], requestId: string | null): Promise<void> {
     if (entries.length === 0) return;
     await db.query(
       `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before, after, request_id)
