@@ -6,7 +6,7 @@ export { parseWorkpointMessage } from './workpoint-message.parser';
 export { parseDlsMessage } from './dls-message.parser';
 export { buildDlsMessage, type BuildDlsMessageOptions } from './dls-message.builder';
 export { buildWorkpointMessage } from './workpoint-message.builder';
-export { itemRef, itemValue } from './wpi-item.util';
+export { itemRef, itemValue, itemWith } from './wpi-item.util';
 export { normaliseMac } from './mac-address.util';
 export { relatedGroupKey } from './item-groups';
 export {

@@ -1,5 +1,5 @@
 import type { WpiItem } from './wpi-types';
-import { itemRef, itemValue } from './wpi-item.util';
+import { itemRef, itemValue, itemWith } from './wpi-item.util';
 
 describe('itemValue', () => {
   const items: WpiItem[] = [
@@ -34,5 +34,19 @@ describe('itemRef', () => {
   it('has no index key at all for a plain item (not index: undefined)', () => {
     expect(itemRef({ name: 'e164', index: undefined })).toStrictEqual({ name: 'e164' });
     expect(Object.keys(itemRef({ name: 'e164', value: '1' } as WpiItem))).toEqual(['name']);
+  });
+});
+
+describe('itemWith', () => {
+  it('puts the fields after the name and index, in their order', () => {
+    const item = itemWith({ name: 'key-label', index: 3 }, { value: 'Desk', policy: 'adopt' });
+    expect(item).toStrictEqual({ name: 'key-label', index: 3, value: 'Desk', policy: 'adopt' });
+    expect(Object.keys(item)).toEqual(['name', 'index', 'value', 'policy']);
+  });
+
+  it('has no index key for a plain item, and leaves the source item as it was', () => {
+    const source: WpiItem = { name: 'e164', value: '1' };
+    expect(Object.keys(itemWith(source, { value: '2' }))).toEqual(['name', 'value']);
+    expect(source).toStrictEqual({ name: 'e164', value: '1' });
   });
 });

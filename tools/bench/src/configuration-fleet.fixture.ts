@@ -208,7 +208,7 @@ const STORED_AT = '2025-01-01T00:00:00.000Z';
  */
 export function storedProfiles(profiles: readonly ProfileInput[], seal: (plain: string) => string): StoredProfile[] {
   const stored = (item: ItemInput): StoredItem => {
-    const base = { ...itemRef(item) };
+    const base = itemRef(item);
     return isSecretItem(item.name) && item.value !== null ? { ...base, sealed: seal(item.value) } : { ...base, value: item.value };
   };
   return profiles.map((p) => ({

@@ -1,4 +1,4 @@
-import { type DlsMessage, itemRef, type WpiItem } from '@workpoint/wpi-codec';
+import { type DlsMessage, itemWith, type WpiItem } from '@workpoint/wpi-codec';
 import { firmwareTraits, type FirmwareTraits } from './firmware-family.catalog';
 import { isFileDeploymentItem, storedFileItems, type DeployedFile, type FileDeploymentReport } from './file-deployment.items';
 import { basicItems, fullItemSet, gigabitItem } from './item-set.factory';
@@ -74,7 +74,7 @@ export class PhoneState {
   /** ReadItems: the requested items' current values; a name without index returns every instance. */
   readItems(requested: readonly WpiItem[]): WpiItem[] {
     return requested.flatMap((wanted): WpiItem[] => {
-      const problem = (status: string): WpiItem[] => [{ ...itemRef(wanted), value: null, status }];
+      const problem = (status: string): WpiItem[] => [itemWith(wanted, { value: null, status })];
       if (this.behaviour.unknownItems.includes(wanted.name)) return problem('unknown item');
       if (wanted.name === 'mac-addr') return [{ name: 'mac-addr', value: this.mac }];
       if (wanted.index !== undefined) {
@@ -105,11 +105,11 @@ export class PhoneState {
         status = 'invalid index';
       }
       if (status !== undefined) {
-        problems.push({ ...itemRef(item), value: null, status });
+        problems.push(itemWith(item, { value: null, status }));
       } else if (writeOnlyItems.includes(item.name)) {
-        accepted.push({ ...itemRef(item), value: null, status: 'failed' });
+        accepted.push(itemWith(item, { value: null, status: 'failed' }));
       } else {
-        accepted.push({ ...itemRef(item), value: item.value });
+        accepted.push(itemWith(item, { value: item.value }));
       }
     }
     this.store.set(accepted);
@@ -118,7 +118,7 @@ export class PhoneState {
 
   /** Changes made on the phone itself (local menu, WBM, an attached key module): nothing refuses them. */
   applyLocalChanges(items: readonly WpiItem[]): void {
-    this.store.set(items.map((item) => ({ ...itemRef(item), value: item.value })));
+    this.store.set(items.map((item) => itemWith(item, { value: item.value })));
   }
 
   setContactMeUri(uri: string): void {

@@ -3,7 +3,7 @@ import { ConfigurationJobRequestedTopic, type JobRequested } from '@workpoint/co
 import { HttpError, type Principal } from '@workpoint/http-api';
 import { MASK, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
-import { itemRef, type WpiItem } from '@workpoint/wpi-codec';
+import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
@@ -225,7 +225,7 @@ export class PhoneService {
 
   /** An operator job: rides the job queue (and its contact-me) like any other job command. */
   async requestJob(mac: string, input: { type: 'read-items' | 'write-items' | 'restart' | 'factory-reset'; items?: { name: string; index?: number | undefined; value?: string | null | undefined }[] | undefined }, by: Principal) {
-    const items: WpiItem[] = (input.items ?? []).map((i) => ({ ...itemRef(i), value: i.value ?? null }));
+    const items: WpiItem[] = (input.items ?? []).map((i) => itemWith(i, { value: i.value ?? null }));
     const action = ({ 'read-items': 'ReadItems', 'write-items': 'WriteItems', restart: 'Restart', 'factory-reset': 'Restart' } as const)[input.type];
     if ((input.type === 'read-items' || input.type === 'write-items') && items.length === 0) {
       throw new HttpError(400, 'invalid-request', `${input.type} needs items`, [{ path: 'body.items', message: 'at least one item' }]);
@@ -314,7 +314,7 @@ function checkOverrides(overrides: readonly ItemInput[], previous: readonly Stor
 }
 
 /** Faults as the API shows them: without the fingerprint of the refused value (internal). */
-const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).map((f) => ({ ...itemRef(f), status: f.status, value: f.value, at: f.at }));
+const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).map((f) => itemWith(f, { status: f.status, value: f.value, at: f.at }));
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -1,5 +1,5 @@
 import { isSecretItem } from '@workpoint/logging';
-import { itemRef } from '@workpoint/wpi-codec';
+import { itemWith } from '@workpoint/wpi-codec';
 import type { SecretBox } from '../desired-state/secret-box';
 import { itemKey } from '../profiles/item-key';
 import type { StoredItem } from '../desired-state/stored-profile';
@@ -19,11 +19,10 @@ export interface ItemInput {
 export function storeItems(input: readonly ItemInput[], previous: readonly StoredItem[], box: SecretBox): StoredItem[] {
   const before = new Map(previous.map((p) => [itemKey(p), p]));
   return input.map((item) => {
-    const base: StoredItem = {
-      ...itemRef(item),
+    const base: StoredItem = itemWith(item, {
       ...(item.policy ? { policy: item.policy } : {}),
       ...(item.allowUnknown ? { allowUnknown: true } : {}),
-    };
+    });
     if (!isSecretItem(item.name)) return { ...base, value: item.value ?? null };
     if (item.value === undefined || item.value === null) {
       const kept = before.get(itemKey(item))?.sealed;
@@ -38,8 +37,7 @@ export const keptSecrets = (previous: readonly StoredItem[]) => new Set(previous
 
 /** Items as the API shows them: a secret's value never. */
 export function presentItems(items: readonly StoredItem[]) {
-  return items.map((i) => ({
-    ...itemRef(i),
+  return items.map((i) => itemWith(i, {
     ...(i.sealed !== undefined || isSecretItem(i.name) ? { secret: true } : { value: i.value ?? null }),
     policy: i.policy ?? 'enforce',
     ...(i.allowUnknown ? { allowUnknown: true } : {}),
@@ -48,8 +46,7 @@ export function presentItems(items: readonly StoredItem[]) {
 
 /** Item input as checkProfile sees it: secrets kept from before count as set. */
 export function draftItems(input: readonly ItemInput[]): StoredItem[] {
-  return input.map((i) => ({
-    ...itemRef(i),
+  return input.map((i) => itemWith(i, {
     ...(i.value !== undefined ? { value: i.value } : {}),
     ...(i.policy ? { policy: i.policy } : {}),
     ...(i.allowUnknown ? { allowUnknown: true } : {}),

@@ -1,5 +1,5 @@
 import { isSecretItem, MASK } from '@workpoint/logging';
-import { itemRef, type WpiItem } from '@workpoint/wpi-codec';
+import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
 import type { EffectiveResult } from '../profiles';
 
 const masked = (name: string, value: string | null) => (isSecretItem(name) && value !== null ? MASK : value);
@@ -9,8 +9,7 @@ export function effectiveView(result: EffectiveResult) {
   if (!result.ok) return { ok: false, items: [], problems: result.problems.map((p) => ({ item: p.item, problem: p.problem, profile: p.profileId })) };
   return {
     ok: true,
-    items: result.items.map((i) => ({
-      ...itemRef(i),
+    items: result.items.map((i) => itemWith(i, {
       value: masked(i.name, i.value),
       policy: i.policy,
       source: { profile: i.source.profileName, layer: i.source.layer },
@@ -20,5 +19,5 @@ export function effectiveView(result: EffectiveResult) {
 }
 
 export function writesView(items: readonly WpiItem[]) {
-  return items.map((i) => ({ ...itemRef(i), value: masked(i.name, i.value) }));
+  return items.map((i) => itemWith(i, { value: masked(i.name, i.value) }));
 }

@@ -9,7 +9,7 @@ import {
   FaultRaisedTopic,
 } from '@workpoint/contracts';
 import { isSecretItem, type Logger, MASK, maskSecretItems } from '@workpoint/logging';
-import { attachedItems, BASIC_ITEMS, itemRef, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
+import { attachedItems, BASIC_ITEMS, itemRef, itemValue, itemWith, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
 import type { EntityManager } from 'typeorm';
 import { effectiveConfiguration, type EffectiveResult } from '../profiles';
 import {
@@ -154,8 +154,8 @@ export class ConfigurationSync {
         jobId: job.id,
         outcome: refused.length === 0 ? 'accepted' : refused.length === written.length ? 'failed' : 'partly-accepted',
         written: written.length - refused.length,
-        refused: refused.map((f) => ({ ...itemRef(f), status: f.status })),
-        items: maskSecretItems(written).map((i) => ({ ...itemRef(i), value: i.value })),
+        refused: refused.map((f) => itemWith(f, { status: f.status })),
+        items: maskSecretItems(written).map((i) => itemWith(i, { value: i.value })),
       };
       await this.store.addHistory(tx, phone.mac, 'write', { jobId: job.id, outcome: result.outcome, items: result.items, refused: result.refused });
       await this.outbox.add(tx, ConfigAppliedTopic, job.mac, result);
@@ -164,7 +164,7 @@ export class ConfigurationSync {
           eventId: deterministicEventId(job.id, FaultRaisedTopic.name, itemKey(fault)),
           occurredAt: fault.at,
           mac: job.mac,
-          item: { ...itemRef(fault) },
+          item: itemRef(fault),
           status: fault.status,
           value: fault.value,
         });
@@ -258,8 +258,7 @@ export class ConfigurationSync {
       eventId: deterministicEventId(mac, DriftDetectedTopic.name, cause, driftSignature(items)),
       occurredAt: new Date().toISOString(),
       mac,
-      items: items.map((d) => ({
-        ...itemRef(d),
+      items: items.map((d) => itemWith(d, {
         reported: isSecretItem(d.name) && d.reported !== null ? MASK : d.reported,
         desired: isSecretItem(d.name) && d.desired !== null ? MASK : d.desired,
         policy: d.policy,
@@ -278,7 +277,7 @@ function driftSignature(drift: readonly DriftEntry[]): string {
 
 function mergeOverrides(current: readonly StoredItem[], adopted: readonly WpiItem[]): StoredItem[] {
   const byKey = new Map(current.map((o) => [itemKey(o), o]));
-  for (const item of adopted) byKey.set(itemKey(item), { ...itemRef(item), value: item.value, policy: 'adopt' });
+  for (const item of adopted) byKey.set(itemKey(item), itemWith(item, { value: item.value, policy: 'adopt' }));
   return [...byKey.values()];
 }
 

@@ -1,5 +1,5 @@
 import { isSecretItem, MASK } from '@workpoint/logging';
-import { itemRef, type WpiItem } from '@workpoint/wpi-codec';
+import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
 import type { DriftPolicy, EffectiveItem } from '../profiles';
 import { itemKey } from '../profiles/item-key';
 
@@ -73,14 +73,13 @@ export function planDelivery(effective: readonly EffectiveItem[], state: PhoneCo
     const reported = !secret && key in state.observed ? state.observed[key] : undefined;
     const differs = reported !== undefined ? !same(reported, item.value) : state.applied[key] !== fingerprint(item.value);
     if (!differs) continue;
-    plan.write.push({ ...itemRef(item), value: item.value ?? '' });
-    plan.drift.push({
-      ...itemRef(item),
+    plan.write.push(itemWith(item, { value: item.value ?? '' }));
+    plan.drift.push(itemWith(item, {
       reported: secret ? (state.applied[key] ? MASK : null) : (reported ?? null),
       desired: secret ? MASK : item.value,
       policy: item.policy,
       source: item.source.profileName,
-    });
+    }));
   }
   return plan;
 }
@@ -154,13 +153,12 @@ export function recordWriteResult(
     const key = itemKey(item);
     const status = refusedKeys.get(key) ?? (wholeRefusal ? 'failed' : undefined);
     if (status !== undefined) {
-      const fault: FaultRecord = {
-        ...itemRef(item),
+      const fault: FaultRecord = itemWith(item, {
         status,
         fingerprint: fingerprint(item.value),
         value: isSecretItem(item.name) ? MASK : item.value,
         at: at.toISOString(),
-      };
+      });
       faults[key] = fault;
       refused.push(fault);
       continue;
@@ -183,7 +181,7 @@ export function adoptLocalChanges(effective: readonly EffectiveItem[], changed: 
     if (isSecretItem(item.name)) continue;
     const wanted = byKey.get(itemKey(item));
     if (wanted?.policy === 'adopt' && !same(item.value, wanted.value)) {
-      adopted.push({ ...itemRef(item), value: item.value });
+      adopted.push(itemWith(item, { value: item.value }));
     }
   }
   return adopted;

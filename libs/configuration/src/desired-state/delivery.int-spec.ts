@@ -12,7 +12,7 @@ import {
 import type { Bus } from '@workpoint/messaging';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
 import { eventually, infraFromEnv, randomId, randomMac } from '@workpoint/testing';
-import { itemRef, type WpiItem } from '@workpoint/wpi-codec';
+import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
 import { DataSource } from 'typeorm';
 import { ConfigurationModule } from '../configuration.module';
 import { CONFIGURATION_SCHEMA } from '../configuration.schema';
@@ -95,7 +95,7 @@ const FLEET: StoredItem[] = [
   { name: 'key-label', index: 3, value: 'Fleet 3' },
 ];
 /** The fleet items as a phone that has them reports them. */
-const HAS_FLEET: WpiItem[] = FLEET.map((i) => ({ ...itemRef(i), value: i.value ?? null }));
+const HAS_FLEET: WpiItem[] = FLEET.map((i) => itemWith(i, { value: i.value ?? null }));
 
 describe('delivery of the desired configuration on Kafka and PostgreSQL', () => {
   it('answers a full report with a WriteItems of exactly the differing items: layers, a function-key family as one unit, templates, the secret in clear to the phone only', async () => {

@@ -1,4 +1,4 @@
-import { itemRef } from '@workpoint/wpi-codec';
+import { itemWith } from '@workpoint/wpi-codec';
 import type { PhoneFacts, Profile, ProfileItem } from '../profiles';
 import { itemKey } from '../profiles/item-key';
 import type { PhoneAssignment, StoredItem, StoredProfile } from './stored-profile';
@@ -66,8 +66,7 @@ export function profilesForPhone(all: readonly StoredProfile[], phone: PhoneFact
     for (const item of profile.items) merged.set(itemKey(item), item);
     return [...merged.values()];
   };
-  const toItem = (item: StoredItem): ProfileItem => ({
-    ...itemRef(item),
+  const toItem = (item: StoredItem): ProfileItem => itemWith(item, {
     value: item.sealed !== undefined ? open(item.sealed) : (item.value ?? null),
     ...(item.policy ? { policy: item.policy } : {}),
   });

@@ -1,5 +1,5 @@
 import { isSecretItem } from '@workpoint/logging';
-import { INDEXED_ITEMS, itemRef, NON_INDEXED_ITEMS, validateItemValue } from '@workpoint/wpi-codec';
+import { INDEXED_ITEMS, itemWith, NON_INDEXED_ITEMS, validateItemValue } from '@workpoint/wpi-codec';
 import type { ProfileLayer } from '../profiles';
 import { itemKey } from '../profiles/item-key';
 import type { StoredItem } from './stored-profile';
@@ -67,7 +67,7 @@ export function checkProfile(draft: ProfileDraft, others: ReadonlyMap<string, re
       return;
     }
     if (typeof item.value !== 'string') {
-      if (item.value === null && known) addChecks(validateItemValue({ ...itemRef(item), value: null }), path, errors, warnings);
+      if (item.value === null && known) addChecks(validateItemValue(itemWith(item, { value: null })), path, errors, warnings);
       return;
     }
     const unknown = unknownPlaceholders(item.value);
@@ -79,7 +79,7 @@ export function checkProfile(draft: ProfileDraft, others: ReadonlyMap<string, re
       errors.push({ path: `${path}.value`, message: 'malformed placeholder: "{{" or "}}" without its pair' });
     } else if (item.value.includes('{{')) warnings.push({ path: `${path}.value`, message: 'templated: checked per phone when delivered' });
     // An unknown name has nothing to check its value against (and is reported once, above).
-    else if (known) addChecks(validateItemValue({ ...itemRef(item), value: item.value }), path, errors, warnings);
+    else if (known) addChecks(validateItemValue(itemWith(item, { value: item.value })), path, errors, warnings);
   });
 
   const graph = new Map(others);

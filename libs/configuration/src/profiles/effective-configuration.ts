@@ -1,4 +1,4 @@
-import { itemRef, relatedGroupKey } from '@workpoint/wpi-codec';
+import { itemWith, relatedGroupKey } from '@workpoint/wpi-codec';
 import { itemKey } from './item-key';
 import { type EffectiveItem, type PhoneFacts, type Profile, PROFILE_LAYERS, type ProfileItem } from './profile.types';
 
@@ -36,12 +36,11 @@ export function effectiveConfiguration(profiles: readonly Profile[], facts: Phon
         problems.push({ profileId: profile.id, item: itemKey(item), problem: value.problem });
         continue;
       }
-      byKey.set(itemKey(item), {
-        ...itemRef(item),
+      byKey.set(itemKey(item), itemWith(item, {
         value,
         policy: item.policy ?? 'enforce',
         source: { profileId: profile.id, profileName: profile.name, layer: profile.layer },
-      });
+      }));
     }
   }
   if (problems.length > 0) return { ok: false, problems };
@@ -50,7 +49,7 @@ export function effectiveConfiguration(profiles: readonly Profile[], facts: Phon
 
 /** `function-key[5]` → `function-key`: the family of an indexed item. */
 function familyOf(item: Pick<ProfileItem, 'name' | 'index'>): string {
-  return relatedGroupKey({ ...itemRef(item), value: null }).replace(/\[\d+\]$/, '');
+  return relatedGroupKey(itemWith(item, { value: null })).replace(/\[\d+\]$/, '');
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9.-]*)\s*\}\}/g;
