@@ -1,0 +1,55 @@
+import { AuthFailureLimiter } from './auth-failure.limiter';
+
+describe('AuthFailureLimiter', () => {
+  // lru-cache reads a start time of 0 as "no start": the fake clock starts elsewhere.
+  let now = 1_000_000;
+  const clock = () => now;
+  beforeEach(() => {
+    now = 1_000_000;
+  });
+
+  it('shuts a source out at the limit, for what is left of the minute that began with its first failure', () => {
+    const limiter = new AuthFailureLimiter({ failuresPerWindow: 3, maxSources: 10, now: clock });
+    expect(limiter.recordFailure('192.0.2.1')).toBe(1);
+    now += 20_000;
+    limiter.recordFailure('192.0.2.1');
+    expect(limiter.retryAfterSeconds('192.0.2.1')).toBeUndefined();
+    expect(limiter.recordFailure('192.0.2.1')).toBe(3);
+    expect(limiter.retryAfterSeconds('192.0.2.1')).toBe(40);
+    now += 39_500;
+    expect(limiter.retryAfterSeconds('192.0.2.1')).toBe(1);
+    now += 500;
+    expect(limiter.retryAfterSeconds('192.0.2.1')).toBeUndefined();
+    expect(limiter.recordFailure('192.0.2.1')).toBe(1);
+  });
+
+  it('counts each source on its own', () => {
+    const limiter = new AuthFailureLimiter({ failuresPerWindow: 2, maxSources: 10, now: clock });
+    limiter.recordFailure('192.0.2.1');
+    limiter.recordFailure('192.0.2.1');
+    expect(limiter.retryAfterSeconds('192.0.2.1')).toBe(60);
+    expect(limiter.retryAfterSeconds('192.0.2.2')).toBeUndefined();
+    expect(limiter.recordFailure('2001:db8::1')).toBe(1);
+  });
+
+  it('does not stretch the window while the source keeps knocking', () => {
+    const limiter = new AuthFailureLimiter({ failuresPerWindow: 1, maxSources: 10, now: clock });
+    limiter.recordFailure('192.0.2.1');
+    for (let i = 0; i < 59; i++) {
+      now += 1000;
+      expect(limiter.retryAfterSeconds('192.0.2.1')).toBe(59 - i);
+    }
+    now += 1000;
+    expect(limiter.retryAfterSeconds('192.0.2.1')).toBeUndefined();
+  });
+
+  it('keeps at most maxSources entries however many addresses a client sprays', () => {
+    const limiter = new AuthFailureLimiter({ failuresPerWindow: 10, maxSources: 100, now: clock });
+    for (let i = 0; i < 20_000; i++) limiter.recordFailure(`2001:db8::${i.toString(16)}`);
+    expect(limiter.trackedSources).toBe(100);
+  });
+
+  it('refuses a limit that is no positive integer', () => {
+    expect(() => new AuthFailureLimiter({ failuresPerWindow: 0, maxSources: 10 })).toThrow(RangeError);
+  });
+});
