@@ -17,6 +17,8 @@ import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { actorOf, type AuditLog } from './access';
 
 type Command = JobRequested | ContactMeRequested;
+/** A command as the API takes it: `requestedBy` may be left out. */
+type CommandInput<T> = T extends Command ? Omit<T, 'requestedBy'> & { requestedBy?: string | undefined } : never;
 
 /** A command topic as the API takes it: the topic's own contract, `requestedBy` optional. */
 export interface CommandTopic<T extends Command = Command> {
@@ -53,8 +55,8 @@ export class CommandService {
     private readonly logger: Logger,
   ) {}
 
-  async publish(topic: TopicContract<Command>, input: Omit<Command, 'requestedBy'> & { requestedBy?: string | undefined }, by: Principal, requestId: string) {
-    const command = topic.schema.parse({ ...input, requestedBy: input.requestedBy ?? `api:${actorOf(by)}`.slice(0, 128) });
+  async publish<T extends Command>(topic: TopicContract<T>, input: CommandInput<T>, by: Principal, requestId: string) {
+    const command: Command = topic.schema.parse({ ...input, requestedBy: input.requestedBy ?? `api:${actorOf(by)}`.slice(0, 128) });
     const items = 'items' in command ? command.items : undefined;
     const audited = items ? { ...command, items: maskSecretItems(items) } : command;
     // Configuration opens what it sealed, so its jobs travel sealed (as the API's own job
