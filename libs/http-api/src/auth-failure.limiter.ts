@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { LRUCache } from 'lru-cache';
 
 export interface AuthFailureLimits {
@@ -19,7 +20,7 @@ const MINUTE_MS = 60_000;
  * from it is refused until its window ends; requests refused that way are not counted, so
  * the window never stretches.
  *
- * An LRU bounded by entry count rather than `rate-limiter-flexible`'s RateLimiterMemory: the
+ * IPv6 sources are counted by /64 (`sourceOf`). An LRU bounded by entry count rather than `rate-limiter-flexible`'s RateLimiterMemory: the
  * latter keeps one entry (and one timer) per key for the whole window with no cap, so an
  * attacker spraying source addresses (an IPv6 /64 has 2^64 of them) grows it without bound.
  * Here memory is at most `maxSources` small entries; under such a spray the oldest entries
@@ -45,14 +46,16 @@ export class AuthFailureLimiter {
   }
 
   /** Seconds until the source may try again, or undefined when it is not shut out. */
-  retryAfterSeconds(source: string): number | undefined {
+  retryAfterSeconds(address: string): number | undefined {
+    const source = sourceOf(address);
     const entry = this.current(source);
     if (!entry || entry.failures < this.limit) return undefined;
     return Math.ceil(this.sources.getRemainingTTL(source) / 1000);
   }
 
   /** Counts one failure; returns the source's failures in its current window. */
-  recordFailure(source: string): number {
+  recordFailure(address: string): number {
+    const source = sourceOf(address);
     const entry = this.current(source);
     if (entry) {
       // Mutated in place: `set` would restart the window.
@@ -73,4 +76,21 @@ export class AuthFailureLimiter {
   get trackedSources(): number {
     return this.sources.size;
   }
+}
+
+/**
+ * What failures are counted by: an IPv4 address (also when it arrives IPv4-mapped on a
+ * dual-stack socket), or the /64 an IPv6 address is in, since one IPv6 host or LAN usually
+ * holds a whole /64 and could otherwise take a fresh address for every attempt.
+ */
+export function sourceOf(address: string): string {
+  const plain = address.replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(plain)) return plain;
+  const [head = '', tail] = plain.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => Number.parseInt(g, 16).toString(16)).join(':')}::/64`;
 }
