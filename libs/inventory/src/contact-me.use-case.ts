@@ -14,10 +14,10 @@ export type ContactMeSettings = Pick<ContactMeSchedulerOptions, 'gapMs' | 'rateP
  * the scheduler keeps the pace (global rate, one request per phone per gap, retries only when
  * the phone was not reached), and every attempt is recorded per phone and published.
  *
- * Where a request may go is decided by `ContactMeTargetPolicy` when it comes and again right
- * before each attempt, against the address the phone's requests come from now. A refusal is an
- * `invalid-target` attempt, final, with the reason and without the phone's URI; no HTTP request
- * is made.
+ * Where a request may go is decided twice (`ContactMeTargetPolicy`): at ingest, where only an
+ * accepted target is stored (else its refusal), and right before each attempt, against the
+ * address the phone's requests come from now. A refusal is an `invalid-target` attempt, final,
+ * with the reason and without the phone's URI; no HTTP request is made.
  */
 export class ContactMeUseCase implements OnApplicationShutdown {
   private readonly scheduler: ContactMeScheduler;
@@ -42,6 +42,11 @@ export class ContactMeUseCase implements OnApplicationShutdown {
 
   async request(command: ContactMeRequested): Promise<void> {
     const phone = await this.phones.findPhone(command.mac);
+    if (phone?.contactMeRefusal) {
+      this.logger.warn('contact-me refused: the phone reported a contact-me-uri that is not acceptable', { mac: command.mac, requestedBy: command.requestedBy, reason: phone.contactMeRefusal });
+      await this.save({ mac: command.mac, target: '', attempt: 1, outcome: 'invalid-target', detail: phone.contactMeRefusal, final: true, at: new Date().toISOString() });
+      return;
+    }
     const target = phone?.contactMeUri;
     if (!phone || !target) {
       this.logger.warn('contact-me requested for a phone without a known contact-me-uri', { mac: command.mac, requestedBy: command.requestedBy });
@@ -52,8 +57,10 @@ export class ContactMeUseCase implements OnApplicationShutdown {
     this.logger.debug('contact-me requested', { mac: command.mac, requestedBy: command.requestedBy, result });
     if (!result.accepted && result.reason === 'within-gap') this.defer(command, result.nextAllowedAt);
     if (!result.accepted && result.reason === 'invalid-target') {
+      // Stored at ingest, refused now: the phone's requests come from another address since, or
+      // the allow-list changed. The stored target passed the ingest check, so it is no junk.
       this.logger.warn('contact-me refused: target not acceptable for the phone now', { mac: command.mac, requestedBy: command.requestedBy, reason: result.detail });
-      await this.save({ mac: command.mac, target: '', attempt: 1, outcome: 'invalid-target', detail: result.detail, final: true, at: new Date().toISOString() });
+      await this.save({ mac: command.mac, target, attempt: 1, outcome: 'invalid-target', detail: result.detail, final: true, at: new Date().toISOString() });
     }
   }
 

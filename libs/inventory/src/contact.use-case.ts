@@ -1,10 +1,11 @@
+import { ContactMeTargetPolicy } from '@workpoint/contact-me';
 import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 import { type ContactEvent, HEADERS, PhoneChangesReportedTopic, PhoneRegisteredTopic } from '@workpoint/contracts';
 import { type Logger, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import { attachedItems, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
 import { changesReportedEvent, phoneRegisteredEvent } from './phone-events.builder';
-import type { PhoneRepository, ReportKind } from './phone.repository';
+import type { PhoneContactFacts, PhoneRepository, ReportKind } from './phone.repository';
 import type { ReplyFragmentRepository } from './reply-fragment.repository';
 
 
@@ -28,6 +29,8 @@ export class InventoryContactUseCase {
     private readonly fragments: ReplyFragmentRepository,
     private readonly bus: Bus,
     private readonly logger: Logger,
+    /** Decides at ingest whether a reported contact-me-uri is kept (CONTACT_ME_ALLOWED_NETWORKS). */
+    private readonly contactMePolicy = new ContactMeTargetPolicy(),
   ) {}
 
   async handle(contact: ContactEvent): Promise<StageDecision> {
@@ -108,7 +111,7 @@ export class InventoryContactUseCase {
 
   /** Records the contact; publishes the phone's registration if this contact is its first. */
   private async record(contact: ContactEvent, log: Logger): Promise<void> {
-    const { registered, published } = await this.phones.recordContact(factsOf(contact));
+    const { registered, published } = await this.phones.recordContact(factsOf(contact, this.contactMePolicy, log));
     if (!registered || published) return;
     await this.bus.publish(PhoneRegisteredTopic, contact.mac, phoneRegisteredEvent(contact), headersFor(contact));
     await this.phones.markRegistrationPublished(contact.mac);
@@ -137,15 +140,24 @@ export class InventoryContactUseCase {
   }
 }
 
-function factsOf(contact: ContactEvent) {
+/**
+ * What the contact says about the phone, as inventory keeps it. The contact-me-uri is kept
+ * only when the policy accepts it for the address this contact came from, else only the
+ * refusal's reason is; the phone still gets its answer and its work.
+ */
+function factsOf(contact: ContactEvent, policy: ContactMeTargetPolicy, log: Logger): PhoneContactFacts {
   const items: WpiItem[] = contact.message.items;
+  const reportedTarget = itemValue(items, 'contact-me-uri');
+  const target = reportedTarget === undefined ? undefined : policy.decide(reportedTarget, contact.remoteAddress);
+  if (target?.ok === false) log.warn('contact-me-uri refused; not kept', { reason: target.reason, remoteAddress: contact.remoteAddress });
   return {
     mac: contact.mac,
     contactId: contact.contactId,
     e164: itemValue(items, 'e164') ?? null,
     deviceType: itemValue(items, 'device-type') ?? null,
     softwareVersion: itemValue(items, 'software-version') ?? null,
-    contactMeUri: itemValue(items, 'contact-me-uri') ?? null,
+    contactMeUri: target?.ok ? target.target.uri : null,
+    contactMeRefusal: target?.ok === false ? target.reason : null,
     basicItems: maskSecretItems(items),
     reason: contact.message.reason,
     remoteAddress: contact.remoteAddress,

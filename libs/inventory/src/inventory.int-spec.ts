@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type ContactEvent,
+  type ContactMeAttempted,
+  ContactMeAttemptedTopic,
   ContactMeRequestedTopic,
   deterministicEventId,
   type PhoneChangesReported,
@@ -242,6 +244,91 @@ describe('inventory: asking phones to call back', () => {
       return rows.length > 0 ? rows : undefined;
     });
     expect(attempt).toMatchObject({ outcome: 'no-target', final: true });
+  });
+});
+
+describe('inventory: contact-me only where the phone is', () => {
+  const attempted: ContactMeAttempted[] = [];
+  beforeAll(async () => {
+    await h.bus.subscribe({ topic: ContactMeAttemptedTopic, groupId: randomId('attempted'), fromBeginning: true, handle: async ({ value }) => void attempted.push(value) });
+  });
+
+  /** A loopback HTTP server that records every request: proof that nothing was sent. */
+  async function listening() {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { received, port: (server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+  const fromAddress = (remoteAddress: string, mac: string, items: WpiItem[]): ContactEvent => ({ ...h.contact(mac, { reason: 'solicited', items }), remoteAddress });
+  const firstAttempt = (mac: string) =>
+    eventually(async () => {
+      const rows: Array<Record<string, unknown>> = await h.dataSource.query('SELECT * FROM contact_me_attempt WHERE mac = $1', [mac]);
+      return rows.length > 0 ? rows : undefined;
+    });
+
+  it.each([
+    ['the metadata address', () => 'http://169.254.169.254/latest', 'cloud metadata address 169.254.169.254'],
+    ['the operator API on loopback', (port: number) => `http://127.0.0.1:${port}/api`, "loopback 127.0.0.1 is not the phone's address"],
+  ])('refuses %s reported from 10.1.2.3: invalid-target, stored and published, no request', async (_name, uriFor, reason) => {
+    const api = await listening();
+    try {
+      const mac = randomMac();
+      const contact = fromAddress('10.1.2.3', mac, [...basicItems(mac, false), { name: 'contact-me-uri', value: uriFor(api.port) }]);
+      await h.send(contact);
+      await h.passOf(contact);
+      const [phone] = await h.dataSource.query('SELECT contact_me_uri, contact_me_refusal, last_remote_address FROM phone WHERE mac = $1', [mac]);
+      expect(phone).toEqual({ contact_me_uri: null, contact_me_refusal: reason, last_remote_address: '10.1.2.3' });
+
+      await h.bus.publish(ContactMeRequestedTopic, mac, { mac, requestedBy: 'test', at: new Date().toISOString() });
+      const rows = await firstAttempt(mac);
+      expect(rows).toEqual([expect.objectContaining({ target: '', attempt: 1, outcome: 'invalid-target', detail: reason, http_status: null, final: true })]);
+      const published = await eventually(async () => attempted.find((a) => a.mac === mac));
+      expect(published).toMatchObject({ target: '', outcome: 'invalid-target', detail: reason, final: true });
+      // Never retried: a second request is refused the same way, and nothing reached the listener.
+      await h.bus.publish(ContactMeRequestedTopic, mac, { mac, requestedBy: 'test', at: new Date().toISOString() });
+      await eventually(async () => ((await h.dataSource.query('SELECT 1 FROM contact_me_attempt WHERE mac = $1', [mac])).length === 2 ? true : undefined));
+      expect(api.received).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('checks the stored target again at the request: a phone now calling from elsewhere is not asked at its old address', async () => {
+    const phoneListener = await listening();
+    try {
+      const mac = randomMac();
+      const uri = `http://127.0.0.1:${phoneListener.port}/contact_dls.html/ContactDLS`;
+      const atHome = fromAddress('127.0.0.1', mac, [...basicItems(mac, false), { name: 'contact-me-uri', value: uri }]);
+      await h.send(atHome);
+      await h.passOf(atHome);
+      // The same phone, now calling from another address, without reporting a new contact-me-uri.
+      const moved = fromAddress('10.1.2.3', mac, basicItems(mac, false));
+      await h.send(moved);
+      await h.passOf(moved);
+      const [phone] = await h.dataSource.query('SELECT contact_me_uri, last_remote_address FROM phone WHERE mac = $1', [mac]);
+      expect(phone).toEqual({ contact_me_uri: uri, last_remote_address: '10.1.2.3' });
+
+      await h.bus.publish(ContactMeRequestedTopic, mac, { mac, requestedBy: 'test', at: new Date().toISOString() });
+      expect(await firstAttempt(mac)).toEqual([
+        expect.objectContaining({ target: uri, attempt: 1, outcome: 'invalid-target', detail: "loopback 127.0.0.1 is not the phone's address", final: true }),
+      ]);
+      expect(phoneListener.received).toEqual([]);
+    } finally {
+      await phoneListener.close();
+    }
+  });
+
+  it('stores the documented path for a contact-me-uri without one', async () => {
+    const mac = randomMac();
+    const contact = fromAddress('127.0.0.1', mac, [...basicItems(mac, false), { name: 'contact-me-uri', value: 'http://127.0.0.1:8085' }]);
+    await h.send(contact);
+    await h.passOf(contact);
+    const [phone] = await h.dataSource.query('SELECT contact_me_uri FROM phone WHERE mac = $1', [mac]);
+    expect(phone).toEqual({ contact_me_uri: 'http://127.0.0.1:8085/contact_dls.html/ContactDLS' });
   });
 });
 
