@@ -332,6 +332,37 @@ describe('inventory: contact-me only where the phone is', () => {
   });
 });
 
+describe('inventory: values longer than their columns', () => {
+  it('keeps none of them, warns once each, and the phone (and its partition) go on at once', async () => {
+    const mac = randomMac();
+    const long = [
+      { name: 'mac-addr', value: mac },
+      { name: 'e164', value: '4'.repeat(65) },
+      { name: 'device-type', value: 'D'.repeat(300) },
+      { name: 'software-version', value: 'V3 R5.12.0' },
+      { name: 'contact-me-uri', value: `http://127.0.0.1:8085/${'p'.repeat(300)}` },
+      { name: 'configuration-changed-flag', value: 'false' },
+    ];
+    const startUp = h.contact(mac, { items: long });
+    await h.send(startUp);
+    // Answered by inventory itself (a new phone is read), not by a failure path.
+    expect(await h.responseTo(startUp)).toMatchObject({ action: 'ReadAllItems', respondedBy: 'inventory' });
+    const [phone] = await h.dataSource.query('SELECT e164, device_type, software_version, contact_me_uri, contact_me_refusal FROM phone WHERE mac = $1', [mac]);
+    expect(phone).toEqual({ e164: null, device_type: null, software_version: 'V3 R5.12.0', contact_me_uri: null, contact_me_refusal: 'longer than 255 characters' });
+    // Handled once: a retried handler would have warned again.
+    const warnings = h.logLines.filter((l) => l.includes(mac) && l.includes('longer than inventory keeps'));
+    expect(warnings.map((l) => (JSON.parse(l) as { item: string }).item).sort()).toEqual(['device-type', 'e164']);
+    expect(warnings.join('\n')).not.toContain('DDDD');
+
+    // The next contact of the same phone (same key, same partition) is served normally.
+    const next = h.contact(mac, { items: basicItems(mac, false) });
+    await h.send(next);
+    expect(await h.responseTo(next)).toMatchObject({ action: 'ReadAllItems', respondedBy: 'inventory' });
+    const [after] = await h.dataSource.query('SELECT device_type FROM phone WHERE mac = $1', [mac]);
+    expect(after).toEqual({ device_type: 'OpenStage 60' });
+  });
+});
+
 describe('inventory: integration events', () => {
   const registered: PhoneRegistered[] = [];
   const changes: PhoneChangesReported[] = [];
