@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const logLevel = z.enum(['debug', 'info', 'warn', 'error']).default('info');
@@ -74,6 +75,14 @@ export const EmbeddedEnvSchema = z.object({
 });
 export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;
 
+/** `10.20.0.0/16`, `2001:db8::/48` or a single address; the prefix within its family's bits. */
+function isNetwork(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+}
+
 /** Asking phones to call back (inventory, and the embedded default). */
 export const ContactMeEnvSchema = z.object({
   /** At most one contact-me per phone within this gap (protocol.md §2.5: phones crash when pestered). */
@@ -88,6 +97,12 @@ export const ContactMeEnvSchema = z.object({
   /** Sent as dls_ip_addr / dls_ip_port so phones call back here; unset, they use their configured service. */
   CONTACT_ME_CALLBACK_HOST: z.string().min(1).optional(),
   CONTACT_ME_CALLBACK_PORT: port.optional(),
+  /** Networks (comma-separated CIDRs or addresses) a contact-me-uri may point into besides the phone's own source address: relays, NAT. */
+  CONTACT_ME_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isNetwork, 'each entry must be a CIDR (10.20.0.0/16, 2001:db8::/48) or an IP address')).max(1000)),
 });
 export type ContactMeEnv = z.infer<typeof ContactMeEnvSchema>;
 

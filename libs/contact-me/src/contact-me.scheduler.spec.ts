@@ -1,7 +1,8 @@
 import type { ContactMeOutcome } from './contact-me.outcome';
 import { ContactMeScheduler, type ContactMeReport, type ContactMeSchedulerOptions } from './contact-me.scheduler';
+import { ContactMeTargetPolicy } from './contact-me.target-policy';
 import { FakeClock } from './testing/fake.clock';
-import { FakeSender, macOf, targetOf, type Script } from './testing/fake.sender';
+import { FakeSender, macOf, sourceOf, targetOf, type Script } from './testing/fake.sender';
 
 const ok: ContactMeOutcome = { kind: 'accepted', status: 204 };
 const refused: ContactMeOutcome = { kind: 'refused', status: 404 };
@@ -31,7 +32,7 @@ const sequence =
 describe('ContactMeScheduler pace', () => {
   it('starts 2000 requests no faster than ratePerSecond, on an even pace', async () => {
     const { clock, sender, scheduler } = setup({ ratePerSecond: 100, maxInFlight: 16 });
-    for (let i = 0; i < 2000; i++) expect(scheduler.request(macOf(i), targetOf(i))).toEqual({ accepted: true, coalesced: false });
+    for (let i = 0; i < 2000; i++) expect(scheduler.request(macOf(i), targetOf(i), sourceOf(i))).toEqual({ accepted: true, coalesced: false });
     await clock.runAll();
 
     expect(sender.sent).toHaveLength(2000);
@@ -47,7 +48,7 @@ describe('ContactMeScheduler pace', () => {
 
   it('never runs ahead of a fractional rate', async () => {
     const { clock, sender, scheduler } = setup({ ratePerSecond: 3 });
-    for (let i = 0; i < 30; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 0; i < 30; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     await clock.runAll();
     const first = sender.sent[0]!.startedAt;
     sender.sent.forEach((s, i) => expect(s.startedAt - first).toBeGreaterThanOrEqual((i * 1000) / 3));
@@ -55,7 +56,7 @@ describe('ContactMeScheduler pace', () => {
 
   it('allows a configured burst, then the pace', async () => {
     const { clock, sender, scheduler, t0 } = setup({ ratePerSecond: 10, burst: 5, maxInFlight: 100 });
-    for (let i = 0; i < 8; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 0; i < 8; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     await clock.runAll();
     expect(sender.sent.map((s) => s.startedAt - t0)).toEqual([0, 0, 0, 0, 0, 100, 200, 300]);
   });
@@ -64,7 +65,7 @@ describe('ContactMeScheduler pace', () => {
     const latency = (target: string) => 200 + (Number(target.split('.')[3]!.split(':')[0]) % 7) * 300;
     const { clock, sender, scheduler } = setup({ ratePerSecond: 1000, maxInFlight: 4 }, (target) => ({ outcome: ok, latencyMs: latency(target) }));
     let maxSeen = 0;
-    for (let i = 0; i < 200; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 0; i < 200; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     while (scheduler.stats().queued + scheduler.stats().inFlight > 0) {
       maxSeen = Math.max(maxSeen, scheduler.stats().inFlight);
       await clock.advance(50);
@@ -81,25 +82,25 @@ describe('ContactMeScheduler gap per phone', () => {
   it('coalesces a request for a queued or in-flight phone and refuses one within the gap', async () => {
     const { clock, sender, scheduler, t0 } = setup({ ratePerSecond: 1 });
     const mac = macOf(1);
-    scheduler.request(macOf(0), targetOf(0)); // takes the first token, so mac 1 stays queued
-    expect(scheduler.request(mac, targetOf(1))).toEqual({ accepted: true, coalesced: false });
+    scheduler.request(macOf(0), targetOf(0), sourceOf(0)); // takes the first token, so mac 1 stays queued
+    expect(scheduler.request(mac, targetOf(1), sourceOf(1))).toEqual({ accepted: true, coalesced: false });
     expect(scheduler.stats().queued).toBe(1);
-    expect(scheduler.request(mac, targetOf(1))).toEqual({ accepted: true, coalesced: true });
+    expect(scheduler.request(mac, targetOf(1), sourceOf(1))).toEqual({ accepted: true, coalesced: true });
 
     await clock.advance(1000); // mac 1 starts at t0+1000, answers at +1050
     expect(scheduler.stats().inFlight).toBe(1);
-    expect(scheduler.request(mac, targetOf(1))).toEqual({ accepted: true, coalesced: true });
+    expect(scheduler.request(mac, targetOf(1), sourceOf(1))).toEqual({ accepted: true, coalesced: true });
     await clock.advance(100);
 
     expect(sender.to(targetOf(1))).toHaveLength(1);
-    expect(scheduler.request(mac, targetOf(1))).toEqual({ accepted: false, reason: 'within-gap', nextAllowedAt: t0 + 1000 + gapMs });
+    expect(scheduler.request(mac, targetOf(1), sourceOf(1))).toEqual({ accepted: false, reason: 'within-gap', nextAllowedAt: t0 + 1000 + gapMs });
     await clock.advance(gapMs - 1200); // t0 + gap - 100: still inside
-    expect(scheduler.request(mac, targetOf(1))).toMatchObject({ accepted: false, reason: 'within-gap' });
+    expect(scheduler.request(mac, targetOf(1), sourceOf(1))).toMatchObject({ accepted: false, reason: 'within-gap' });
     expect(sender.to(targetOf(1))).toHaveLength(1);
     expect(scheduler.stats().coalesced).toBe(4);
 
     await clock.advance(1100); // t0 + 1000 + gap
-    expect(scheduler.request(mac, targetOf(1))).toEqual({ accepted: true, coalesced: false });
+    expect(scheduler.request(mac, targetOf(1), sourceOf(1))).toEqual({ accepted: true, coalesced: false });
     await clock.runAll();
     const sends = sender.to(targetOf(1));
     expect(sends).toHaveLength(2);
@@ -108,32 +109,92 @@ describe('ContactMeScheduler gap per phone', () => {
 
   it('measures the gap from the last attempt, whatever it answered', async () => {
     const { clock, scheduler, t0 } = setup({}, sequence([refused]));
-    scheduler.request(macOf(7), targetOf(7));
+    scheduler.request(macOf(7), targetOf(7), sourceOf(7));
     await clock.runAll();
-    expect(scheduler.request(macOf(7), targetOf(7))).toEqual({ accepted: false, reason: 'within-gap', nextAllowedAt: t0 + gapMs });
+    expect(scheduler.request(macOf(7), targetOf(7), sourceOf(7))).toEqual({ accepted: false, reason: 'within-gap', nextAllowedAt: t0 + gapMs });
   });
 
   it('sends a coalesced request to the newest target', async () => {
     const { clock, sender, scheduler } = setup({ ratePerSecond: 1 });
-    scheduler.request(macOf(0), targetOf(0));
-    scheduler.request(macOf(1), targetOf(1));
-    scheduler.request(macOf(1), targetOf(99));
+    scheduler.request(macOf(0), targetOf(0), sourceOf(0));
+    scheduler.request(macOf(1), targetOf(1), sourceOf(1));
+    scheduler.request(macOf(1), targetOf(99), sourceOf(99));
     await clock.runAll();
     expect(sender.sent.map((s) => s.target)).toEqual([targetOf(0), targetOf(99)]);
   });
 
   it('refuses an invalid target without sending anything', async () => {
     const { clock, sender, scheduler } = setup();
-    expect(scheduler.request(macOf(0), 'https://10.0.0.1/contact_dls.html/ContactDLS')).toEqual({
+    expect(scheduler.request(macOf(0), 'https://10.0.0.1/contact_dls.html/ContactDLS', '10.0.0.1')).toEqual({
       accepted: false,
       reason: 'invalid-target',
       detail: 'unsupported scheme https:',
     });
-    expect(scheduler.request(macOf(0), 'http://10.0.0.1:8085')).toMatchObject({ accepted: false, reason: 'invalid-target' });
+    expect(scheduler.request(macOf(0), 'http://169.254.169.254/latest', '10.0.0.1')).toEqual({
+      accepted: false,
+      reason: 'invalid-target',
+      detail: 'cloud metadata address 169.254.169.254',
+    });
+    expect(scheduler.request(macOf(0), 'http://127.0.0.1:18082/api', '10.0.0.1')).toMatchObject({ accepted: false, reason: 'invalid-target' });
     await clock.runAll();
     expect(sender.sent).toHaveLength(0);
+    expect(scheduler.stats()).toMatchObject({ queued: 0, inFlight: 0, sent: 0 });
     // Refusing it did not start a gap for the phone.
-    expect(scheduler.request(macOf(0), targetOf(0))).toEqual({ accepted: true, coalesced: false });
+    expect(scheduler.request(macOf(0), targetOf(0), sourceOf(0))).toEqual({ accepted: true, coalesced: false });
+  });
+
+  it('sends a URI without a path to the documented path', async () => {
+    const { clock, sender, scheduler } = setup();
+    expect(scheduler.request(macOf(0), 'http://10.0.0.1:8085', '10.0.0.1')).toEqual({ accepted: true, coalesced: false });
+    await clock.runAll();
+    expect(sender.sent.map((s) => s.target)).toEqual(['http://10.0.0.1:8085/contact_dls.html/ContactDLS']);
+  });
+
+  it('checks again right before the attempt: a phone that moved gets invalid-target, never retried, slot given back', async () => {
+    let current = sourceOf(0);
+    const { clock, sender, reports, scheduler } = setup({ maxInFlight: 1, currentAddress: (mac) => Promise.resolve(mac === macOf(0) ? current : sourceOf(1)) }, (target) => ({ outcome: target === targetOf(0) ? unreachable : ok, latencyMs: 50 }));
+    expect(scheduler.request(macOf(0), targetOf(0), sourceOf(0))).toEqual({ accepted: true, coalesced: false });
+    await clock.advance(1);
+    expect(sender.sent).toHaveLength(1);
+    // Between attempt 1 and its retry the phone's requests start coming from another address.
+    current = '10.9.9.9';
+    await clock.runAll();
+    expect(sender.sent).toHaveLength(1);
+    expect(reports.map((r) => [r.attempt, r.outcome.kind, r.final])).toEqual([
+      [1, 'unreachable', false],
+      [2, 'invalid-target', true],
+    ]);
+    expect(reports[1]!.outcome).toEqual({ kind: 'invalid-target', reason: '10.0.0.0 is neither the phone\'s address nor allow-listed' });
+    expect(scheduler.stats()).toMatchObject({ inFlight: 0, waitingRetry: 0, invalidTarget: 1 });
+    // The slot was given back: the next phone is sent to at once.
+    scheduler.request(macOf(1), targetOf(1), sourceOf(1));
+    await clock.runAll();
+    expect(sender.sent.map((s) => s.target)).toEqual([targetOf(0), targetOf(1)]);
+  });
+
+  it('takes a target inside the allow-list from another source, but never a forbidden class', async () => {
+    const { clock, sender, scheduler } = setup({ policy: new ContactMeTargetPolicy(['10.0.0.0/24', '169.254.0.0/16']) });
+    expect(scheduler.request(macOf(0), targetOf(0), '192.0.2.7')).toEqual({ accepted: true, coalesced: false });
+    expect(scheduler.request(macOf(1), 'http://169.254.1.1/x', '192.0.2.7')).toMatchObject({ accepted: false, reason: 'invalid-target' });
+    await clock.runAll();
+    expect(sender.sent.map((s) => s.target)).toEqual([targetOf(0)]);
+  });
+
+  it('retries when the current address cannot be read, without sending', async () => {
+    let failing = true;
+    const { clock, sender, reports, scheduler } = setup({
+      currentAddress: () => (failing ? Promise.reject(new Error('database down')) : Promise.resolve(sourceOf(0))),
+    });
+    scheduler.request(macOf(0), targetOf(0), sourceOf(0));
+    await clock.advance(1);
+    expect(sender.sent).toHaveLength(0);
+    failing = false;
+    await clock.runAll();
+    expect(reports.map((r) => [r.attempt, r.outcome.kind])).toEqual([
+      [1, 'unreachable'],
+      [2, 'accepted'],
+    ]);
+    expect(sender.sent).toHaveLength(1);
   });
 
   it('holds the rule under random outcomes, repeated requests and retries', async () => {
@@ -148,7 +209,7 @@ describe('ContactMeScheduler gap per phone', () => {
     }));
     for (let step = 0; step < 600; step++) {
       const i = Math.floor(random() * phones);
-      scheduler.request(macOf(i), targetOf(i));
+      scheduler.request(macOf(i), targetOf(i), sourceOf(i));
       await clock.advance(Math.floor(random() * 2000));
     }
     await clock.runAll();
@@ -184,7 +245,7 @@ describe('ContactMeScheduler retries', () => {
     ['timed-out', timedOut],
   ])('retries %s with exponential backoff, then stops', async (_name, failure) => {
     const { clock, sender, scheduler, reports } = setup({ retry }, sequence([failure]));
-    scheduler.request(macOf(1), targetOf(1));
+    scheduler.request(macOf(1), targetOf(1), sourceOf(1));
     await clock.runAll();
 
     const sends = sender.to(targetOf(1));
@@ -202,7 +263,7 @@ describe('ContactMeScheduler retries', () => {
 
   it('caps the backoff at maxDelayMs', async () => {
     const { clock, sender, scheduler } = setup({ retry: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 100_000 } }, sequence([unreachable]));
-    scheduler.request(macOf(1), targetOf(1));
+    scheduler.request(macOf(1), targetOf(1), sourceOf(1));
     await clock.runAll();
     const s = sender.sent;
     expect(s.slice(1).map((x, i) => x.startedAt - s[i]!.endedAt!)).toEqual([60_000, 100_000, 100_000, 100_000]);
@@ -214,7 +275,7 @@ describe('ContactMeScheduler retries', () => {
     ['invalid-target', { kind: 'invalid-target', reason: 'x' } as ContactMeOutcome],
   ])('does not retry %s', async (_name, outcome) => {
     const { clock, sender, scheduler, reports } = setup({ retry }, sequence([outcome]));
-    scheduler.request(macOf(1), targetOf(1));
+    scheduler.request(macOf(1), targetOf(1), sourceOf(1));
     await clock.runAll();
     expect(sender.sent).toHaveLength(1);
     expect(reports).toEqual([expect.objectContaining({ attempt: 1, outcome, final: true })]);
@@ -222,23 +283,23 @@ describe('ContactMeScheduler retries', () => {
 
   it('stops retrying once an attempt reaches the phone, and counts retries as sends for the gap', async () => {
     const { clock, sender, scheduler, reports } = setup({ retry, gapMs: 300_000 }, sequence([unreachable, timedOut, ok]));
-    scheduler.request(macOf(1), targetOf(1));
+    scheduler.request(macOf(1), targetOf(1), sourceOf(1));
     // A request during the backoff joins the contact instead of adding a send.
     await clock.advance(1_000);
     expect(scheduler.stats().waitingRetry).toBe(1);
-    expect(scheduler.request(macOf(1), targetOf(1))).toEqual({ accepted: true, coalesced: true });
+    expect(scheduler.request(macOf(1), targetOf(1), sourceOf(1))).toEqual({ accepted: true, coalesced: true });
     await clock.runAll();
 
     expect(reports.map((r) => r.outcome.kind)).toEqual(['unreachable', 'timed-out', 'accepted']);
     expect(sender.sent).toHaveLength(3);
     const last = sender.sent[2]!;
-    expect(scheduler.request(macOf(1), targetOf(1))).toEqual({ accepted: false, reason: 'within-gap', nextAllowedAt: last.startedAt + 300_000 });
+    expect(scheduler.request(macOf(1), targetOf(1), sourceOf(1))).toEqual({ accepted: false, reason: 'within-gap', nextAllowedAt: last.startedAt + 300_000 });
     expect(scheduler.stats()).toMatchObject({ sent: 3, unreachable: 1, timedOut: 1, accepted: 1, coalesced: 2, waitingRetry: 0 });
   });
 
   it('goes through the pace and the in-flight limit for retries too', async () => {
     const { clock, sender, scheduler } = setup({ ratePerSecond: 2, maxInFlight: 1, retry: { attempts: 2, baseDelayMs: 1000, maxDelayMs: 1000 } }, sequence([unreachable, ok], 400));
-    for (let i = 0; i < 6; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 0; i < 6; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     await clock.runAll();
     expect(sender.sent).toHaveLength(12);
     for (let i = 1; i < sender.sent.length; i++) {
@@ -249,7 +310,7 @@ describe('ContactMeScheduler retries', () => {
 
   it('ends the contact when the sender itself rejects, without retrying', async () => {
     const { clock, sender, scheduler, reports } = setup({ retry }, () => 'reject');
-    scheduler.request(macOf(1), targetOf(1));
+    scheduler.request(macOf(1), targetOf(1), sourceOf(1));
     await clock.runAll();
     expect(sender.sent).toHaveLength(1);
     expect(reports).toEqual([expect.objectContaining({ final: true, outcome: { kind: 'unreachable', error: 'sender failed: sender bug' } })]);
@@ -260,7 +321,7 @@ describe('ContactMeScheduler reporting', () => {
   it('reports every attempt with its target, times and outcome, and counts them', async () => {
     const outcomes: Record<string, ContactMeOutcome> = { [targetOf(0)]: ok, [targetOf(1)]: refused, [targetOf(2)]: unreachable, [targetOf(3)]: timedOut };
     const { clock, scheduler, reports, t0 } = setup({ ratePerSecond: 10, retry: { attempts: 1 } }, (target) => ({ outcome: outcomes[target]!, latencyMs: 30 }));
-    for (let i = 0; i < 4; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 0; i < 4; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     await clock.runAll();
     expect(reports).toEqual([0, 1, 2, 3].map((i) => ({ mac: macOf(i), target: targetOf(i), attempt: 1, outcome: outcomes[targetOf(i)], startedAt: t0 + i * 100, at: t0 + i * 100 + 30, final: true })));
     expect(scheduler.stats()).toEqual({ queued: 0, waitingRetry: 0, inFlight: 0, tracked: 4, sent: 4, accepted: 1, refused: 1, unreachable: 1, timedOut: 1, invalidTarget: 0, coalesced: 0 });
@@ -268,7 +329,7 @@ describe('ContactMeScheduler reporting', () => {
 
   it('passes the call-back address and timeout to the sender', async () => {
     const { clock, sender, scheduler } = setup({ timeoutMs: 1234, callback: { host: '10.1.2.3', port: 18443 } });
-    scheduler.request(macOf(0), targetOf(0));
+    scheduler.request(macOf(0), targetOf(0), sourceOf(0));
     await clock.runAll();
     expect(sender.sent[0]!.opts).toEqual({ timeoutMs: 1234, callback: { host: '10.1.2.3', port: 18443 } });
   });
@@ -282,7 +343,7 @@ describe('ContactMeScheduler reporting', () => {
       },
       onError: (error, report) => errors.push([error, report]),
     });
-    for (let i = 0; i < 3; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 0; i < 3; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     await clock.runAll();
     expect(sender.sent).toHaveLength(3);
     expect(errors.map(([e, r]) => [(e as Error).message, r.mac])).toEqual([
@@ -296,7 +357,7 @@ describe('ContactMeScheduler stop and drained', () => {
   it('drained() resolves at once when idle, and after the last retry otherwise', async () => {
     const { clock, scheduler } = setup({ retry: { attempts: 2, baseDelayMs: 10_000, maxDelayMs: 10_000 } }, sequence([unreachable, ok]));
     await expect(scheduler.drained()).resolves.toBeUndefined();
-    scheduler.request(macOf(0), targetOf(0));
+    scheduler.request(macOf(0), targetOf(0), sourceOf(0));
     let drained = false;
     void scheduler.drained().then(() => (drained = true));
     await clock.advance(5_000); // first attempt over, retry pending
@@ -311,7 +372,7 @@ describe('ContactMeScheduler stop and drained', () => {
       outcome: target === targetOf(0) ? unreachable : ok,
       latencyMs: 5_000,
     }));
-    for (let i = 0; i < 3; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 0; i < 3; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     await clock.advance(5_100); // phone 0 failed and waits to retry; phone 1 is in flight; phone 2 is queued
     expect(scheduler.stats()).toMatchObject({ inFlight: 1, waitingRetry: 1, queued: 1 });
 
@@ -321,7 +382,7 @@ describe('ContactMeScheduler stop and drained', () => {
     expect(clock.pending()).toBe(1);
     await clock.advance(1_000);
     expect(stopped).toBeUndefined();
-    expect(scheduler.request(macOf(5), targetOf(5))).toEqual({ accepted: false, reason: 'stopped' });
+    expect(scheduler.request(macOf(5), targetOf(5), sourceOf(5))).toEqual({ accepted: false, reason: 'stopped' });
 
     await clock.runAll();
     expect(stopped?.cancelled.map((c) => c.mac).sort()).toEqual([macOf(0), macOf(2)]);
@@ -336,8 +397,8 @@ describe('ContactMeScheduler stop and drained', () => {
 
   it('stop() while the pace holds work back leaves no timer behind', async () => {
     const { clock, sender, scheduler } = setup({ ratePerSecond: 1 });
-    scheduler.request(macOf(0), targetOf(0));
-    scheduler.request(macOf(1), targetOf(1));
+    scheduler.request(macOf(0), targetOf(0), sourceOf(0));
+    scheduler.request(macOf(1), targetOf(1), sourceOf(1));
     await clock.advance(100); // phone 0 done; phone 1 waits for the next token
     expect(clock.pending()).toBe(1);
     await expect(scheduler.stop()).resolves.toEqual({ cancelled: [{ mac: macOf(1), target: targetOf(1), attemptsMade: 0 }] });
@@ -347,7 +408,7 @@ describe('ContactMeScheduler stop and drained', () => {
 
   it('reports an attempt ended after stop() as final, with no retry', async () => {
     const { clock, scheduler, reports } = setup({}, sequence([timedOut], 1_000));
-    scheduler.request(macOf(0), targetOf(0));
+    scheduler.request(macOf(0), targetOf(0), sourceOf(0));
     await clock.advance(10);
     const stopping = scheduler.stop();
     await clock.runAll();
@@ -359,20 +420,20 @@ describe('ContactMeScheduler stop and drained', () => {
 describe('ContactMeScheduler memory', () => {
   it('forgets phones once their gap has passed', async () => {
     const { clock, scheduler } = setup({ gapMs: 60_000, ratePerSecond: 1000, maxInFlight: 100 });
-    for (let i = 0; i < 1000; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 0; i < 1000; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     await clock.runAll();
     expect(scheduler.stats().tracked).toBe(1000);
 
     await clock.advance(30_000);
-    for (let i = 1000; i < 1010; i++) scheduler.request(macOf(i), targetOf(i));
+    for (let i = 1000; i < 1010; i++) scheduler.request(macOf(i), targetOf(i), sourceOf(i));
     await clock.runAll();
     expect(scheduler.stats().tracked).toBe(1010); // all still within their gap
 
     await clock.advance(30_000); // the first 1000 started ≥ 60 s ago, the last 10 did not
-    expect(scheduler.request(macOf(5000), targetOf(5000))).toEqual({ accepted: true, coalesced: false });
+    expect(scheduler.request(macOf(5000), targetOf(5000), sourceOf(5000))).toEqual({ accepted: true, coalesced: false });
     expect(scheduler.stats()).toMatchObject({ tracked: 11, inFlight: 1 }); // the last 10 and the new one
     // A forgotten phone is simply allowed again.
-    expect(scheduler.request(macOf(0), targetOf(0))).toEqual({ accepted: true, coalesced: false });
+    expect(scheduler.request(macOf(0), targetOf(0), sourceOf(0))).toEqual({ accepted: true, coalesced: false });
   });
 });
 

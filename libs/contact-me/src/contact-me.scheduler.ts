@@ -1,6 +1,7 @@
 import { didNotReachPhone, type ContactMeCallback, type ContactMeOutcome, type ContactMeSender } from './contact-me.outcome';
 import { sendContactMe } from './contact-me.sender';
-import { assertCallback, parseContactMeTarget } from './contact-me.target';
+import { assertCallback } from './contact-me.target';
+import { ContactMeTargetPolicy } from './contact-me.target-policy';
 import { realClock, type SchedulerClock, type TimerHandle } from './scheduler.clock';
 import { TokenBucketLimiter } from './token-bucket.limiter';
 
@@ -83,6 +84,17 @@ export interface ContactMeSchedulerOptions {
   readonly retry?: Partial<ContactMeRetryPolicy>;
   /** Sent to every phone as `dls_ip_addr` / `dls_ip_port`; unset, phones call their configured service. */
   readonly callback?: ContactMeCallback;
+  /**
+   * Where targets may point (`ContactMeTargetPolicy`): checked when a request comes and again
+   * right before every attempt. Default: no allow-list (only the phone's own source address).
+   */
+  readonly policy?: ContactMeTargetPolicy;
+  /**
+   * The phone's current source address, read right before each attempt (a phone may have moved
+   * since the request); unset or undefined, the address given to the latest `request` is used.
+   * A rejection (its store is down) counts as an attempt that did not reach the phone: retried.
+   */
+  readonly currentAddress?: (mac: string) => Promise<string | null | undefined>;
   /** Called once per attempt. A throw or rejection goes to `onError`; it never stalls the scheduler. */
   readonly onOutcome?: (report: ContactMeReport) => void | Promise<void>;
   /** Default: rethrown outside the scheduler (an uncaught exception), so a broken recorder is not silent. */
@@ -96,6 +108,8 @@ type Phase = 'queued' | 'in-flight' | 'waiting-retry';
 interface Contact {
   readonly mac: string;
   target: string;
+  /** Source address of the phone's own requests, as known at the latest `request`. */
+  source: string;
   attemptsMade: number;
   phase: Phase;
   retryTimer?: TimerHandle;
@@ -136,6 +150,8 @@ export class ContactMeScheduler {
   private readonly onError: (error: unknown, report: ContactMeReport) => void;
   private readonly clock: SchedulerClock;
   private readonly send: ContactMeSender;
+  private readonly policy: ContactMeTargetPolicy;
+  private readonly currentAddress: ((mac: string) => Promise<string | null | undefined>) | undefined;
   private readonly pace: TokenBucketLimiter;
 
   private readonly active = new Map<string, Contact>();
@@ -168,6 +184,8 @@ export class ContactMeScheduler {
       });
     this.clock = options.clock ?? realClock;
     this.send = options.send ?? sendContactMe;
+    this.policy = options.policy ?? new ContactMeTargetPolicy();
+    this.currentAddress = options.currentAddress;
     this.pace = new TokenBucketLimiter(options.ratePerSecond ?? 20, options.burst ?? 1);
 
     if (!Number.isFinite(this.gapMs) || this.gapMs < 0) throw new RangeError(`gapMs must be a non-negative number, got ${String(this.gapMs)}`);
@@ -180,17 +198,23 @@ export class ContactMeScheduler {
     if (this.callback !== undefined) assertCallback(this.callback);
   }
 
-  /** Asks for a call-back from the phone `mac` (use one spelling per phone: it is the key) at `target`. */
-  request(mac: string, target: string): RequestResult {
+  /**
+   * Asks for a call-back from the phone `mac` (use one spelling per phone: it is the key) at
+   * `target`; `source` is the address the phone's own requests come from. A target the policy
+   * refuses is answered `invalid-target` at once: nothing is queued, sent or retried.
+   */
+  request(mac: string, target: string, source: string): RequestResult {
     if (this.stopped) return { accepted: false, reason: 'stopped' };
-    const parsed = parseContactMeTarget(target);
+    const parsed = this.policy.decide(target, source);
     if (!parsed.ok) return { accepted: false, reason: 'invalid-target', detail: parsed.reason };
+    const uri = parsed.target.uri;
 
     const now = this.clock.now();
     this.prune(now);
     const current = this.active.get(mac);
     if (current !== undefined) {
-      current.target = target;
+      current.target = uri;
+      current.source = source;
       this.counters.coalesced++;
       return { accepted: true, coalesced: true };
     }
@@ -199,7 +223,7 @@ export class ContactMeScheduler {
       this.counters.coalesced++;
       return { accepted: false, reason: 'within-gap', nextAllowedAt: last + this.gapMs };
     }
-    const contact: Contact = { mac, target, attemptsMade: 0, phase: 'queued' };
+    const contact: Contact = { mac, target: uri, source, attemptsMade: 0, phase: 'queued' };
     this.active.set(mac, contact);
     this.enqueue(contact);
     this.pump();
@@ -288,6 +312,7 @@ export class ContactMeScheduler {
     this.lastStartedAt.delete(contact.mac);
     this.lastStartedAt.set(contact.mac, startedAt);
     this.counters.sent++;
+    // Every path of an attempt ends here, so its slot is always given back.
     const run = this.attempt(contact, target, attempt, startedAt).finally(() => {
       this.running.delete(run);
       this.notifyIfDrained();
@@ -299,13 +324,18 @@ export class ContactMeScheduler {
   private async attempt(contact: Contact, target: string, attempt: number, startedAt: number): Promise<void> {
     let outcome: ContactMeOutcome;
     let trustworthy = true;
-    try {
-      outcome = await this.send(target, this.callback === undefined ? { timeoutMs: this.timeoutMs } : { timeoutMs: this.timeoutMs, callback: this.callback });
-    } catch (error) {
-      // The sender promises never to reject for the network; if it does anyway we cannot tell
-      // whether the phone was reached, so this contact ends here rather than risk a retry.
-      outcome = { kind: 'unreachable', error: `sender failed: ${error instanceof Error ? error.message : String(error)}` };
-      trustworthy = false;
+    const checked = await this.recheck(contact, target);
+    if (!checked.ok) {
+      outcome = checked.outcome;
+    } else {
+      try {
+        outcome = await this.send(checked.uri, this.callback === undefined ? { timeoutMs: this.timeoutMs } : { timeoutMs: this.timeoutMs, callback: this.callback });
+      } catch (error) {
+        // The sender promises never to reject for the network; if it does anyway we cannot tell
+        // whether the phone was reached, so this contact ends here rather than risk a retry.
+        outcome = { kind: 'unreachable', error: `sender failed: ${error instanceof Error ? error.message : String(error)}` };
+        trustworthy = false;
+      }
     }
     const at = this.clock.now();
     this.count(outcome);
@@ -326,6 +356,24 @@ export class ContactMeScheduler {
     }
     const report: ContactMeReport = retryAt === undefined ? { mac: contact.mac, target, attempt, outcome, startedAt, at, final: true } : { mac: contact.mac, target, attempt, outcome, startedAt, at, final: false, retryAt };
     this.report(report);
+  }
+
+  /**
+   * The decision again, right before the request: against the phone's current source address
+   * and this policy. A refusal is final (`invalid-target` is never retried); not knowing the
+   * current address is transient (`unreachable`, retried like a phone that did not answer).
+   */
+  private async recheck(contact: Contact, target: string): Promise<{ ok: true; uri: string } | { ok: false; outcome: ContactMeOutcome }> {
+    let source = contact.source;
+    if (this.currentAddress !== undefined) {
+      try {
+        source = (await this.currentAddress(contact.mac)) ?? source;
+      } catch (error) {
+        return { ok: false, outcome: { kind: 'unreachable', error: `could not read the phone's current address: ${error instanceof Error ? error.message : String(error)}` } };
+      }
+    }
+    const decision = this.policy.decide(target, source);
+    return decision.ok ? { ok: true, uri: decision.target.uri } : { ok: false, outcome: { kind: 'invalid-target', reason: decision.reason } };
   }
 
   private report(report: ContactMeReport): void {

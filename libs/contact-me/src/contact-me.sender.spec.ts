@@ -169,8 +169,7 @@ describe('sendContactMe against loopback servers', () => {
   it.each([
     ['https', 'https://127.0.0.1:{port}/contact_dls.html/ContactDLS', 'unsupported scheme https:'],
     ['ftp', 'ftp://127.0.0.1:{port}/contact_dls.html/ContactDLS', 'unsupported scheme ftp:'],
-    ['no path', 'http://127.0.0.1:{port}', 'no path'],
-    ['only a slash', 'http://127.0.0.1:{port}/', 'no path'],
+    ['a host name', 'http://localhost:{port}/contact_dls.html/ContactDLS', 'host name, not an IP address'],
     ['credentials', 'http://admin:123456@127.0.0.1:{port}/contact_dls.html/ContactDLS', 'credentials in the URL are not supported'],
     ['not a URL', '127.0.0.1:{port}/contact_dls.html/ContactDLS', 'not a URL'],
     ['garbage', 'http://', 'not a URL'],
@@ -180,6 +179,15 @@ describe('sendContactMe against loopback servers', () => {
     const target = template.replace('{port}', String(phone.port));
     await expect(sendContactMe(target, { timeoutMs: 5_000 })).resolves.toEqual({ kind: 'invalid-target', reason });
     expect(phone.connections()).toBe(0);
+  });
+
+  it.each([
+    ['no path', 'http://127.0.0.1:{port}'],
+    ['only a slash', 'http://127.0.0.1:{port}/'],
+  ])('sends a URI with %s to the documented /contact_dls.html/ContactDLS', async (_name, template) => {
+    const phone = await track(serve(phoneAnswer(204)));
+    await expect(sendContactMe(template.replace('{port}', String(phone.port)), { timeoutMs: 5_000 })).resolves.toEqual({ kind: 'accepted', status: 204 });
+    expect(phone.requests.map((r) => r.url)).toEqual(['/contact_dls.html/ContactDLS']);
   });
 
   it('rejects with the abort reason when the signal aborts, and closes the connection', async () => {

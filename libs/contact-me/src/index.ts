@@ -4,3 +4,4 @@ export * from './contact-me.sender';
 export * from './contact-me.scheduler';
 export * from './scheduler.clock';
 export * from './token-bucket.limiter';
+export * from './contact-me.target-policy';

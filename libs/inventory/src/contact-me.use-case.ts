@@ -1,18 +1,23 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ContactMeEnv } from '@workpoint/config';
 import { type ContactMeAttempted, ContactMeAttemptedTopic, type ContactMeRequested } from '@workpoint/contracts';
-import { ContactMeScheduler, type ContactMeReport, type ContactMeSchedulerOptions } from '@workpoint/contact-me';
+import { ContactMeScheduler, ContactMeTargetPolicy, type ContactMeReport, type ContactMeSchedulerOptions } from '@workpoint/contact-me';
 import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import type { DataSource } from 'typeorm';
 import type { PhoneRepository } from './phone.repository';
 
-export type ContactMeSettings = Pick<ContactMeSchedulerOptions, 'gapMs' | 'ratePerSecond' | 'maxInFlight' | 'timeoutMs' | 'retry' | 'callback'>;
+export type ContactMeSettings = Pick<ContactMeSchedulerOptions, 'gapMs' | 'ratePerSecond' | 'maxInFlight' | 'timeoutMs' | 'retry' | 'callback' | 'policy'>;
 
 /**
  * Asks phones to call back. Inventory does it because it knows each phone's `contact-me-uri`;
  * the scheduler keeps the pace (global rate, one request per phone per gap, retries only when
  * the phone was not reached), and every attempt is recorded per phone and published.
+ *
+ * Where a request may go is decided twice (`ContactMeTargetPolicy`): at ingest, where only an
+ * accepted target is stored (else its refusal), and right before each attempt, against the
+ * address the phone's requests come from now. A refusal is an `invalid-target` attempt, final,
+ * with the reason and without the phone's URI; no HTTP request is made.
  */
 export class ContactMeUseCase implements OnApplicationShutdown {
   private readonly scheduler: ContactMeScheduler;
@@ -28,6 +33,8 @@ export class ContactMeUseCase implements OnApplicationShutdown {
   ) {
     this.scheduler = new ContactMeScheduler({
       ...settings,
+      // The phone may have moved since the request (DHCP, another NAT): its latest address decides.
+      currentAddress: async (mac) => (await this.phones.findPhone(mac))?.lastRemoteAddress,
       onOutcome: (report) => this.record(report),
       onError: (error, report) => this.logger.error('could not record a contact-me attempt', { mac: report.mac, error: String(error) }),
     });
@@ -35,15 +42,26 @@ export class ContactMeUseCase implements OnApplicationShutdown {
 
   async request(command: ContactMeRequested): Promise<void> {
     const phone = await this.phones.findPhone(command.mac);
+    if (phone?.contactMeRefusal) {
+      this.logger.warn('contact-me refused: the phone reported a contact-me-uri that is not acceptable', { mac: command.mac, requestedBy: command.requestedBy, reason: phone.contactMeRefusal });
+      await this.save({ mac: command.mac, target: '', attempt: 1, outcome: 'invalid-target', detail: phone.contactMeRefusal, final: true, at: new Date().toISOString() });
+      return;
+    }
     const target = phone?.contactMeUri;
-    if (!target) {
+    if (!phone || !target) {
       this.logger.warn('contact-me requested for a phone without a known contact-me-uri', { mac: command.mac, requestedBy: command.requestedBy });
       await this.save({ mac: command.mac, target: '', attempt: 1, outcome: 'no-target', final: true, at: new Date().toISOString() });
       return;
     }
-    const result = this.scheduler.request(command.mac, target);
+    const result = this.scheduler.request(command.mac, target, phone.lastRemoteAddress);
     this.logger.debug('contact-me requested', { mac: command.mac, requestedBy: command.requestedBy, result });
     if (!result.accepted && result.reason === 'within-gap') this.defer(command, result.nextAllowedAt);
+    if (!result.accepted && result.reason === 'invalid-target') {
+      // Stored at ingest, refused now: the phone's requests come from another address since, or
+      // the allow-list changed. The stored target passed the ingest check, so it is no junk.
+      this.logger.warn('contact-me refused: target not acceptable for the phone now', { mac: command.mac, requestedBy: command.requestedBy, reason: result.detail });
+      await this.save({ mac: command.mac, target, attempt: 1, outcome: 'invalid-target', detail: result.detail, final: true, at: new Date().toISOString() });
+    }
   }
 
   /**
@@ -111,6 +129,7 @@ export function contactMeSettingsFrom(env: ContactMeEnv): ContactMeSettings {
     maxInFlight: env.CONTACT_ME_MAX_IN_FLIGHT,
     timeoutMs: env.CONTACT_ME_TIMEOUT_MS,
     retry: { attempts: env.CONTACT_ME_ATTEMPTS, baseDelayMs: env.CONTACT_ME_RETRY_BASE_SECONDS * 1000 },
+    policy: new ContactMeTargetPolicy(env.CONTACT_ME_ALLOWED_NETWORKS),
     ...(env.CONTACT_ME_CALLBACK_HOST && env.CONTACT_ME_CALLBACK_PORT
       ? { callback: { host: env.CONTACT_ME_CALLBACK_HOST, port: env.CONTACT_ME_CALLBACK_PORT } }
       : {}),

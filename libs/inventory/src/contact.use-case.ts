@@ -1,16 +1,25 @@
+import { ContactMeTargetPolicy } from '@workpoint/contact-me';
 import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 import { type ContactEvent, HEADERS, PhoneChangesReportedTopic, PhoneRegisteredTopic } from '@workpoint/contracts';
 import { type Logger, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import { attachedItems, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
 import { changesReportedEvent, phoneRegisteredEvent } from './phone-events.builder';
-import type { PhoneRepository, ReportKind } from './phone.repository';
+import type { PhoneContactFacts, PhoneRepository, ReportKind } from './phone.repository';
 import type { ReplyFragmentRepository } from './reply-fragment.repository';
 
 
 /** A phone that keeps sending `fragment="next"` is cut off after this many parts. */
 export const MAX_REPLY_FRAGMENTS = 200;
 const FRAGMENT_RETENTION_MS = 24 * 3600_000;
+
+/**
+ * The widths of the phone's columns for what it says about itself (entities/phone.entity.ts).
+ * The gateway refuses longer values, but inventory does not depend on it: a value that does not
+ * fit is not kept (null, logged at warn) rather than failing the insert, which would be retried
+ * and dead-lettered and block the phone's partition for nothing.
+ */
+export const PHONE_FACT_LIMITS = { e164: 64, 'device-type': 128, 'software-version': 64 } as const;
 
 /** The reports other systems hear about, by the name the phone gives them (its reason). */
 const PUBLISHED_REPORTS = { 'local-change': 'local-changes', 'inventory-change': 'inventory-changes' } as const;
@@ -28,6 +37,8 @@ export class InventoryContactUseCase {
     private readonly fragments: ReplyFragmentRepository,
     private readonly bus: Bus,
     private readonly logger: Logger,
+    /** Decides at ingest whether a reported contact-me-uri is kept (CONTACT_ME_ALLOWED_NETWORKS). */
+    private readonly contactMePolicy = new ContactMeTargetPolicy(),
   ) {}
 
   async handle(contact: ContactEvent): Promise<StageDecision> {
@@ -108,9 +119,10 @@ export class InventoryContactUseCase {
 
   /** Records the contact; publishes the phone's registration if this contact is its first. */
   private async record(contact: ContactEvent, log: Logger): Promise<void> {
-    const { registered, published } = await this.phones.recordContact(factsOf(contact));
+    const facts = factsOf(contact, this.contactMePolicy, log);
+    const { registered, published } = await this.phones.recordContact(facts);
     if (!registered || published) return;
-    await this.bus.publish(PhoneRegisteredTopic, contact.mac, phoneRegisteredEvent(contact), headersFor(contact));
+    await this.bus.publish(PhoneRegisteredTopic, contact.mac, phoneRegisteredEvent(contact, facts), headersFor(contact));
     await this.phones.markRegistrationPublished(contact.mac);
     log.info('phone registered', { reason: contact.message.reason });
   }
@@ -137,15 +149,32 @@ export class InventoryContactUseCase {
   }
 }
 
-function factsOf(contact: ContactEvent) {
+/**
+ * What the contact says about the phone, as inventory keeps it. Values wider than their
+ * column become null (`PHONE_FACT_LIMITS`); the contact-me-uri is kept only when the policy
+ * accepts it for the address this contact came from, else only the refusal's reason is.
+ * Neither is a reason to refuse the contact: the phone still gets its answer and its work.
+ */
+function factsOf(contact: ContactEvent, policy: ContactMeTargetPolicy, log: Logger): PhoneContactFacts {
   const items: WpiItem[] = contact.message.items;
+  const fitting = (name: keyof typeof PHONE_FACT_LIMITS): string | null => {
+    const value = itemValue(items, name);
+    if (value === undefined) return null;
+    if (value.length <= PHONE_FACT_LIMITS[name]) return value;
+    log.warn('phone reported a value longer than inventory keeps; not kept', { item: name, length: value.length, limit: PHONE_FACT_LIMITS[name], remoteAddress: contact.remoteAddress });
+    return null;
+  };
+  const reportedTarget = itemValue(items, 'contact-me-uri');
+  const target = reportedTarget === undefined ? undefined : policy.decide(reportedTarget, contact.remoteAddress);
+  if (target?.ok === false) log.warn('contact-me-uri refused; not kept', { reason: target.reason, remoteAddress: contact.remoteAddress });
   return {
     mac: contact.mac,
     contactId: contact.contactId,
-    e164: itemValue(items, 'e164') ?? null,
-    deviceType: itemValue(items, 'device-type') ?? null,
-    softwareVersion: itemValue(items, 'software-version') ?? null,
-    contactMeUri: itemValue(items, 'contact-me-uri') ?? null,
+    e164: fitting('e164'),
+    deviceType: fitting('device-type'),
+    softwareVersion: fitting('software-version'),
+    contactMeUri: target?.ok ? target.target.uri : null,
+    contactMeRefusal: target?.ok === false ? target.reason : null,
     basicItems: maskSecretItems(items),
     reason: contact.message.reason,
     remoteAddress: contact.remoteAddress,

@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type ContactEvent,
+  type ContactMeAttempted,
+  ContactMeAttemptedTopic,
   ContactMeRequestedTopic,
   deterministicEventId,
   type PhoneChangesReported,
@@ -242,6 +244,122 @@ describe('inventory: asking phones to call back', () => {
       return rows.length > 0 ? rows : undefined;
     });
     expect(attempt).toMatchObject({ outcome: 'no-target', final: true });
+  });
+});
+
+describe('inventory: contact-me only where the phone is', () => {
+  const attempted: ContactMeAttempted[] = [];
+  beforeAll(async () => {
+    await h.bus.subscribe({ topic: ContactMeAttemptedTopic, groupId: randomId('attempted'), fromBeginning: true, handle: async ({ value }) => void attempted.push(value) });
+  });
+
+  /** A loopback HTTP server that records every request: proof that nothing was sent. */
+  async function listening() {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { received, port: (server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+  const fromAddress = (remoteAddress: string, mac: string, items: WpiItem[]): ContactEvent => ({ ...h.contact(mac, { reason: 'solicited', items }), remoteAddress });
+  const firstAttempt = (mac: string) =>
+    eventually(async () => {
+      const rows: Array<Record<string, unknown>> = await h.dataSource.query('SELECT * FROM contact_me_attempt WHERE mac = $1', [mac]);
+      return rows.length > 0 ? rows : undefined;
+    });
+
+  it.each([
+    ['the metadata address', () => 'http://169.254.169.254/latest', 'cloud metadata address 169.254.169.254'],
+    ['the operator API on loopback', (port: number) => `http://127.0.0.1:${port}/api`, "loopback 127.0.0.1 is not the phone's address"],
+  ])('refuses %s reported from 10.1.2.3: invalid-target, stored and published, no request', async (_name, uriFor, reason) => {
+    const api = await listening();
+    try {
+      const mac = randomMac();
+      const contact = fromAddress('10.1.2.3', mac, [...basicItems(mac, false), { name: 'contact-me-uri', value: uriFor(api.port) }]);
+      await h.send(contact);
+      await h.passOf(contact);
+      const [phone] = await h.dataSource.query('SELECT contact_me_uri, contact_me_refusal, last_remote_address FROM phone WHERE mac = $1', [mac]);
+      expect(phone).toEqual({ contact_me_uri: null, contact_me_refusal: reason, last_remote_address: '10.1.2.3' });
+
+      await h.bus.publish(ContactMeRequestedTopic, mac, { mac, requestedBy: 'test', at: new Date().toISOString() });
+      const rows = await firstAttempt(mac);
+      expect(rows).toEqual([expect.objectContaining({ target: '', attempt: 1, outcome: 'invalid-target', detail: reason, http_status: null, final: true })]);
+      const published = await eventually(async () => attempted.find((a) => a.mac === mac));
+      expect(published).toMatchObject({ target: '', outcome: 'invalid-target', detail: reason, final: true });
+      // Never retried: a second request is refused the same way, and nothing reached the listener.
+      await h.bus.publish(ContactMeRequestedTopic, mac, { mac, requestedBy: 'test', at: new Date().toISOString() });
+      await eventually(async () => ((await h.dataSource.query('SELECT 1 FROM contact_me_attempt WHERE mac = $1', [mac])).length === 2 ? true : undefined));
+      expect(api.received).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('checks the stored target again at the request: a phone now calling from elsewhere is not asked at its old address', async () => {
+    const phoneListener = await listening();
+    try {
+      const mac = randomMac();
+      const uri = `http://127.0.0.1:${phoneListener.port}/contact_dls.html/ContactDLS`;
+      const atHome = fromAddress('127.0.0.1', mac, [...basicItems(mac, false), { name: 'contact-me-uri', value: uri }]);
+      await h.send(atHome);
+      await h.passOf(atHome);
+      // The same phone, now calling from another address, without reporting a new contact-me-uri.
+      const moved = fromAddress('10.1.2.3', mac, basicItems(mac, false));
+      await h.send(moved);
+      await h.passOf(moved);
+      const [phone] = await h.dataSource.query('SELECT contact_me_uri, last_remote_address FROM phone WHERE mac = $1', [mac]);
+      expect(phone).toEqual({ contact_me_uri: uri, last_remote_address: '10.1.2.3' });
+
+      await h.bus.publish(ContactMeRequestedTopic, mac, { mac, requestedBy: 'test', at: new Date().toISOString() });
+      expect(await firstAttempt(mac)).toEqual([
+        expect.objectContaining({ target: uri, attempt: 1, outcome: 'invalid-target', detail: "loopback 127.0.0.1 is not the phone's address", final: true }),
+      ]);
+      expect(phoneListener.received).toEqual([]);
+    } finally {
+      await phoneListener.close();
+    }
+  });
+
+  it('stores the documented path for a contact-me-uri without one', async () => {
+    const mac = randomMac();
+    const contact = fromAddress('127.0.0.1', mac, [...basicItems(mac, false), { name: 'contact-me-uri', value: 'http://127.0.0.1:8085' }]);
+    await h.send(contact);
+    await h.passOf(contact);
+    const [phone] = await h.dataSource.query('SELECT contact_me_uri FROM phone WHERE mac = $1', [mac]);
+    expect(phone).toEqual({ contact_me_uri: 'http://127.0.0.1:8085/contact_dls.html/ContactDLS' });
+  });
+});
+
+describe('inventory: values longer than their columns', () => {
+  it('keeps none of them, warns once each, and the phone (and its partition) go on at once', async () => {
+    const mac = randomMac();
+    const long = [
+      { name: 'mac-addr', value: mac },
+      { name: 'e164', value: '4'.repeat(65) },
+      { name: 'device-type', value: 'D'.repeat(300) },
+      { name: 'software-version', value: 'V3 R5.12.0' },
+      { name: 'contact-me-uri', value: `http://127.0.0.1:8085/${'p'.repeat(300)}` },
+      { name: 'configuration-changed-flag', value: 'false' },
+    ];
+    const startUp = h.contact(mac, { items: long });
+    await h.send(startUp);
+    // Answered by inventory itself (a new phone is read), not by a failure path.
+    expect(await h.responseTo(startUp)).toMatchObject({ action: 'ReadAllItems', respondedBy: 'inventory' });
+    const [phone] = await h.dataSource.query('SELECT e164, device_type, software_version, contact_me_uri, contact_me_refusal FROM phone WHERE mac = $1', [mac]);
+    expect(phone).toEqual({ e164: null, device_type: null, software_version: 'V3 R5.12.0', contact_me_uri: null, contact_me_refusal: 'longer than 255 characters' });
+    // Handled once: a retried handler would have warned again.
+    const warnings = h.logLines.filter((l) => l.includes(mac) && l.includes('longer than inventory keeps'));
+    expect(warnings.map((l) => (JSON.parse(l) as { item: string }).item).sort()).toEqual(['device-type', 'e164']);
+    expect(warnings.join('\n')).not.toContain('DDDD');
+
+    // The next contact of the same phone (same key, same partition) is served normally.
+    const next = h.contact(mac, { items: basicItems(mac, false) });
+    await h.send(next);
+    expect(await h.responseTo(next)).toMatchObject({ action: 'ReadAllItems', respondedBy: 'inventory' });
+    const [after] = await h.dataSource.query('SELECT device_type FROM phone WHERE mac = $1', [mac]);
+    expect(after).toEqual({ device_type: 'OpenStage 60' });
   });
 });
 

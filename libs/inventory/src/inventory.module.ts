@@ -25,7 +25,7 @@ export class InventoryModule {
       module: InventoryModule,
       controllers: [InventoryController],
       providers: [
-        { provide: InventoryContactUseCase, useValue: new InventoryContactUseCase(phones, new ReplyFragmentRepository(deps.dataSource), deps.bus, deps.logger) },
+        { provide: InventoryContactUseCase, useValue: new InventoryContactUseCase(phones, new ReplyFragmentRepository(deps.dataSource), deps.bus, deps.logger, deps.contactMe.policy) },
         { provide: ContactRouter, useValue: new ContactRouter('inventory', deps.bus, deps.logger) },
         { provide: ContactMeUseCase, useValue: new ContactMeUseCase(phones, deps.dataSource, deps.bus, deps.logger, deps.contactMe) },
       ],

@@ -7,7 +7,8 @@ import {
   PhoneRegisteredTopic,
 } from '@workpoint/contracts';
 import { maskSecretItems } from '@workpoint/logging';
-import { itemValue, type WpiItem } from '@workpoint/wpi-codec';
+import type { WpiItem } from '@workpoint/wpi-codec';
+import type { PhoneContactFacts } from './phone.repository';
 
 /*
  * Inventory's integration events are built from the contact alone: the event id from its
@@ -15,11 +16,12 @@ import { itemValue, type WpiItem } from '@workpoint/wpi-codec';
  * yields the very same event, and a republish after a crash is a duplicate consumers can drop.
  */
 
-export function phoneRegisteredEvent(contact: ContactEvent): PhoneRegistered {
-  const items = contact.message.items;
-  const deviceType = itemValue(items, 'device-type');
-  const softwareVersion = itemValue(items, 'software-version');
-  const e164 = itemValue(items, 'e164');
+/**
+ * The phone facts come as inventory kept them (`factsOf` in contact.use-case.ts), so a value
+ * too long for its column is left out here as well, instead of failing the event's schema.
+ */
+export function phoneRegisteredEvent(contact: ContactEvent, facts: Pick<PhoneContactFacts, 'deviceType' | 'softwareVersion' | 'e164'>): PhoneRegistered {
+  const { deviceType, softwareVersion, e164 } = facts;
   return {
     eventId: deterministicEventId(contact.contactId, PhoneRegisteredTopic.name),
     occurredAt: contact.receivedAt,

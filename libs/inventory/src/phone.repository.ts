@@ -8,7 +8,10 @@ export interface PhoneContactFacts {
   e164: string | null;
   deviceType: string | null;
   softwareVersion: string | null;
+  /** Only a target that passed the contact-me policy at ingest; null when refused or not reported. */
   contactMeUri: string | null;
+  /** Why the reported contact-me-uri was refused; null when accepted or not reported. */
+  contactMeRefusal: string | null;
   basicItems: WpiItem[];
   reason: string;
   remoteAddress: string;
@@ -51,24 +54,29 @@ export class PhoneRepository {
    * reordered or redelivered event) never overwrites newer facts. Says whether this contact
    * registered the phone — also when it is delivered again — and whether that registration was
    * already published, so a redelivery publishes only what a crash left unpublished.
+   *
+   * A contact that reports a contact-me-uri replaces both the stored target and its refusal
+   * (the newest report is the phone's word, a refused one included); one that reports none
+   * leaves them as they were.
    */
   async recordContact(f: PhoneContactFacts): Promise<Registration> {
     const upserted: RegistrationRow[] = await this.dataSource.query(
       `INSERT INTO phone AS p (mac, e164, device_type, software_version, contact_me_uri, basic_items,
-                               registered_at, registered_contact_id, last_contact_at, last_reason, last_remote_address)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $10, $7, $8, $9)
+                               registered_at, registered_contact_id, last_contact_at, last_reason, last_remote_address, contact_me_refusal)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $10, $7, $8, $9, $11)
        ON CONFLICT (mac) DO UPDATE SET
          e164 = COALESCE(EXCLUDED.e164, p.e164),
          device_type = COALESCE(EXCLUDED.device_type, p.device_type),
          software_version = COALESCE(EXCLUDED.software_version, p.software_version),
-         contact_me_uri = COALESCE(EXCLUDED.contact_me_uri, p.contact_me_uri),
+         contact_me_uri = CASE WHEN $11::varchar IS NULL THEN COALESCE(EXCLUDED.contact_me_uri, p.contact_me_uri) ELSE NULL END,
+         contact_me_refusal = CASE WHEN EXCLUDED.contact_me_uri IS NULL THEN COALESCE($11::varchar, p.contact_me_refusal) ELSE NULL END,
          basic_items = EXCLUDED.basic_items,
          last_contact_at = EXCLUDED.last_contact_at,
          last_reason = EXCLUDED.last_reason,
          last_remote_address = EXCLUDED.last_remote_address
        WHERE p.last_contact_at <= EXCLUDED.last_contact_at
        RETURNING registered_contact_id, registration_published_at`,
-      [f.mac, f.e164, f.deviceType, f.softwareVersion, f.contactMeUri, JSON.stringify(f.basicItems), f.contactAt, f.reason, f.remoteAddress, f.contactId],
+      [f.mac, f.e164, f.deviceType, f.softwareVersion, f.contactMeUri, JSON.stringify(f.basicItems), f.contactAt, f.reason, f.remoteAddress, f.contactId, f.contactMeRefusal?.slice(0, 128) ?? null],
     );
     // No row back: a newer contact was recorded first, so the phone was known before this one.
     const row = upserted[0] ?? (await this.registrationOf(f.mac));

@@ -29,10 +29,10 @@ async function main(): Promise<void> {
   const mac = (i: number) => `00:1A:E8:${[(i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')}`;
 
   const t0 = performance.now();
-  for (let i = 0; i < phones; i++) scheduler.request(mac(i), target(i));
+  for (let i = 0; i < phones; i++) scheduler.request(mac(i), target(i), '127.0.0.1');
   let absorbed = 0;
   for (let i = 0; i < phones; i++) {
-    const again = scheduler.request(mac(i), target(i));
+    const again = scheduler.request(mac(i), target(i), '127.0.0.1');
     if (!again.accepted || again.coalesced) absorbed++;
   }
   await scheduler.drained();

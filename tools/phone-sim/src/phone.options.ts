@@ -88,10 +88,9 @@ export function resolvePhoneIdentity(options: PhoneIdentityOptions): ResolvedPho
     softwareVersion: options.softwareVersion ?? family?.softwareVersion ?? DEFAULT_SOFTWARE_VERSION,
     itemCount,
     configurationChanged: options.configurationChanged ?? false,
-    // Only the last byte varies so the URI stays on loopback; the simulator never listens
-    // there, the value only has to look like a phone's.
-    contactMeUri:
-      options.contactMeUri ?? `http://127.0.0.${(macBytes[5] % 254) + 1}:8085/contact_dls.html/ContactDLS`,
+    // The simulator's own address, like a real phone's: the service asks only the address a
+    // phone's requests come from (127.0.0.1 here). It never listens there unless asked to.
+    contactMeUri: options.contactMeUri ?? 'http://127.0.0.1:8085/contact_dls.html/ContactDLS',
   };
 }
 

@@ -60,3 +60,5 @@ export class FakeSender {
 export const targetOf = (i: number): string => `http://10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8085/contact_dls.html/ContactDLS`;
 export const macOf = (i: number): string =>
   [0x00, 0x01, 0xe3, (i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+/** The source address of phone i's own requests: the host of `targetOf(i)`, so its target is acceptable. */
+export const sourceOf = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;

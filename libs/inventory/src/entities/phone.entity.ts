@@ -15,8 +15,13 @@ export class PhoneEntity {
   @Column({ name: 'software_version', type: 'varchar', length: 64, nullable: true })
   softwareVersion!: string | null;
 
+  /** The phone's contact-me-uri as checked at ingest (normalised, default path filled in); null when refused or never reported. */
   @Column({ name: 'contact_me_uri', type: 'varchar', length: 255, nullable: true })
   contactMeUri!: string | null;
+
+  /** Why the contact-me-uri the phone last reported was refused (the URI is not kept then). */
+  @Column({ name: 'contact_me_refusal', type: 'varchar', length: 128, nullable: true })
+  contactMeRefusal!: string | null;
 
   /** The basic items of the latest contact that carried them (start-up, solicited, …). */
   @Column({ name: 'basic_items', type: 'jsonb' })
