@@ -7,6 +7,8 @@ import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { generate } from 'selfsigned';
 import { GatewayService } from './gateway.service';
 import { SessionCookies } from './session-cookie';
+import { gatewayTestSettings } from './testing/gateway-test-doubles';
+import { postAsPhone } from './testing/phone-post';
 
 const MAC = '00:1A:E8:00:00:01';
 
@@ -19,19 +21,6 @@ function status(url: string): Promise<number> {
     });
     req.on('error', reject);
     req.end();
-  });
-}
-
-/** A phone's POST to the WPI endpoint; resolves with status, Set-Cookie and body. */
-function post(url: string, body: string, cookie: string): Promise<{ status: number; setCookie: string[] | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: 'POST', agent: false, rejectUnauthorized: false, headers: { 'Content-Type': 'text/xml', Cookie: cookie } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, setCookie: res.headers['set-cookie'], body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
   });
 }
 
@@ -63,19 +52,7 @@ describe('GatewayService on the in-process bus', () => {
     service = new GatewayService({
       bus: recording,
       logger,
-      settings: {
-        gatewayId: 'gw-unit',
-        host: '127.0.0.1',
-        port: 0,
-        cert: pems.cert,
-        key: pems.private,
-        sessionSecret: 's'.repeat(32),
-        sessionTtlSeconds: 600,
-        answerTimeoutMs: 1000,
-        maxBodyBytes: 1048576,
-        dcmpHost: '127.0.0.1',
-        dcmpPort: 0,
-      },
+      settings: gatewayTestSettings(pems),
     });
     await service.onApplicationBootstrap();
   }, 30_000);
@@ -119,7 +96,7 @@ describe('GatewayService on the in-process bus', () => {
 
     // The interaction's own cookie, as the other instance issued it: no longer a session here.
     const cookie = `JSESSIONID=${new SessionCookies('s'.repeat(32), 600).issue({ mac: MAC, interactionId })}`;
-    const reply = await post(
+    const reply = await postAsPhone(
       `https://127.0.0.1:${service.port}/DeploymentService/LoginService`,
       buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [] }),
       cookie,

@@ -18,6 +18,7 @@ import { type PhoneRequest, PhoneRequestHandler } from './phone-request.handler'
 import { ResponseWaiter } from './response-waiter';
 import { SessionCookies } from './session-cookie';
 import { SessionNonceView } from './session-nonce.view';
+import { answerAsServices } from './testing/gateway-test-doubles';
 
 const MAC = '00:1A:E8:00:00:01';
 const NONCE = '4F6A1034A46B463F8D008DA09314040A';
@@ -55,23 +56,7 @@ async function setup(opts: GatewayOptions & { answer?: boolean } = {}) {
   const seen: ContactEvent[] = [];
   const opened: SessionOpened[] = [];
   const closed: SessionClosed[] = [];
-  await bus.subscribe({
-    topic: ContactReceivedTopic,
-    groupId: 'fake-services',
-    handle: async ({ value }) => {
-      seen.push(value);
-      if (opts.answer === false) return;
-      const action = value.message.reason === 'start-up' ? 'ReadAllItems' : 'CleanUp';
-      await bus.publish(gatewayResponseTopic(value.gatewayId), value.mac, {
-        contactId: value.contactId,
-        interactionId: value.interactionId,
-        mac: value.mac,
-        respondedBy: 'inventory',
-        action,
-        items: [],
-      });
-    },
-  });
+  await answerAsServices(bus, 'fake-services', seen, opts.answer === false ? { answer: false } : {});
   await bus.subscribe({ topic: SessionOpenedTopic, groupId: 'observer', handle: async ({ value }) => void opened.push(value) });
   await bus.subscribe({ topic: SessionClosedTopic, groupId: 'observer', handle: async ({ value }) => void closed.push(value) });
   const { handler, nonces } = await gatewayOn(bus, logger, opts);
