@@ -7,11 +7,19 @@ export interface RawResponse {
 }
 
 /** One HTTPS request with whatever method and body a test needs, bad ones included. */
-export function rawHttps(url: string, opts: { method?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export function rawHttps(
+  url: string,
+  opts: { method?: string; body?: string | Buffer; headers?: Record<string, string>; /** Source address, e.g. another loopback address (127.0.0.2). */ localAddress?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: opts.method ?? 'POST', rejectUnauthorized: false, headers: { 'Content-Type': 'text/xml', Connection: 'close', ...opts.headers } },
+      {
+        method: opts.method ?? 'POST',
+        rejectUnauthorized: false,
+        headers: { 'Content-Type': 'text/xml', Connection: 'close', ...opts.headers },
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
