@@ -330,6 +330,20 @@ describe('PhoneRequestHandler', () => {
       expect(seen).toHaveLength(2);
     });
 
+    it('is still refused at this instance, and the phone still answered, when session-closed cannot be published', async () => {
+      const { bus, logger, seen, logLines } = await setup({ nonceWaitMs: 20 });
+      const { handler } = await gatewayOn(bus, logger, { gatewayId: 'gw-failing', publishVia: failingSessionPublish(bus), nonceWaitMs: 20 });
+      const first = await handler.handle(request({}));
+      const cookie = first.headers['Set-Cookie']!.split(';')[0]!;
+      expect(parseDlsMessage((await handler.handle(cookielessReply(NONCE, PHONE_ADDRESS, cookie))).body).action).toBe('CleanUp');
+      await settle();
+      expect(logLines.some((l) => l.includes('could not publish session-closed') && l.includes('"level":"warn"'))).toBe(true);
+      const again = await handler.handle(cookielessReply(NONCE, PHONE_ADDRESS, cookie));
+      expect(parseDlsMessage(again.body).action).toBe('CleanUp');
+      expect(again.headers['Set-Cookie']).toBeUndefined();
+      expect(seen).toHaveLength(2);
+    });
+
     it('includes the overload CleanUp the gateway answers on its own', async () => {
       const { handler, closed } = await setup({ answer: false, timeoutMs: 50 });
       const reply = await handler.handle(request({}));
@@ -360,11 +374,12 @@ describe('PhoneRequestHandler', () => {
   });
 });
 
-/** The shared bus, except that session-opened events cannot be published (a broker hiccup). */
+/** The shared bus, except that session-opened and session-closed events cannot be published (a broker hiccup). */
 function failingSessionPublish(bus: InProcessBus): Bus {
+  const failing = new Set([SessionOpenedTopic.name, SessionClosedTopic.name]);
   return {
     publish: <T>(topic: TopicContract<T>, key: string, value: T, headers?: Record<string, string>) =>
-      topic.name === SessionOpenedTopic.name ? Promise.reject(new Error('broker unreachable')) : bus.publish(topic, key, value, headers),
+      failing.has(topic.name) ? Promise.reject(new Error('broker unreachable')) : bus.publish(topic, key, value, headers),
     subscribe: (subscription) => bus.subscribe(subscription),
     ensureTopics: () => bus.ensureTopics(),
     healthy: () => bus.healthy(),
