@@ -11,7 +11,8 @@ import { rawHttps } from './raw-https';
 /**
  * A phone whose reply-to comes back without its session cookie and without mac-addr
  * (protocol.md §2.4, §9 Q21) is still tied to its interaction by the nonce it repeats — in the
- * distributed mode even when the reply reaches another gateway instance than the start-up.
+ * distributed mode even when the reply reaches another gateway instance than the start-up —
+ * but only from the address the interaction was opened from, and only until it ended.
  */
 interface Mode {
   name: string;
@@ -57,28 +58,31 @@ describe.each([distributed, embedded])('reply-to without cookie and mac-addr, $n
     await cleanUp?.();
   });
 
+  const reportsOf = async (mac: string) =>
+    (await db.query<{ kind: string; items: Array<{ name: string; value: string | null }> }>('SELECT kind, items FROM inventory.phone_report WHERE mac = $1', [mac])).rows;
+  const startUp = (mac: string, nonce: string) =>
+    rawHttps(stack.urls[0]!, { body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }, ...REPORTED] }) });
+  const reply = (nonce: string, opts: { cookie?: string; localAddress?: string } = {}) =>
+    rawHttps(stack.urls.at(-1)!, {
+      body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: 'final', items: REPORTED }),
+      ...(opts.cookie ? { headers: { Cookie: opts.cookie } } : {}),
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+    });
+
   it('is tied to the phone by its nonce: the reported items are stored under its MAC', async () => {
     const mac = randomMac();
     const nonce = randomBytes(16).toString('hex').toUpperCase();
-    const startUp = await rawHttps(stack.urls[0]!, {
-      body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }, ...REPORTED] }),
-    });
-    expect(parseDlsMessage(startUp.body)).toMatchObject({ nonce, action: 'ReadAllItems' });
+    expect(parseDlsMessage((await startUp(mac, nonce)).body)).toMatchObject({ nonce, action: 'ReadAllItems' });
 
     // The last gateway: the other instance in the distributed mode.
-    const reply = await rawHttps(stack.urls.at(-1)!, {
-      body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: 'final', items: REPORTED }),
-    });
-    expect(reply.status).toBe(200);
+    const answer = await reply(nonce);
+    expect(answer.status).toBe(200);
     // The services' own CleanUp (nothing queued), not the gateway's overload answer.
-    expect(parseDlsMessage(reply.body)).toMatchObject({ nonce, action: 'CleanUp', items: [] });
+    expect(parseDlsMessage(answer.body)).toMatchObject({ nonce, action: 'CleanUp', items: [] });
     // An identified phone's session is ended; an unidentified one never got a cookie to clear.
-    expect(String(reply.headers['set-cookie'])).toMatch(/^JSESSIONID=; .*Max-Age=0/);
+    expect(String(answer.headers['set-cookie'])).toMatch(/^JSESSIONID=; .*Max-Age=0/);
 
-    const { rows } = await db.query<{ kind: string; items: Array<{ name: string; value: string | null }> }>(
-      'SELECT kind, items FROM inventory.phone_report WHERE mac = $1',
-      [mac],
-    );
+    const rows = await reportsOf(mac);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.kind).toBe('full');
     expect(rows[0]!.items).toEqual(expect.arrayContaining(REPORTED.map((i) => expect.objectContaining(i))));
@@ -91,5 +95,37 @@ describe.each([distributed, embedded])('reply-to without cookie and mac-addr, $n
     });
     expect(parseDlsMessage(reply.body)).toMatchObject({ nonce, action: 'CleanUp' });
     expect(reply.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('is not tied to the phone when it comes from another address; the phone itself still is', async () => {
+    const mac = randomMac();
+    const nonce = randomBytes(16).toString('hex').toUpperCase();
+    expect(parseDlsMessage((await startUp(mac, nonce)).body).action).toBe('ReadAllItems');
+
+    const foreign = await reply(nonce, { localAddress: '127.0.0.2' });
+    expect(parseDlsMessage(foreign.body)).toMatchObject({ nonce, action: 'CleanUp' });
+    expect(foreign.body).toContain('no mac-addr, no valid session cookie, and no interaction opened with this nonce');
+    expect(foreign.headers['set-cookie']).toBeUndefined();
+
+    const own = await reply(nonce);
+    expect(String(own.headers['set-cookie'])).toMatch(/^JSESSIONID=; .*Max-Age=0/);
+    const rows = await reportsOf(mac);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.items).toEqual(expect.arrayContaining(REPORTED.map((i) => expect.objectContaining(i))));
+  });
+
+  it('no longer accepts the cookie nor the nonce of an interaction that ended with CleanUp', async () => {
+    const mac = randomMac();
+    const nonce = randomBytes(16).toString('hex').toUpperCase();
+    const opened = await startUp(mac, nonce);
+    const cookie = String(opened.headers['set-cookie']).split(';')[0]!;
+    expect(parseDlsMessage((await reply(nonce, { cookie })).body).action).toBe('CleanUp');
+
+    // The gateway that answered CleanUp: it knows at once (another instance learns it from wpi.session.closed.v1).
+    const again = await reply(nonce, { cookie });
+    expect(parseDlsMessage(again.body)).toMatchObject({ nonce, action: 'CleanUp' });
+    expect(again.body).toContain('no interaction opened with this nonce');
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(await reportsOf(mac)).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
-import { request } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export interface RawResponse {
   status: number;
@@ -6,12 +7,16 @@ export interface RawResponse {
   body: string;
 }
 
-/** One HTTPS request with whatever method and body a test needs, bad ones included. */
-export function rawHttps(url: string, opts: { method?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+/** One HTTPS (or, for an http: URL, plain HTTP) request with whatever method and body a test needs, bad ones included. */
+export function rawHttps(
+  url: string,
+  opts: { method?: string; body?: string | Buffer; headers?: Record<string, string>; /** Source address (e.g. 127.0.0.2, another host on loopback). */ localAddress?: string } = {},
+): Promise<RawResponse> {
+  const request = url.startsWith('http:') ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: opts.method ?? 'POST', rejectUnauthorized: false, headers: { 'Content-Type': 'text/xml', Connection: 'close', ...opts.headers } },
+      { method: opts.method ?? 'POST', rejectUnauthorized: false, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}), headers: { 'Content-Type': 'text/xml', Connection: 'close', ...opts.headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -50,7 +50,15 @@ const gatewayOnly = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1048576).default(1048576),
 });
 
-export const GatewayEnvSchema = ServiceEnvSchema.omit({ DATABASE_URL: true, DATABASE_POOL_SIZE: true }).extend(gatewayOnly.shape);
+/** Correlation state every gateway keeps in memory (issue 8: bounded by bytes as well as entries). */
+const gatewayCorrelation = z.object({
+  /** Size cap of the nonce view (nonce + source address → phone, for cookie-less replies); the oldest entries go first. */
+  NONCE_VIEW_MAX_BYTES: z.coerce.number().int().min(65536).max(4 * 1024 * 1048576).default(64 * 1048576),
+});
+
+export const GatewayEnvSchema = ServiceEnvSchema.omit({ DATABASE_URL: true, DATABASE_POOL_SIZE: true })
+  .extend(gatewayOnly.shape)
+  .extend(gatewayCorrelation.shape);
 export type GatewayEnv = z.infer<typeof GatewayEnvSchema>;
 
 /** The embedded default: one process, no Kafka, embedded PostgreSQL, generated secrets. */
@@ -72,6 +80,7 @@ export const EmbeddedEnvSchema = z.object({
   MAX_BODY_BYTES: gatewayOnly.shape.MAX_BODY_BYTES,
   HANDLER_ATTEMPTS: ServiceEnvSchema.shape.HANDLER_ATTEMPTS,
   DATABASE_POOL_SIZE: ServiceEnvSchema.shape.DATABASE_POOL_SIZE,
+  NONCE_VIEW_MAX_BYTES: gatewayCorrelation.shape.NONCE_VIEW_MAX_BYTES,
 });
 export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;
 

@@ -2,7 +2,7 @@ import { ConfigurationContactPassedTopic, ContactReceivedTopic, InventoryContact
 import { ContactMeAttemptedTopic, ContactMeRequestedTopic } from './contact-me.events';
 import { DeadLetterTopic } from './dead-letter.events';
 import { INTEGRATION_TOPICS } from './integration.events';
-import { SessionOpenedTopic } from './session.events';
+import { SessionClosedTopic, SessionOpenedTopic } from './session.events';
 import {
   ConfigurationJobCompletedTopic,
   ConfigurationJobRequestedTopic,
@@ -28,5 +28,6 @@ export const FIXED_TOPICS: readonly TopicContract<unknown>[] = [
   ContactMeRequestedTopic,
   ContactMeAttemptedTopic,
   SessionOpenedTopic,
+  SessionClosedTopic,
   ...Object.values(INTEGRATION_TOPICS).flatMap((topics): TopicContract<unknown>[] => Object.values(topics)),
 ];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { JOB_TOPICS, type JobStage, SessionOpenedTopic, type TopicContract } from '@workpoint/contracts';
+import { JOB_TOPICS, type JobStage, SessionClosedTopic, SessionOpenedTopic, type TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import type { PendingJobsView } from './pending-jobs.view';
@@ -10,6 +10,7 @@ export const GATEWAY_VIEW_TOPICS: readonly TopicContract<unknown>[] = [
   JOB_TOPICS.configuration.pending,
   JOB_TOPICS.deployment.pending,
   SessionOpenedTopic,
+  SessionClosedTopic,
 ];
 
 export interface GatewayViews {
@@ -18,7 +19,7 @@ export interface GatewayViews {
 }
 
 /** Consumer groups of one instance's views; `bootId` differs at every start of the instance. */
-export function gatewayViewGroups(gatewayId: string, bootId: string): Record<JobStage | 'sessions', string> {
+export function gatewayViewGroups(gatewayId: string, bootId: string): Record<JobStage | 'sessions' | 'sessionsClosed', string> {
   const prefix = `workpoint-gateway-${gatewayId}-views`;
   return {
     // A fresh group at each start: the view lives in memory only, so it must be rebuilt from
@@ -28,6 +29,10 @@ export function gatewayViewGroups(gatewayId: string, bootId: string): Record<Job
     deployment: `${prefix}-deployment-pending-${bootId}`,
     // Resumed across restarts: only the last SESSION_TTL_SECONDS of sessions matter.
     sessions: `${prefix}-sessions`,
+    // Resumed too: a restarted instance catches up on the interactions that ended while it was
+    // down. A brand-new instance starts from now, so a cookie of an interaction that ended
+    // before it first started is still accepted there until it expires (SESSION_TTL_SECONDS).
+    sessionsClosed: `${prefix}-sessions-closed`,
   };
 }
 
@@ -57,5 +62,12 @@ export async function subscribeGatewayViews(bus: Bus, gatewayId: string, views: 
     // (which could delay the live ones it needs by minutes).
     fromBeginning: false,
     handle: async ({ value }) => views.nonces.remember(value),
+  });
+  await bus.subscribe({
+    topic: SessionClosedTopic,
+    groupId: groups.sessionsClosed,
+    fromBeginning: false,
+    // Also refuses the interaction's cookie: the view shares its ended interactions with SessionCookies.
+    handle: async ({ value }) => views.nonces.end(value),
   });
 }

@@ -1,10 +1,14 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ConfigurationPendingJobsTopic, DeploymentPendingJobsTopic, SessionOpenedTopic, type TopicContract } from '@workpoint/contracts';
+import { ConfigurationPendingJobsTopic, DeploymentPendingJobsTopic, SessionClosedTopic, SessionOpenedTopic, type TopicContract } from '@workpoint/contracts';
 import { type Bus, InProcessBus } from '@workpoint/messaging';
 import { capturingLogger, eventually } from '@workpoint/testing';
+import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { generate } from 'selfsigned';
 import { GatewayService } from './gateway.service';
+import { SessionCookies } from './session-cookie';
+import { gatewayTestSettings } from './testing/gateway-test-doubles';
+import { postAsPhone } from './testing/phone-post';
 
 const MAC = '00:1A:E8:00:00:01';
 
@@ -48,32 +52,22 @@ describe('GatewayService on the in-process bus', () => {
     service = new GatewayService({
       bus: recording,
       logger,
-      settings: {
-        gatewayId: 'gw-unit',
-        host: '127.0.0.1',
-        port: 0,
-        cert: pems.cert,
-        key: pems.private,
-        sessionSecret: 's'.repeat(32),
-        sessionTtlSeconds: 600,
-        answerTimeoutMs: 1000,
-        maxBodyBytes: 1048576,
-        dcmpHost: '127.0.0.1',
-        dcmpPort: 0,
-      },
+      settings: gatewayTestSettings(pems),
     });
     await service.onApplicationBootstrap();
   }, 30_000);
   afterAll(() => bus.close());
 
   it('ensures the topics it consumes and produces, the views\' included', () => {
-    expect(ensured).toEqual(expect.arrayContaining([ConfigurationPendingJobsTopic.name, DeploymentPendingJobsTopic.name, SessionOpenedTopic.name]));
+    expect(ensured).toEqual(expect.arrayContaining([ConfigurationPendingJobsTopic.name, DeploymentPendingJobsTopic.name, SessionOpenedTopic.name, SessionClosedTopic.name]));
   });
 
   it('subscribes its views, each in a group of its own instance, before any port opens', () => {
     const views = subscribed.filter((s) => s.groupId.startsWith('workpoint-gateway-gw-unit-views-'));
-    expect(views.map((s) => s.topic).sort()).toEqual([ConfigurationPendingJobsTopic.name, DeploymentPendingJobsTopic.name, SessionOpenedTopic.name].sort());
-    expect(new Set(views.map((s) => s.groupId)).size).toBe(3);
+    expect(views.map((s) => s.topic).sort()).toEqual(
+      [ConfigurationPendingJobsTopic.name, DeploymentPendingJobsTopic.name, SessionOpenedTopic.name, SessionClosedTopic.name].sort(),
+    );
+    expect(new Set(views.map((s) => s.groupId)).size).toBe(4);
     expect(subscribed.every((s) => !s.portsOpenAtSubscribe)).toBe(true);
   });
 
@@ -89,6 +83,27 @@ describe('GatewayService on the in-process bus', () => {
     await pending(DeploymentPendingJobsTopic, 0);
     await answers(200);
     expect(service.pendingJobs.size).toBe(0);
+  });
+
+  it('refuses the cookie and forgets the nonce of an interaction another instance ended', async () => {
+    const interactionId = '6f1c2a3e-1b2c-4d5e-8f90-123456789abc';
+    const nonce = 'C0FFEE00C0FFEE00';
+    const at = new Date().toISOString();
+    await bus.publish(SessionOpenedTopic, MAC, { mac: MAC, nonce, interactionId, gatewayId: 'gw-elsewhere', at, remoteAddress: '127.0.0.1' });
+    await eventually(async () => (service.nonces.find(nonce, '127.0.0.1').kind === 'found' ? true : undefined), 5000, 10);
+    await bus.publish(SessionClosedTopic, MAC, { mac: MAC, interactionId, gatewayId: 'gw-elsewhere', at });
+    await eventually(async () => (service.nonces.find(nonce, '127.0.0.1').kind === 'unknown' ? true : undefined), 5000, 10);
+
+    // The interaction's own cookie, as the other instance issued it: no longer a session here.
+    const cookie = `JSESSIONID=${new SessionCookies('s'.repeat(32), 600).issue({ mac: MAC, interactionId })}`;
+    const reply = await postAsPhone(
+      `https://127.0.0.1:${service.port}/DeploymentService/LoginService`,
+      buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [] }),
+      cookie,
+    );
+    expect(reply.status).toBe(200);
+    expect(parseDlsMessage(reply.body)).toMatchObject({ nonce, action: 'CleanUp', items: [] });
+    expect(reply.setCookie).toBeUndefined();
   });
 
   it('serves /healthz on both ports', async () => {

@@ -9,6 +9,7 @@ import { PendingJobsView } from './pending-jobs.view';
 import { PhoneRequestHandler } from './phone-request.handler';
 import { ResponseWaiter } from './response-waiter';
 import { SessionCookies } from './session-cookie';
+import { EndedInteractions } from './ended-interactions';
 import { SessionNonceView } from './session-nonce.view';
 
 export interface GatewaySettings {
@@ -28,6 +29,8 @@ export interface GatewaySettings {
   nonceWaitMs?: number;
   /** Cap of the nonce view (default 200 000 entries). */
   nonceViewMaxEntries?: number;
+  /** Cap of the nonce view by size (NONCE_VIEW_MAX_BYTES; default 64 MiB). */
+  nonceViewMaxBytes?: number;
 }
 
 export interface GatewayDeps {
@@ -52,11 +55,15 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(private readonly deps: GatewayDeps) {
     const { bus, logger, settings } = deps;
+    // One list of ended interactions: the nonce view forgets their nonces, SessionCookies refuses their cookies.
+    const ended = new EndedInteractions({ ttlMs: settings.sessionTtlSeconds * 1000 });
     this.nonces = new SessionNonceView({
       ttlMs: settings.sessionTtlSeconds * 1000,
+      ended,
       ...(settings.nonceViewMaxEntries !== undefined ? { maxEntries: settings.nonceViewMaxEntries } : {}),
+      ...(settings.nonceViewMaxBytes !== undefined ? { maxBytes: settings.nonceViewMaxBytes } : {}),
     });
-    const sessions = new SessionCookies(settings.sessionSecret, settings.sessionTtlSeconds);
+    const sessions = new SessionCookies(settings.sessionSecret, settings.sessionTtlSeconds, { ended });
     const handler = new PhoneRequestHandler(bus, this.waiter, sessions, this.nonces, logger, {
       gatewayId: settings.gatewayId,
       answerTimeoutMs: settings.answerTimeoutMs,
@@ -133,6 +140,7 @@ export interface GatewayEnvPart {
   SESSION_TTL_SECONDS: number;
   ANSWER_TIMEOUT_MS: number;
   MAX_BODY_BYTES: number;
+  NONCE_VIEW_MAX_BYTES: number;
   DCMP_HOST: string;
   DCMP_PORT: number;
 }
@@ -148,6 +156,7 @@ export function gatewaySettingsFrom(
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     answerTimeoutMs: env.ANSWER_TIMEOUT_MS,
     maxBodyBytes: env.MAX_BODY_BYTES,
+    nonceViewMaxBytes: env.NONCE_VIEW_MAX_BYTES,
     dcmpHost: env.DCMP_HOST,
     dcmpPort: env.DCMP_PORT,
   };

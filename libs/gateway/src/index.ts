@@ -9,3 +9,5 @@ export * from './dcmp.server';
 export * from './pending-jobs.view';
 export * from './session-nonce.view';
 export * from './gateway-views.subscriber';
+export * from './ended-interactions';
+export * from './source-address';

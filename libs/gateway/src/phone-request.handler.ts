@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ContactReceivedTopic, type ContactEvent, HEADERS, type SessionOpened, SessionOpenedTopic } from '@workpoint/contracts';
+import {
+  ContactReceivedTopic,
+  type ContactEvent,
+  HEADERS,
+  type SessionClosed,
+  SessionClosedTopic,
+  type SessionOpened,
+  SessionOpenedTopic,
+} from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import {
@@ -17,6 +25,7 @@ import { type HttpReply, plain } from './http-reply';
 import type { ResponseWaiter } from './response-waiter';
 import type { SessionClaims, SessionCookies } from './session-cookie';
 import type { SessionNonceView } from './session-nonce.view';
+import { normaliseSourceAddress } from './source-address';
 
 export interface PhoneRequest {
   body: Buffer;
@@ -38,7 +47,11 @@ type Identity =
   | { kind: 'known'; claims: SessionClaims; via: 'cookie' | 'nonce' | 'mac-addr' }
   | { kind: 'unknown'; why: string };
 
-/** Actions after which the phone's interaction is over, so the session cookie is cleared. */
+/**
+ * Actions after which the phone's interaction is over: the session cookie is cleared, and every
+ * instance is told to refuse it and the nonce from now on (a phone that kept the cookie, or a
+ * host that saw it, cannot continue an interaction the service ended).
+ */
 const ENDS_INTERACTION: ReadonlySet<WpiAction> = new Set(['CleanUp', 'Restart']);
 
 /**
@@ -69,7 +82,7 @@ export class PhoneRequestHandler {
     }
     message = this.withoutRepeats(message, req.remoteAddress);
 
-    const identity = await this.identify(message, req.cookieHeader);
+    const identity = await this.identify(message, req.cookieHeader, req.remoteAddress);
     if (identity.kind === 'unknown') {
       this.logger.warn('phone message without identity answered with CleanUp', {
         remoteAddress: req.remoteAddress,
@@ -102,20 +115,20 @@ export class PhoneRequestHandler {
     } catch (error) {
       this.waiter.cancel(contact.contactId);
       log.error('could not publish the contact; answering CleanUp (overload)', { error: String(error) });
-      return this.overload(message.nonce, identity.claims);
+      return this.overload(message.nonce, identity.claims, log);
     }
 
     const result = await outcome;
     if (result.kind === 'timeout') {
       log.warn('no answer from the services in time; answering CleanUp (overload)', { timeoutMs: this.options.answerTimeoutMs });
-      return this.overload(message.nonce, identity.claims);
+      return this.overload(message.nonce, identity.claims, log);
     }
     const { response } = result;
     log.debug('answering phone', { action: response.action, respondedBy: response.respondedBy, items: response.items.length });
-    return this.dls(message.nonce, response.action, response.items, identity.claims, response.note);
+    return this.answer(message.nonce, response.action, response.items, identity.claims, log, response.note);
   }
 
-  private async identify(message: WorkpointMessage, cookieHeader: string | undefined): Promise<Identity> {
+  private async identify(message: WorkpointMessage, cookieHeader: string | undefined, remoteAddress: string): Promise<Identity> {
     const rawMac = itemValue(message.items, 'mac-addr');
     const mac = rawMac === undefined ? undefined : normaliseMac(rawMac);
     if (rawMac !== undefined && mac === undefined) return { kind: 'unknown', why: 'mac-addr is not a MAC address' };
@@ -123,24 +136,29 @@ export class PhoneRequestHandler {
     if (message.reason !== 'start-up') {
       const session = this.sessions.verify(cookieHeader);
       if (session && (mac === undefined || mac === session.mac)) return { kind: 'known', claims: session, via: 'cookie' };
-      if (mac === undefined) return this.identifyByNonce(message.nonce);
+      if (mac === undefined) return this.identifyByNonce(message.nonce, remoteAddress);
       // A reply-to always continues the flow its nonce names; without the cookie, the nonce
-      // keeps it in that interaction — unless the nonce names another phone (mac-addr wins).
-      const byNonce = message.reason === 'reply-to' ? this.nonces.find(message.nonce) : undefined;
+      // keeps it in that interaction — unless the nonce names another phone (mac-addr wins),
+      // or the interaction was opened from another address.
+      const byNonce = message.reason === 'reply-to' ? this.nonces.find(message.nonce, remoteAddress) : undefined;
       if (byNonce?.kind === 'found' && byNonce.session.mac === mac) return { kind: 'known', claims: byNonce.session, via: 'nonce' };
     }
     if (mac) return { kind: 'known', claims: { mac, interactionId: randomUUID() }, via: 'mac-addr' };
     return { kind: 'unknown', why: 'no mac-addr and no valid session cookie' };
   }
 
-  /** The cookie-less fallback (protocol.md §2.4, §9 Q21): the phone repeats its nonce within a flow. */
-  private async identifyByNonce(nonce: string): Promise<Identity> {
-    const found = await this.nonces.waitFor(nonce, this.options.nonceWaitMs);
+  /**
+   * The cookie-less fallback (protocol.md §2.4, §9 Q21): the phone repeats its nonce within a
+   * flow. Only from the address the interaction was opened from: from anywhere else the nonce is
+   * unknown, so a host that saw or guessed it cannot file data under the phone.
+   */
+  private async identifyByNonce(nonce: string, remoteAddress: string): Promise<Identity> {
+    const found = await this.nonces.waitFor(nonce, remoteAddress, this.options.nonceWaitMs);
     switch (found.kind) {
       case 'found':
         return { kind: 'known', claims: found.session, via: 'nonce' };
       case 'ambiguous':
-        return { kind: 'unknown', why: 'no mac-addr, no valid session cookie, and a nonce used by several phones' };
+        return { kind: 'unknown', why: 'no mac-addr, no valid session cookie, and a nonce used by several phones at this address' };
       case 'unknown':
         return { kind: 'unknown', why: 'no mac-addr, no valid session cookie, and no interaction opened with this nonce' };
     }
@@ -158,6 +176,7 @@ export class PhoneRequestHandler {
       interactionId: contact.interactionId,
       gatewayId: this.options.gatewayId,
       at: contact.receivedAt,
+      remoteAddress: normaliseSourceAddress(contact.remoteAddress),
     };
     this.nonces.remember(opened);
     this.bus
@@ -179,9 +198,29 @@ export class PhoneRequestHandler {
     return odd.items === message.items ? message : { ...message, items: odd.items };
   }
 
-  /** CleanUp with cleanup-reason=overload, as the vendor's service answers when it cannot cope. */
-  private overload(nonce: string, claims: SessionClaims): HttpReply {
-    return this.dls(nonce, 'CleanUp', [{ name: 'cleanup-reason', value: 'overload' }], claims, 'service unavailable');
+  /**
+   * Tells every gateway instance (this one at once) that the interaction is over, so its cookie
+   * and nonce are refused from now on. Not awaited, as announceSession: the phone's CleanUp must
+   * not wait for the broker (which may be the reason for an overload CleanUp); a failure leaves
+   * the other instances accepting the cookie until it expires, so it is logged at warn.
+   */
+  private endInteraction(claims: SessionClaims, log: Logger): void {
+    const closed: SessionClosed = { mac: claims.mac, interactionId: claims.interactionId, gatewayId: this.options.gatewayId, at: new Date().toISOString() };
+    this.nonces.end(closed);
+    this.bus
+      .publish(SessionClosedTopic, closed.mac, closed, { [HEADERS.correlationId]: closed.interactionId })
+      .catch((error: unknown) => log.warn('could not publish session-closed; other instances accept its cookie until it expires', { error: String(error) }));
+  }
+
+  /** CleanUp with cleanup-reason=overload, as the vendor's service answers when it cannot cope. It ends the interaction. */
+  private overload(nonce: string, claims: SessionClaims, log: Logger): HttpReply {
+    return this.answer(nonce, 'CleanUp', [{ name: 'cleanup-reason', value: 'overload' }], claims, log, 'service unavailable');
+  }
+
+  /** The answer to an identified phone; an action that ends the interaction ends it on every instance. */
+  private answer(nonce: string, action: WpiAction, items: WpiItem[], claims: SessionClaims, log: Logger, comment?: string): HttpReply {
+    if (ENDS_INTERACTION.has(action)) this.endInteraction(claims, log);
+    return this.dls(nonce, action, items, claims, comment);
   }
 
   private dls(nonce: string, action: WpiAction, items: WpiItem[], claims: SessionClaims | undefined, comment?: string): HttpReply {

@@ -30,7 +30,7 @@ describe('SessionCookies', () => {
 
   it('rejects an expired cookie', () => {
     let now = 1_000_000_000_000;
-    const s = new SessionCookies(secret, 600, () => now);
+    const s = new SessionCookies(secret, 600, { now: () => now });
     const value = s.issue(claims);
     now += 601_000;
     expect(s.verify(`JSESSIONID=${value}`)).toBeUndefined();

@@ -11,17 +11,29 @@ export interface SessionClaims {
   interactionId: string;
 }
 
+export interface SessionCookiesOptions {
+  now?: () => number;
+  /** Interactions that ended (CleanUp, Restart) on any instance: their cookies count as none. */
+  ended?: { has(interactionId: string): boolean };
+}
+
 /**
  * Stateless session cookies: MAC and interaction id, signed with a key all gateway instances
  * share. Any instance can verify a cookie another issued — no shared memory, no stickiness.
  * Value: `<mac hex>.<interaction id>.<issued at, s>.<HMAC-SHA256, base64url>`.
+ * A signed cookie cannot be recalled, so the cookie of an interaction that ended is refused by
+ * the list of ended interactions every instance keeps (`wpi.session.closed.v1`).
  */
 export class SessionCookies {
+  private readonly now: () => number;
+
   constructor(
     private readonly secret: string,
     private readonly ttlSeconds: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: SessionCookiesOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   issue(claims: SessionClaims): string {
     const payload = `${claims.mac.replace(/:/g, '')}.${claims.interactionId}.${Math.floor(this.now() / 1000)}`;
@@ -41,7 +53,8 @@ export class SessionCookies {
   /**
    * Reads the claims from a Cookie header. Lenient: phones echo attributes (`; path=/`) as
    * if they were cookies and may keep stale cookies of other servers (protocol.md §2.4), so
-   * every candidate is tried and anything that does not verify is ignored.
+   * every candidate is tried and anything that does not verify, or names an interaction that
+   * ended, is ignored.
    */
   verify(cookieHeader: string | undefined): SessionClaims | undefined {
     if (!cookieHeader) return undefined;
@@ -49,7 +62,7 @@ export class SessionCookies {
       const eq = part.indexOf('=');
       if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
       const claims = this.claimsOf(part.slice(eq + 1).trim());
-      if (claims) return claims;
+      if (claims && !this.options.ended?.has(claims.interactionId)) return claims;
     }
     return undefined;
   }

@@ -1,0 +1,81 @@
+import type { ContactEvent } from '@workpoint/contracts';
+import { KafkaBus } from '@workpoint/messaging';
+import { capturingLogger, eventually, infraFromEnv, randomId, randomMac } from '@workpoint/testing';
+import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
+import { generate } from 'selfsigned';
+import { GatewayService } from './gateway.service';
+import { answerAsServices, gatewayTestSettings } from './testing/gateway-test-doubles';
+import { postAsPhone } from './testing/phone-post';
+
+const infra = infraFromEnv();
+const { logger } = capturingLogger('gateway-int');
+const newBus = () =>
+  new KafkaBus(
+    {
+      brokers: infra.kafkaBrokers.split(','),
+      clientId: randomId('gw'),
+      partitions: 3,
+      replicationFactor: 1,
+      partitionsConsumedConcurrently: 3,
+      sessionTimeoutMs: 10_000,
+      policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
+    },
+    logger,
+  );
+
+/**
+ * Two gateway instances on the real broker, each with its own bus (as two processes), and a
+ * stand-in for the services that answers ReadAllItems to a start-up and CleanUp to a reply.
+ */
+describe('two gateway instances on a real broker', () => {
+  const buses = [newBus(), newBus(), newBus()] as const;
+  const gateways: GatewayService[] = [];
+  const contacts: ContactEvent[] = [];
+  const url = (g: GatewayService) => `https://127.0.0.1:${g.port}/DeploymentService/LoginService`;
+
+  beforeAll(async () => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
+    for (const bus of buses.slice(0, 2)) {
+      const gateway = new GatewayService({
+        bus,
+        logger,
+        settings: gatewayTestSettings(pems, { gatewayId: randomId('gw'), answerTimeoutMs: 20_000, nonceWaitMs: 200 }),
+      });
+      await gateway.onApplicationBootstrap();
+      gateways.push(gateway);
+    }
+    await answerAsServices(buses[2], randomId('services'), contacts);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const gateway of gateways) await gateway.onApplicationShutdown();
+    for (const bus of buses) await bus.close();
+  });
+
+  it('refuses, on instance 2, the cookie and the nonce of an interaction that ended on instance 1', async () => {
+    const [one, two] = gateways as [GatewayService, GatewayService];
+    const mac = randomMac();
+    const nonce = randomId('n').replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+    const reply = () =>
+      buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: 'final', items: [] });
+
+    const startUp = await postAsPhone(url(one), buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }] }));
+    expect(parseDlsMessage(startUp.body).action).toBe('ReadAllItems');
+    const cookie = startUp.setCookie![0]!.split(';')[0]!;
+    const interactionId = contacts.find((c) => c.mac === mac)!.interactionId;
+    // Instance 2 learned the nonce, bound to the address the phone spoke from.
+    await eventually(async () => (two.nonces.find(nonce, '127.0.0.1').kind === 'found' ? true : undefined), 30_000, 50);
+    expect(two.nonces.find(nonce, '127.0.0.2').kind).toBe('unknown');
+
+    const last = await postAsPhone(url(one), reply(), cookie);
+    expect(parseDlsMessage(last.body).action).toBe('CleanUp');
+    await eventually(async () => (two.nonces.ended.has(interactionId) ? true : undefined), 30_000, 50);
+    expect(two.nonces.find(nonce, '127.0.0.1').kind).toBe('unknown');
+
+    const stale = await postAsPhone(url(two), reply(), cookie);
+    expect(stale.status).toBe(200);
+    expect(parseDlsMessage(stale.body)).toMatchObject({ nonce, action: 'CleanUp', items: [] });
+    expect(stale.setCookie).toBeUndefined();
+    expect(contacts.filter((c) => c.mac === mac)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,45 @@
+import { ContactReceivedTopic, type ContactEvent, gatewayResponseTopic } from '@workpoint/contracts';
+import type { Bus } from '@workpoint/messaging';
+import type { GatewaySettings } from '../gateway.service';
+
+/**
+ * Stands in for the services: records every contact and answers ReadAllItems to a start-up and
+ * CleanUp to anything else (or nothing at all with `answer: false`, as services that are down).
+ */
+export async function answerAsServices(bus: Bus, groupId: string, seen: ContactEvent[], options: { answer?: boolean } = {}): Promise<void> {
+  await bus.subscribe({
+    topic: ContactReceivedTopic,
+    groupId,
+    handle: async ({ value }) => {
+      seen.push(value);
+      if (options.answer === false) return;
+      const action = value.message.reason === 'start-up' ? 'ReadAllItems' : 'CleanUp';
+      await bus.publish(gatewayResponseTopic(value.gatewayId), value.mac, {
+        contactId: value.contactId,
+        interactionId: value.interactionId,
+        mac: value.mac,
+        respondedBy: 'inventory',
+        action,
+        items: [],
+      });
+    },
+  });
+}
+
+/** A gateway on loopback, on free ports, with a test session key; `overrides` for what a test varies. */
+export function gatewayTestSettings(pems: { cert: string; private: string }, overrides: Partial<GatewaySettings> = {}): GatewaySettings {
+  return {
+    gatewayId: 'gw-unit',
+    host: '127.0.0.1',
+    port: 0,
+    cert: pems.cert,
+    key: pems.private,
+    sessionSecret: 's'.repeat(32),
+    sessionTtlSeconds: 600,
+    answerTimeoutMs: 1000,
+    maxBodyBytes: 1048576,
+    dcmpHost: '127.0.0.1',
+    dcmpPort: 0,
+    ...overrides,
+  };
+}
