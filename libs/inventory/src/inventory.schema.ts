@@ -8,10 +8,11 @@ import { InventoryReadRequested1764115200009 } from './migrations/1764115200009-
 import { InventoryReplyFragments1764115200005 } from './migrations/1764115200005-inventory-reply-fragments';
 import { InventoryInitial1764115200000 } from './migrations/1764115200000-inventory-initial';
 import { InventoryIntegrationEvents1764115200011 } from './migrations/1764115200011-inventory-integration-events';
+import { InventoryReplyFragmentBytes1764115200030 } from './migrations/1764115200030-inventory-reply-fragment-bytes';
 
 /** Everything the inventory service owns in PostgreSQL. */
 export const INVENTORY_SCHEMA = {
   schema: 'inventory',
   entities: [PhoneEntity, PhoneReportEntity, ReplyFragmentEntity, ContactMeAttemptEntity, ReadRequestEntity],
-  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009, InventoryIntegrationEvents1764115200011],
+  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009, InventoryIntegrationEvents1764115200011, InventoryReplyFragmentBytes1764115200030],
 };
