@@ -73,7 +73,7 @@ export class ConfigurationModule {
     if (!settings.api) return withOutbox;
     const audit = new AuditLog();
     const keys = new ApiKeys(deps.dataSource, deps.logger);
-    const fanout = new ChangeFanout(deps.dataSource, sync, deps.logger);
+    const fanout = new ChangeFanout(deps.dataSource, sync, deps.logger, settings.storage ? settings.storage.DORMANT_AFTER_HOURS * 3600_000 : undefined);
     const routes = operatorApiRoutes({
       phones: new PhoneService(deps.dataSource, store, sync, box, deps.bus, audit, fanout),
       profiles: new ProfileService(deps.dataSource, store, box, sync, audit, fanout, deps.logger),
