@@ -8,12 +8,12 @@ import type { PhoneRepository, ReportKind } from './phone.repository';
 import { fragmentBytes, type FragmentKey, type ReplyFragmentRepository } from './reply-fragment.repository';
 
 
-/** A phone that keeps sending `fragment="next"` is cut off after this many parts. */
+/** A phone that keeps sending `fragment="next"` is cut off after this many parts in one interaction. */
 export const MAX_REPLY_FRAGMENTS = 200;
 /**
- * Default of `REPLY_MAX_BYTES`: the bytes (items as JSON) one fragmented reply may store. The
- * largest phones (OpenStage 80 / CP710 with key modules) report a few thousand items in a
- * full ReadAllItems; 6,000 items measure 338 kB with the phone simulator's values, ~600 kB at
+ * Default of `REPLY_MAX_BYTES`: the bytes (items as JSON) the fragmented replies of one
+ * interaction may store. The largest phones (OpenStage 80 / CP710 with key modules) report a
+ * few thousand items in a full ReadAllItems; 6,000 items measure 338 kB with the phone simulator's values, ~600 kB at
  * 100 bytes an item. 4 MiB leaves more than 6x headroom and is far below what 200 parts of
  * 50 kB (the protocol's message size, protocol.md §3.4) could make a hostile phone store.
  */
@@ -107,16 +107,18 @@ export class InventoryContactUseCase {
       return answer('GetNextFragment', `fragment ${added.parts}`);
     }
     let whole = contact;
-    const earlier = await this.fragments.tally(key);
-    if (earlier.parts > 0) {
+    const stored = await this.fragments.tally(key);
+    if (stored.parts > 0) {
       // Checked before anything is loaded: the assembled reply never exceeds the caps.
-      const tally = { parts: earlier.parts + 1, bytes: earlier.bytes + fragmentBytes(message.items) };
-      if (earlier.parts > MAX_REPLY_FRAGMENTS) return this.refuseReply(key, 'too-many-fragments', tally, log);
+      const tally = { parts: stored.parts + 1, bytes: stored.bytes + fragmentBytes(message.items) };
+      if (stored.parts > MAX_REPLY_FRAGMENTS) return this.refuseReply(key, 'too-many-fragments', tally, log);
       if (tally.bytes > this.replyMaxBytes) return this.refuseReply(key, 'reply-too-large', tally, log);
-      const items = [...(await this.fragments.itemsBefore(key, MAX_REPLY_FRAGMENTS)), ...message.items];
-      whole = { ...contact, message: { ...message, items } };
-      // The parts stay until the retention job sweeps them: a redelivered final part must assemble the same whole.
-      log.info('fragmented reply assembled', { action: reply.action, parts: tally.parts, items: items.length });
+      const earlier = await this.fragments.claimEarlierParts(key, contact.contactId, MAX_REPLY_FRAGMENTS);
+      if (earlier.length > 0) {
+        whole = { ...contact, message: { ...message, items: [...earlier, ...message.items] } };
+        // The parts stay until the retention job sweeps them: a redelivered final part must assemble the same whole.
+        log.info('fragmented reply assembled', { action: reply.action, items: whole.message.items.length });
+      }
     }
     if (reply.action === 'ReadAllItems' && reply.status === 'accepted') {
       // Only a reply to our own question is the phone's item set; a stray reply-to (or one

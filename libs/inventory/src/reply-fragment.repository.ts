@@ -32,20 +32,21 @@ export class ReplyFragmentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Stores one fragment (once per contact) if the reply stays within its limits, counted
-   * BEFORE the insert, in the transaction that inserts, under a lock on the reply's key — so a
-   * phone can never get one part past the caps, even with two deliveries of its parts at once.
-   * A refused part stores nothing; the caller drops the interaction's fragments.
+   * Stores one fragment (once per contact) if the interaction stays within its limits (parts
+   * and bytes of all its fragmented replies), counted BEFORE the insert, in the transaction that
+   * inserts, under a lock on the interaction — so a phone can never get one part past the caps,
+   * even with two deliveries of its parts at once. A refused part stores nothing; the caller
+   * drops the interaction's fragments.
    */
   async add(key: FragmentKey, contactId: string, items: WpiItem[], receivedAt: Date, limits: FragmentLimits): Promise<FragmentAdded> {
     const json = JSON.stringify(items);
     const bytes = Buffer.byteLength(json);
     return this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`reply-fragment:${key.mac}:${key.interactionId}:${key.action}`]);
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`reply-fragment:${key.mac}:${key.interactionId}`]);
       const [row] = (await tx.query(
-        `SELECT count(*) AS parts, coalesce(sum(bytes), 0) AS bytes, bool_or(contact_id = $4) AS redelivered
-         FROM reply_fragment WHERE mac = $1 AND interaction_id = $2 AND action = $3`,
-        [key.mac, key.interactionId, key.action, contactId],
+        `SELECT count(*) AS parts, coalesce(sum(bytes), 0) AS bytes, bool_or(contact_id = $3) AS redelivered
+         FROM reply_fragment WHERE mac = $1 AND interaction_id = $2`,
+        [key.mac, key.interactionId, contactId],
       )) as Array<{ parts: string; bytes: string; redelivered: boolean | null }>;
       const so = { parts: Number(row?.parts ?? 0), bytes: Number(row?.bytes ?? 0) };
       // A redelivered part was counted when it was first stored: the same answer again.
@@ -61,23 +62,30 @@ export class ReplyFragmentRepository {
     });
   }
 
-  /** Parts and bytes stored for one reply, without loading them. */
+  /** Parts and bytes stored for the interaction (all its fragmented replies), without loading them. */
   async tally(key: FragmentKey): Promise<FragmentTally> {
-    const [row] = (await this.dataSource.query(
-      'SELECT count(*) AS parts, coalesce(sum(bytes), 0) AS bytes FROM reply_fragment WHERE mac = $1 AND interaction_id = $2 AND action = $3',
-      [key.mac, key.interactionId, key.action],
-    )) as Array<{ parts: string; bytes: string }>;
+    const [row] = (await this.dataSource.query('SELECT count(*) AS parts, coalesce(sum(bytes), 0) AS bytes FROM reply_fragment WHERE mac = $1 AND interaction_id = $2', [
+      key.mac,
+      key.interactionId,
+    ])) as Array<{ parts: string; bytes: string }>;
     return { parts: Number(row?.parts ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
   /**
-   * Every earlier fragment's items, in the order the phone sent them; never more than
-   * `maxParts` rows (the caller checked the tally against the caps first).
+   * The earlier parts of the reply that `finalContactId` ends, in the order the phone sent
+   * them; never more than `maxParts` rows (the caller checked the tally against the caps). The
+   * parts are claimed for that final part: its redelivery assembles the same whole, and a later
+   * fragmented reply to the same action in the same interaction (a ReadItems job sent in parts)
+   * starts afresh instead of taking this one's parts along.
    */
-  async itemsBefore(key: FragmentKey, maxParts: number): Promise<WpiItem[]> {
+  async claimEarlierParts(key: FragmentKey, finalContactId: string, maxParts: number): Promise<WpiItem[]> {
+    await this.dataSource.query(
+      `UPDATE reply_fragment SET assembled_by = $4 WHERE mac = $1 AND interaction_id = $2 AND action = $3 AND assembled_by IS NULL`,
+      [key.mac, key.interactionId, key.action, finalContactId],
+    );
     const rows: Array<{ items: WpiItem[] }> = await this.dataSource.query(
-      'SELECT items FROM reply_fragment WHERE mac = $1 AND interaction_id = $2 AND action = $3 ORDER BY id LIMIT $4',
-      [key.mac, key.interactionId, key.action, maxParts],
+      'SELECT items FROM reply_fragment WHERE mac = $1 AND interaction_id = $2 AND action = $3 AND assembled_by = $4 ORDER BY id LIMIT $5',
+      [key.mac, key.interactionId, key.action, finalContactId, maxParts],
     );
     return rows.flatMap((r) => r.items);
   }

@@ -83,6 +83,37 @@ describe('inventory: fragmented replies are bounded before anything is stored', 
     expect((await h.passOf(parts[2]!)).message.items).toHaveLength(15);
   });
 
+  it('counts the bytes of all fragmented replies of an interaction together', async () => {
+    const mac = randomMac();
+    const interaction = randomUUID();
+    const read = part(mac, interaction, 'next', itemsOf(10, 2500), 'ReadItems');
+    await h.send(read);
+    expect(await h.responseTo(read)).toMatchObject({ action: 'GetNextFragment' });
+    const write = part(mac, interaction, 'next', itemsOf(10, 2500), 'WriteItems');
+    await h.send(write);
+    expect(await h.responseTo(write)).toMatchObject({ action: 'CleanUp', note: 'reply too large' });
+    expect(await fragmentsOf(mac)).toEqual([]);
+  });
+
+  it('assembles two fragmented replies to the same action in one interaction each from its own parts', async () => {
+    const mac = randomMac();
+    const interaction = randomUUID();
+    const wholes: WpiItem[][] = [];
+    for (const value of ['first', 'second']) {
+      const items = [{ name: 'display-id', value: `${value}-1` }, { name: 'sip-name', value: `${value}-2` }];
+      const next = part(mac, interaction, 'next', [items[0]!], 'ReadItems');
+      await h.send(next);
+      expect(await h.responseTo(next)).toMatchObject({ action: 'GetNextFragment' });
+      const final = part(mac, interaction, 'final', [items[1]!], 'ReadItems');
+      await h.send(final);
+      wholes.push((await h.passOf(final)).message.items);
+    }
+    expect(wholes.map((items) => items.map((i) => i.value))).toEqual([
+      ['first-1', 'first-2'],
+      ['second-1', 'second-2'],
+    ]);
+  });
+
   it.each(['Bogus', 'CleanUp', 'x'.repeat(32)])('refuses fragments for an action the service never sends (%s), storing nothing', async (action) => {
     const mac = randomMac();
     const c = part(mac, randomUUID(), 'next', itemsOf(1, 50), action);

@@ -33,4 +33,8 @@ export class ReplyFragmentEntity {
   /** Size of `items` as JSON, counted against the reply's byte cap before the next part is stored. */
   @Column({ type: 'integer', default: 0 })
   bytes!: number;
+
+  /** The final part whose reply these parts were assembled into (null until then). */
+  @Column({ name: 'assembled_by', type: 'uuid', nullable: true })
+  assembledBy!: string | null;
 }
