@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { ConfigurationEnvSchema, loadConfig, ServiceEnvSchema } from '@workpoint/config';
+import { ConfigurationEnvSchema, loadConfig, ServiceEnvSchema, StorageEnvSchema } from '@workpoint/config';
 import { ConfigurationModule, CONFIGURATION_SCHEMA } from '@workpoint/configuration';
 import { exitOnBootFailure, runServiceProcess } from '@workpoint/runtime';
 
 async function main(): Promise<void> {
   // Validated together, so a bad environment is reported in full at once.
-  const env = loadConfig(ServiceEnvSchema.extend(ConfigurationEnvSchema.shape));
+  const env = loadConfig(ServiceEnvSchema.extend(ConfigurationEnvSchema.shape).extend(StorageEnvSchema.shape));
   await runServiceProcess({
     stage: 'configuration',
     schema: CONFIGURATION_SCHEMA,
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
           authFailuresPerMinute: env.API_AUTH_FAILURES_PER_MINUTE,
           authTrackedSources: env.API_AUTH_TRACKED_SOURCES,
         },
+        storage: env,
       }),
   });
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { StageDeps } from '@workpoint/contact-pipeline';
-import { ContactMeEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, loadConfig } from '@workpoint/config';
+import { ContactMeEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, loadConfig, StorageEnvSchema } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
@@ -19,14 +19,16 @@ import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, 
 function stages(dataDir: string) {
   const api = loadConfig(EmbeddedApiEnvSchema);
   const adminKey = api.API_ADMIN_KEY ?? ensureAdminApiKey(dataDir);
+  const storage = loadConfig(StorageEnvSchema);
   const configuration = {
     secretKey: api.CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir),
     api: { host: api.API_HOST, port: api.API_PORT, adminKey, maxBodyBytes: api.API_MAX_BODY_BYTES, authFailuresPerMinute: api.API_AUTH_FAILURES_PER_MINUTE, authTrackedSources: api.API_AUTH_TRACKED_SOURCES },
+    storage,
   };
   return [
-    { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)) }) },
+    { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)), storage }) },
     { stage: 'configuration', schema: CONFIGURATION_SCHEMA, module: (d: StageDeps) => ConfigurationModule.register(d, configuration) },
-    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d) },
+    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d, storage) },
   ] as const;
 }
 

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { ContactMeEnvSchema, loadConfig } from '@workpoint/config';
+import { ContactMeEnvSchema, loadConfig, StorageEnvSchema } from '@workpoint/config';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { exitOnBootFailure, runServiceProcess } from '@workpoint/runtime';
 
 function main(): Promise<void> {
   const contactMe = contactMeSettingsFrom(loadConfig(ContactMeEnvSchema));
-  return runServiceProcess({ stage: 'inventory', schema: INVENTORY_SCHEMA, module: (deps) => InventoryModule.register({ ...deps, contactMe }) });
+  const storage = loadConfig(StorageEnvSchema);
+  return runServiceProcess({ stage: 'inventory', schema: INVENTORY_SCHEMA, module: (deps) => InventoryModule.register({ ...deps, contactMe, storage }) });
 }
 
 main().catch(exitOnBootFailure('inventory'));

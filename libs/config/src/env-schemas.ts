@@ -143,3 +143,26 @@ export const EmbeddedApiEnvSchema = ConfigurationEnvSchema.extend({
   API_HOST: z.string().min(1).default('127.0.0.1'),
 });
 export type EmbeddedApiEnv = z.infer<typeof EmbeddedApiEnvSchema>;
+
+/** Storage bounds and retention (inventory, configuration, deployment, and the embedded default). */
+export const StorageEnvSchema = z.object({
+  /** Bytes (items as JSON) one fragmented phone reply may store; over it the phone gets CleanUp `reply too large` (inventory). */
+  REPLY_MAX_BYTES: z.coerce.number().int().min(65536).max(64 * 1048576).default(4 * 1048576),
+  /** Seconds between two runs of each service's retention job. */
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86400).default(900),
+  /** Rows one retention DELETE removes; each batch is its own short transaction, so no long locks. */
+  RETENTION_BATCH_ROWS: z.coerce.number().int().min(10).max(100000).default(1000),
+  /** Reports older than this are deleted (inventory `phone_report`); the newest full report of each phone is always kept. */
+  RETENTION_REPORTS_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
+  /** Contact-me attempts older than this are deleted (inventory `contact_me_attempt`). */
+  RETENTION_CONTACT_ME_DAYS: z.coerce.number().int().min(1).max(36500).default(30),
+  /** Parts of fragmented replies older than this are deleted (inventory `reply_fragment`; a reply takes seconds). */
+  RETENTION_FRAGMENTS_MINUTES: z.coerce.number().int().min(10).max(10080).default(60),
+  /** Phone history older than this is deleted (configuration `phone_history`). */
+  RETENTION_HISTORY_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
+  /** Completed jobs older than this are deleted (configuration and deployment job tables; queued and sent jobs never). */
+  RETENTION_JOBS_DAYS: z.coerce.number().int().min(1).max(36500).default(30),
+  /** An unassigned one-off phone that ignored a call-back this long is left out of fleet-wide re-plans (configuration). */
+  DORMANT_AFTER_HOURS: z.coerce.number().int().min(1).max(87600).default(24),
+});
+export type StorageEnv = z.infer<typeof StorageEnvSchema>;

@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { BusJobEvents, jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
+import { BusJobEvents, completedJobsSweep, JobQueue, jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
+import type { StorageEnv } from '@workpoint/config';
+import { ageSweep, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { ApiKeys, AuditLog } from './api/access';
 import { ChangeFanout } from './api/change-fanout';
 import { CommandService } from './api/command.service';
@@ -21,6 +23,23 @@ export interface ConfigurationSettings {
   secretKey: string;
   /** The operator API; left out, the service runs without it (e.g. in stage tests). */
   api?: OperatorApiSettings;
+  /** Retention and the dormant rule; left out (stage tests), no retention job runs and the defaults apply. */
+  storage?: StorageEnv;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** What configuration forgets: phone history after RETENTION_HISTORY_DAYS, completed jobs after RETENTION_JOBS_DAYS (the outbox purges itself). */
+export function configurationRetention(deps: Pick<StageDeps, 'dataSource' | 'logger'>, storage: StorageEnv): RetentionJob {
+  return new RetentionJob(
+    'configuration',
+    [
+      ageSweep(deps.dataSource, 'phone_history', storage.RETENTION_HISTORY_DAYS * DAY_MS, 'id', 'at < $1', 'at'),
+      completedJobsSweep(new JobQueue(deps.dataSource, CONFIGURATION_JOB_TABLE), CONFIGURATION_JOB_TABLE, storage.RETENTION_JOBS_DAYS * DAY_MS),
+    ],
+    retentionSettingsFrom(storage),
+    deps.logger,
+  );
 }
 
 /**
@@ -49,11 +68,12 @@ export class ConfigurationModule {
       secrets: { conceal: (items) => sync.conceal(items), reveal: (items) => sync.reveal(items) },
       beforeContact: (contact) => sync.onContact(contact),
     });
-    const withOutbox = { ...stage, providers: [...(stage.providers ?? []), { provide: ConfigurationOutbox, useValue: outbox }] };
+    const retention = settings.storage ? [{ provide: RetentionJob, useValue: configurationRetention(deps, settings.storage) }] : [];
+    const withOutbox = { ...stage, providers: [...(stage.providers ?? []), { provide: ConfigurationOutbox, useValue: outbox }, ...retention] };
     if (!settings.api) return withOutbox;
     const audit = new AuditLog();
     const keys = new ApiKeys(deps.dataSource, deps.logger);
-    const fanout = new ChangeFanout(deps.dataSource, sync, deps.logger);
+    const fanout = new ChangeFanout(deps.dataSource, sync, deps.logger, settings.storage ? settings.storage.DORMANT_AFTER_HOURS * 3600_000 : undefined);
     const routes = operatorApiRoutes({
       phones: new PhoneService(deps.dataSource, store, sync, box, deps.bus, audit, fanout),
       profiles: new ProfileService(deps.dataSource, store, box, sync, audit, fanout, deps.logger),

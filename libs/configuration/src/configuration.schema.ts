@@ -8,6 +8,7 @@ import { ConfigurationJobParts1764115200006 } from './migrations/1764115200006-c
 import { ConfigurationDesiredState1764115200010 } from './migrations/1764115200010-configuration-desired-state';
 import { ConfigurationPhoneSearch1764115200012 } from './migrations/1764115200012-configuration-phone-search';
 import { ConfigurationOutbox1764115200013 } from './migrations/1764115200013-configuration-outbox';
+import { ConfigurationRetention1764115200031 } from './migrations/1764115200031-configuration-retention';
 
 export { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 
@@ -15,5 +16,5 @@ export { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 export const CONFIGURATION_SCHEMA = {
   schema: 'configuration',
   entities: [jobEntitySchema(CONFIGURATION_JOB_TABLE), ...DESIRED_STATE_ENTITIES, OutboxEntity],
-  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006, ConfigurationDesiredState1764115200010, ConfigurationPhoneSearch1764115200012, ConfigurationOutbox1764115200013],
+  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006, ConfigurationDesiredState1764115200010, ConfigurationPhoneSearch1764115200012, ConfigurationOutbox1764115200013, ConfigurationRetention1764115200031],
 };

@@ -70,6 +70,7 @@ export function jobEntitySchema(table: string): EntitySchema<QueuedJob> {
     indices: [
       { name: `${table}_mac_state`, columns: ['mac', 'state'] },
       { name: `${table}_request_id`, columns: ['requestId'], unique: true },
+      { name: `${table}_completed_at`, columns: ['completedAt'] },
     ],
   });
 }
@@ -113,6 +114,16 @@ export function jobPartsSql(schema: string, table: string): string[] {
        ADD "part_size" integer NOT NULL DEFAULT 0`,
     `CREATE UNIQUE INDEX "${table}_request_id" ON "${schema}"."${table}" ("request_id")`,
   ];
+}
+
+/** The fourth migration of a job table: completed jobs found by age, for the retention job. */
+export function jobRetentionSql(schema: string, table: string): string[] {
+  return [`CREATE INDEX "${table}_completed_at" ON "${schema}"."${table}" ("completed_at")`];
+}
+
+/** The retention sweep of a job table (a `RetentionSweep` of @workpoint/database): completed jobs older than `keepMs`. */
+export function completedJobsSweep(jobs: Pick<JobQueue, 'deleteCompletedBefore'>, name: string, keepMs: number) {
+  return { name, deleteBatch: (now: Date, limit: number) => jobs.deleteCompletedBefore(new Date(now.getTime() - keepMs), limit) };
 }
 
 /** Repository over one service's job table (the only code touching it). */
@@ -240,6 +251,19 @@ export class JobQueue {
   async sentJobs(mac: string): Promise<QueuedJob[]> {
     const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'sent' ORDER BY id`, [mac]);
     return rows.map(toJob);
+  }
+
+  /**
+   * Deletes at most `limit` jobs completed before `cutoff` (queued and sent jobs are never
+   * touched), oldest first; rows another instance is deleting are skipped.
+   */
+  async deleteCompletedBefore(cutoff: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.dataSource.query(
+      `DELETE FROM ${this.table} WHERE id IN (
+         SELECT id FROM ${this.table} WHERE state = 'done' AND completed_at < $1 ORDER BY completed_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [cutoff, limit],
+    )) as [unknown, number];
+    return deleted;
   }
 
   /** A job's state (queued jobs may still be changed), or undefined when it is gone. */

@@ -1,2 +1,3 @@
 export * from './service-data-source';
 export * from './embedded-postgres';
+export * from './retention.job';

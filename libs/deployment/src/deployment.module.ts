@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
+import { completedJobsSweep, JobQueue, jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
+import type { StorageEnv } from '@workpoint/config';
+import { RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { DEPLOYMENT_JOB_TABLE } from './deployment.schema';
 
 /**
@@ -8,7 +10,16 @@ import { DEPLOYMENT_JOB_TABLE } from './deployment.schema';
  */
 @Module({})
 export class DeploymentModule {
-  static register(deps: StageDeps): DynamicModule {
-    return jobStageModule(DeploymentModule, 'deployment', DEPLOYMENT_JOB_TABLE, deps);
+  /** `storage` left out (stage tests): no retention job. */
+  static register(deps: StageDeps, storage?: StorageEnv): DynamicModule {
+    const stage = jobStageModule(DeploymentModule, 'deployment', DEPLOYMENT_JOB_TABLE, deps);
+    if (!storage) return stage;
+    return { ...stage, providers: [...(stage.providers ?? []), { provide: RetentionJob, useValue: deploymentRetention(deps, storage) }] };
   }
+}
+
+/** What deployment forgets: completed jobs after RETENTION_JOBS_DAYS. */
+export function deploymentRetention(deps: Pick<StageDeps, 'dataSource' | 'logger'>, storage: StorageEnv): RetentionJob {
+  const jobs = completedJobsSweep(new JobQueue(deps.dataSource, DEPLOYMENT_JOB_TABLE), DEPLOYMENT_JOB_TABLE, storage.RETENTION_JOBS_DAYS * 24 * 3600_000);
+  return new RetentionJob('deployment', [jobs], retentionSettingsFrom(storage), deps.logger);
 }

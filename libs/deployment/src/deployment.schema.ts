@@ -2,6 +2,7 @@ import { jobEntitySchema } from '@workpoint/contact-pipeline';
 import { DeploymentInitial1764115200002 } from './migrations/1764115200002-deployment-initial';
 import { DeploymentJobOutcome1764115200004 } from './migrations/1764115200004-deployment-job-outcome';
 import { DeploymentJobParts1764115200007 } from './migrations/1764115200007-deployment-job-parts';
+import { DeploymentJobRetention1764115200032 } from './migrations/1764115200032-deployment-job-retention';
 
 export const DEPLOYMENT_JOB_TABLE = 'deployment_job';
 
@@ -9,5 +10,5 @@ export const DEPLOYMENT_JOB_TABLE = 'deployment_job';
 export const DEPLOYMENT_SCHEMA = {
   schema: 'deployment',
   entities: [jobEntitySchema(DEPLOYMENT_JOB_TABLE)],
-  migrations: [DeploymentInitial1764115200002, DeploymentJobOutcome1764115200004, DeploymentJobParts1764115200007],
+  migrations: [DeploymentInitial1764115200002, DeploymentJobOutcome1764115200004, DeploymentJobParts1764115200007, DeploymentJobRetention1764115200032],
 };

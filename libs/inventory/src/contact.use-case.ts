@@ -3,15 +3,28 @@ import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 import { type ContactEvent, HEADERS, PhoneChangesReportedTopic, PhoneRegisteredTopic } from '@workpoint/contracts';
 import { type Logger, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
-import { attachedItems, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
+import { attachedItems, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiAction, type WpiItem } from '@workpoint/wpi-codec';
 import { changesReportedEvent, phoneRegisteredEvent } from './phone-events.builder';
 import type { PhoneContactFacts, PhoneRepository, ReportKind } from './phone.repository';
-import type { ReplyFragmentRepository } from './reply-fragment.repository';
+import { fragmentBytes, type FragmentKey, type ReplyFragmentRepository } from './reply-fragment.repository';
 
 
-/** A phone that keeps sending `fragment="next"` is cut off after this many parts. */
+/** A phone that keeps sending `fragment="next"` is cut off after this many parts in one interaction. */
 export const MAX_REPLY_FRAGMENTS = 200;
-const FRAGMENT_RETENTION_MS = 24 * 3600_000;
+/**
+ * Default of `REPLY_MAX_BYTES`: the bytes (items as JSON) the fragmented replies of one
+ * interaction may store. The largest phones (OpenStage 80 / CP710 with key modules) report a
+ * few thousand items in a full ReadAllItems; 6,000 items measure 338 kB with the phone simulator's values, ~600 kB at
+ * 100 bytes an item. 4 MiB leaves more than 6x headroom and is far below what 200 parts of
+ * 50 kB (the protocol's message size, protocol.md §3.4) could make a hostile phone store.
+ */
+export const DEFAULT_REPLY_MAX_BYTES = 4 * 1048576;
+/**
+ * The replies a phone may send in fragments: to the actions the service sends that have items
+ * in their answer. Any other action name (the phone chooses it) is refused before anything is
+ * stored, so the fragment key cannot be used to open unbounded parallel replies.
+ */
+const FRAGMENTED_REPLY_ACTIONS: ReadonlySet<string> = new Set<WpiAction>(['ReadAllItems', 'ReadItems', 'WriteItems', 'FileDeployment', 'SoftwareDeployment']);
 
 /**
  * The widths of the phone's columns for what it says about itself (entities/phone.entity.ts).
@@ -39,6 +52,7 @@ export class InventoryContactUseCase {
     private readonly logger: Logger,
     /** Decides at ingest whether a reported contact-me-uri is kept (CONTACT_ME_ALLOWED_NETWORKS). */
     private readonly contactMePolicy = new ContactMeTargetPolicy(),
+    private readonly replyMaxBytes = DEFAULT_REPLY_MAX_BYTES,
   ) {}
 
   async handle(contact: ContactEvent): Promise<StageDecision> {
@@ -95,18 +109,27 @@ export class InventoryContactUseCase {
     const reply = message.replyTo!;
     const key = { mac: contact.mac, interactionId: contact.interactionId, action: reply.action };
     if (message.fragment === 'next') {
-      const parts = await this.fragments.add(key, contact.contactId, message.items, new Date(contact.receivedAt));
-      if (parts > MAX_REPLY_FRAGMENTS) {
-        log.warn('reply fragments exceed the limit; ending the interaction', { action: reply.action, parts });
-        return answer('CleanUp', 'too many fragments');
+      if (!FRAGMENTED_REPLY_ACTIONS.has(reply.action)) {
+        log.warn('reply fragment for an action the service never sends; nothing stored', { action: reply.action.slice(0, 64) });
+        return answer('CleanUp', 'unknown reply-to action');
       }
-      return answer('GetNextFragment', `fragment ${parts}`);
+      const added = await this.fragments.add(key, contact.contactId, message.items, new Date(contact.receivedAt), { maxParts: MAX_REPLY_FRAGMENTS, maxBytes: this.replyMaxBytes });
+      if (added.outcome !== 'stored') return this.refuseReply(key, added.outcome, added, log);
+      return answer('GetNextFragment', `fragment ${added.parts}`);
     }
-    const earlier = await this.fragments.itemsBefore(key);
-    const whole: ContactEvent = earlier.length > 0 ? { ...contact, message: { ...message, items: [...earlier, ...message.items] } } : contact;
-    if (earlier.length > 0) {
-      log.info('fragmented reply assembled', { action: reply.action, items: whole.message.items.length });
-      await this.fragments.dropOlderThan(new Date(Date.now() - FRAGMENT_RETENTION_MS));
+    let whole = contact;
+    const stored = await this.fragments.tally(key);
+    if (stored.parts > 0) {
+      // Checked before anything is loaded: the assembled reply never exceeds the caps.
+      const tally = { parts: stored.parts + 1, bytes: stored.bytes + fragmentBytes(message.items) };
+      if (stored.parts > MAX_REPLY_FRAGMENTS) return this.refuseReply(key, 'too-many-fragments', tally, log);
+      if (tally.bytes > this.replyMaxBytes) return this.refuseReply(key, 'reply-too-large', tally, log);
+      const earlier = await this.fragments.claimEarlierParts(key, contact.contactId, MAX_REPLY_FRAGMENTS);
+      if (earlier.length > 0) {
+        whole = { ...contact, message: { ...message, items: [...earlier, ...message.items] } };
+        // The parts stay until the retention job sweeps them: a redelivered final part must assemble the same whole.
+        log.info('fragmented reply assembled', { action: reply.action, items: whole.message.items.length });
+      }
     }
     if (reply.action === 'ReadAllItems' && reply.status === 'accepted') {
       // Only a reply to our own question is the phone's item set; a stray reply-to (or one
@@ -115,6 +138,21 @@ export class InventoryContactUseCase {
       else log.warn('reply-to ReadAllItems that was not asked for in this interaction; not stored', { items: whole.message.items.length });
     }
     return pass(whole);
+  }
+
+  /** A reply over its caps ends the interaction; its fragments are dropped, nothing more is stored. */
+  private async refuseReply(key: FragmentKey, why: 'too-many-fragments' | 'reply-too-large', tally: { parts: number; bytes: number }, log: Logger): Promise<StageDecision> {
+    const dropped = await this.fragments.dropInteraction(key.mac, key.interactionId);
+    log.warn('fragmented reply over its limit; ending the interaction', {
+      action: key.action,
+      limit: why,
+      parts: tally.parts,
+      bytes: tally.bytes,
+      maxParts: MAX_REPLY_FRAGMENTS,
+      maxBytes: this.replyMaxBytes,
+      dropped,
+    });
+    return answer('CleanUp', why === 'too-many-fragments' ? 'too many fragments' : 'reply too large');
   }
 
   /** Records the contact; publishes the phone's registration if this contact is its first. */

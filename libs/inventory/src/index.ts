@@ -5,3 +5,4 @@ export * from './phone.repository';
 export * from './entities/phone.entity';
 export * from './entities/phone-report.entity';
 export * from './contact-me.use-case';
+export * from './inventory.retention';

@@ -9,10 +9,11 @@ import { InventoryReplyFragments1764115200005 } from './migrations/1764115200005
 import { InventoryInitial1764115200000 } from './migrations/1764115200000-inventory-initial';
 import { InventoryIntegrationEvents1764115200011 } from './migrations/1764115200011-inventory-integration-events';
 import { InventoryContactMeRefusal1764115200035 } from './migrations/1764115200035-inventory-contact-me-refusal';
+import { InventoryReplyFragmentBytes1764115200030 } from './migrations/1764115200030-inventory-reply-fragment-bytes';
 
 /** Everything the inventory service owns in PostgreSQL. */
 export const INVENTORY_SCHEMA = {
   schema: 'inventory',
   entities: [PhoneEntity, PhoneReportEntity, ReplyFragmentEntity, ContactMeAttemptEntity, ReadRequestEntity],
-  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009, InventoryIntegrationEvents1764115200011, InventoryContactMeRefusal1764115200035],
+  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009, InventoryIntegrationEvents1764115200011, InventoryReplyFragmentBytes1764115200030, InventoryContactMeRefusal1764115200035],
 };

@@ -7,42 +7,92 @@ export interface FragmentKey {
   action: string;
 }
 
+/** What one reply may take in storage: parts and bytes (JSON of the items) per interaction and action. */
+export interface FragmentLimits {
+  maxParts: number;
+  maxBytes: number;
+}
+
+/** The parts stored so far for one reply. */
+export interface FragmentTally {
+  parts: number;
+  bytes: number;
+}
+
+/** `stored`, or why the part was refused; with the tally including the part. */
+export type FragmentAdded = { outcome: 'stored' | 'too-many-fragments' | 'reply-too-large' } & FragmentTally;
+
+/** Size of a fragment as stored (its items as JSON), the unit of the byte cap. */
+export function fragmentBytes(items: readonly WpiItem[]): number {
+  return Buffer.byteLength(JSON.stringify(items));
+}
+
 /** Fragments of phone replies; the only code touching `reply_fragment`. */
 export class ReplyFragmentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Stores one fragment (once per contact) and returns how many the reply has so far. */
-  async add(key: FragmentKey, contactId: string, items: WpiItem[], receivedAt: Date): Promise<number> {
+  /**
+   * Stores one fragment (once per contact) if the interaction stays within its limits (parts
+   * and bytes of all its fragmented replies), counted BEFORE the insert, in the transaction that
+   * inserts, under a lock on the interaction — so a phone can never get one part past the caps,
+   * even with two deliveries of its parts at once. A refused part stores nothing; the caller
+   * drops the interaction's fragments.
+   */
+  async add(key: FragmentKey, contactId: string, items: WpiItem[], receivedAt: Date, limits: FragmentLimits): Promise<FragmentAdded> {
+    const json = JSON.stringify(items);
+    const bytes = Buffer.byteLength(json);
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`reply-fragment:${key.mac}:${key.interactionId}`]);
+      const [row] = (await tx.query(
+        `SELECT count(*) AS parts, coalesce(sum(bytes), 0) AS bytes, bool_or(contact_id = $3) AS redelivered
+         FROM reply_fragment WHERE mac = $1 AND interaction_id = $2`,
+        [key.mac, key.interactionId, contactId],
+      )) as Array<{ parts: string; bytes: string; redelivered: boolean | null }>;
+      const so = { parts: Number(row?.parts ?? 0), bytes: Number(row?.bytes ?? 0) };
+      // A redelivered part was counted when it was first stored: the same answer again.
+      if (row?.redelivered) return { outcome: 'stored', ...so };
+      if (so.parts + 1 > limits.maxParts) return { outcome: 'too-many-fragments', parts: so.parts + 1, bytes: so.bytes };
+      if (so.bytes + bytes > limits.maxBytes) return { outcome: 'reply-too-large', parts: so.parts + 1, bytes: so.bytes + bytes };
+      await tx.query(
+        `INSERT INTO reply_fragment (mac, interaction_id, action, contact_id, items, received_at, bytes)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (contact_id) DO NOTHING`,
+        [key.mac, key.interactionId, key.action, contactId, json, receivedAt, bytes],
+      );
+      return { outcome: 'stored', parts: so.parts + 1, bytes: so.bytes + bytes };
+    });
+  }
+
+  /** Parts and bytes stored for the interaction (all its fragmented replies), without loading them. */
+  async tally(key: FragmentKey): Promise<FragmentTally> {
+    const [row] = (await this.dataSource.query('SELECT count(*) AS parts, coalesce(sum(bytes), 0) AS bytes FROM reply_fragment WHERE mac = $1 AND interaction_id = $2', [
+      key.mac,
+      key.interactionId,
+    ])) as Array<{ parts: string; bytes: string }>;
+    return { parts: Number(row?.parts ?? 0), bytes: Number(row?.bytes ?? 0) };
+  }
+
+  /**
+   * The earlier parts of the reply that `finalContactId` ends, in the order the phone sent
+   * them; never more than `maxParts` rows (the caller checked the tally against the caps). The
+   * parts are claimed for that final part: its redelivery assembles the same whole, and a later
+   * fragmented reply to the same action in the same interaction (a ReadItems job sent in parts)
+   * starts afresh instead of taking this one's parts along.
+   */
+  async claimEarlierParts(key: FragmentKey, finalContactId: string, maxParts: number): Promise<WpiItem[]> {
     await this.dataSource.query(
-      `INSERT INTO reply_fragment (mac, interaction_id, action, contact_id, items, received_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (contact_id) DO NOTHING`,
-      [key.mac, key.interactionId, key.action, contactId, JSON.stringify(items), receivedAt],
+      `UPDATE reply_fragment SET assembled_by = $4 WHERE mac = $1 AND interaction_id = $2 AND action = $3 AND assembled_by IS NULL`,
+      [key.mac, key.interactionId, key.action, finalContactId],
     );
-    return this.count(key);
-  }
-
-  async count(key: FragmentKey): Promise<number> {
-    const rows: Array<{ n: string }> = await this.dataSource.query(
-      'SELECT count(*) AS n FROM reply_fragment WHERE mac = $1 AND interaction_id = $2 AND action = $3',
-      [key.mac, key.interactionId, key.action],
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
-  /** Every earlier fragment's items, in the order the phone sent them. */
-  async itemsBefore(key: FragmentKey): Promise<WpiItem[]> {
     const rows: Array<{ items: WpiItem[] }> = await this.dataSource.query(
-      'SELECT items FROM reply_fragment WHERE mac = $1 AND interaction_id = $2 AND action = $3 ORDER BY id',
-      [key.mac, key.interactionId, key.action],
+      'SELECT items FROM reply_fragment WHERE mac = $1 AND interaction_id = $2 AND action = $3 AND assembled_by = $4 ORDER BY id LIMIT $5',
+      [key.mac, key.interactionId, key.action, finalContactId, maxParts],
     );
     return rows.flatMap((r) => r.items);
   }
 
-  /**
-   * Fragments are kept a while after the final part (a redelivered final part must find them
-   * to assemble the same whole), then dropped.
-   */
-  async dropOlderThan(cutoff: Date): Promise<void> {
-    await this.dataSource.query('DELETE FROM reply_fragment WHERE received_at < $1', [cutoff]);
+  /** Drops every fragment of an interaction (all actions): a reply refused for its size leaves nothing behind. */
+  async dropInteraction(mac: string, interactionId: string): Promise<number> {
+    const [, deleted] = (await this.dataSource.query('DELETE FROM reply_fragment WHERE mac = $1 AND interaction_id = $2', [mac, interactionId])) as [unknown, number];
+    return deleted;
   }
 }

@@ -6,11 +6,34 @@ import type { StoredProfile } from '../desired-state/stored-profile';
 /** Which phones a change may concern. */
 export type ChangeScope = { kind: 'all' } | { kind: 'macs'; macs: string[] } | { kind: 'profile'; profile: Pick<StoredProfile, 'layer' | 'selector' | 'name'>; dependents: string[] } | { kind: 'site'; site: string };
 
+/** Default of `DORMANT_AFTER_HOURS`. */
+export const DEFAULT_DORMANT_AFTER_HOURS = 24;
+
+/**
+ * A **dormant** phone is left out of fleet-wide re-plans (scopes `all`, `site`, `profile`), so
+ * MACs that made contact once and never again cost nothing there, however many a hostile
+ * network invents. All of these hold:
+ * 1. no assignment: the operator never assigned it anything (`assigned_at` is null);
+ * 2. one interaction: every contact that reached configuration was in one interaction;
+ * 3. it was asked to call back (a fleet-wide change gave it something to write) and has not
+ *    been in touch since, for `DORMANT_AFTER_HOURS` (its last contact is older still).
+ * Safe for real phones: a real phone answers a contact-me within minutes (or its next DCMP
+ * poll sees the job), which is a second interaction; any phone the operator assigned is never
+ * dormant; a per-phone change (scope `macs`: assignment, import, profile assignment) still
+ * reaches it; and a dormant phone is planned again at its next contact, whatever the reason
+ * (start-up after a power cut, local change), exactly like a phone that never made contact.
+ * So a phone is only skipped after it ignored one call-back for a day, and each invented MAC
+ * costs at most one re-plan with a contact-me, ever.
+ */
+const DORMANT = `(assigned_at IS NULL AND interactions <= 1 AND call_back_asked_at IS NOT NULL
+  AND call_back_asked_at >= last_contact_at AND call_back_asked_at < $1)`;
+
 /**
  * After a change of what phones should have, re-plans each phone it may concern (known
- * phones only — one that never made contact gets everything at its first start-up) and asks
- * those with something to write to call back. Runs in the background, a few phones at a time;
- * inventory paces the contact-me requests themselves.
+ * phones only — one that never made contact gets everything at its first start-up; dormant
+ * one-off phones only when the change names them) and asks those with something to write to
+ * call back. Runs in the background, a few phones at a time; inventory paces the contact-me
+ * requests themselves.
  */
 export class ChangeFanout {
   private readonly running = new Set<Promise<void>>();
@@ -19,27 +42,32 @@ export class ChangeFanout {
     private readonly db: DataSource,
     private readonly sync: ConfigurationSync,
     private readonly logger: Logger,
+    private readonly dormantAfterMs = DEFAULT_DORMANT_AFTER_HOURS * 3600_000,
+    private readonly clock: () => Date = () => new Date(),
     private readonly concurrency = 8,
   ) {}
 
   async affected(scope: ChangeScope): Promise<string[]> {
-    const known = 'last_contact_at IS NOT NULL';
-    const macs = async (sql: string, params: unknown[]) => ((await this.db.query(`SELECT mac FROM managed_phone WHERE ${known} AND (${sql})`, params)) as { mac: string }[]).map((r) => r.mac);
+    // $1 is the dormancy cutoff. Fleet-wide scopes skip dormant phones; a change that names phones reaches them all.
+    const known = scope.kind === 'macs' ? 'last_contact_at IS NOT NULL AND $1::timestamptz IS NOT NULL' : `last_contact_at IS NOT NULL AND NOT ${DORMANT}`;
+    const cutoff = new Date(this.clock().getTime() - this.dormantAfterMs);
+    const macs = async (sql: string, params: unknown[]) =>
+      ((await this.db.query(`SELECT mac FROM managed_phone WHERE ${known} AND (${sql})`, [cutoff, ...params])) as { mac: string }[]).map((r) => r.mac);
     switch (scope.kind) {
       case 'all':
         return macs('true', []);
       case 'macs':
-        return macs('mac = ANY($1)', [scope.macs]);
+        return macs('mac = ANY($2)', [scope.macs]);
       case 'site':
-        return macs('site = $1', [scope.site]);
+        return macs('site = $2', [scope.site]);
       case 'profile': {
         // A profile reaches phones directly and through every profile that extends it.
         if (scope.dependents.length > 0 || scope.profile.layer === 'fleet') return macs('true', []);
         const { layer, selector, name } = scope.profile;
-        if (layer === 'site') return macs('site = $1', [selector]);
-        if (layer === 'model') return macs('coalesce(device_type, model) = $1', [selector]);
-        if (layer === 'group') return macs('$1 = ANY(tags)', [selector]);
-        return macs('$1 = ANY(profiles)', [name]);
+        if (layer === 'site') return macs('site = $2', [selector]);
+        if (layer === 'model') return macs('coalesce(device_type, model) = $2', [selector]);
+        if (layer === 'group') return macs('$2 = ANY(tags)', [selector]);
+        return macs('$2 = ANY(profiles)', [name]);
       }
     }
   }
@@ -66,7 +94,10 @@ export class ChangeFanout {
       while (next < macs.length) {
         const mac = macs[next++]!;
         try {
-          if ((await this.sync.resync(mac, cause)).pending) writes++;
+          if ((await this.sync.resync(mac, cause)).pending) {
+            writes++;
+            await this.askedToCallBack(mac);
+          }
         } catch (error) {
           failed++;
           this.logger.error('re-planning a phone after a change failed; it is planned again at its next contact', { mac, cause, error });
@@ -75,5 +106,13 @@ export class ChangeFanout {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, macs.length) }, worker));
     this.logger.info('phones re-planned after a change', { cause, phones: macs.length, withWrites: writes, failed });
+  }
+
+  /** Notes the first call-back asked for since the phone's last contact (the clock of the dormant rule). */
+  private async askedToCallBack(mac: string): Promise<void> {
+    await this.db.query(
+      'UPDATE managed_phone SET call_back_asked_at = $2 WHERE mac = $1 AND (call_back_asked_at IS NULL OR call_back_asked_at < last_contact_at)',
+      [mac, this.clock()],
+    );
   }
 }

@@ -114,6 +114,7 @@ export class ConfigurationSync {
         ...(seen.softwareVersion !== undefined ? { softwareVersion: seen.softwareVersion } : {}),
         ...(seen.reportedE164 !== undefined ? { reportedE164: seen.reportedE164 } : {}),
         contactAt: seen.at,
+        interactionId: contact.interactionId,
         ...(seen.full ? { fullReportAt: seen.at } : {}),
         ...(overrides ? { overrides } : {}),
         cause: contact.contactId,
@@ -208,7 +209,7 @@ export class ConfigurationSync {
     tx: EntityManager,
     phone: ManagedPhone,
     desired: DesiredSnapshot,
-    update: { deviceType?: string | null; softwareVersion?: string | null; reportedE164?: string | null; contactAt?: Date; fullReportAt?: Date; overrides?: StoredItem[]; cause: string },
+    update: { deviceType?: string | null; softwareVersion?: string | null; reportedE164?: string | null; contactAt?: Date; interactionId?: string; fullReportAt?: Date; overrides?: StoredItem[]; cause: string },
   ): Promise<{ result: SyncOutcome; events: { pendingChanged: boolean } }> {
     const { effective, plan } = this.plan(phone, desired);
     const faults = Object.fromEntries(Object.entries(phone.state.faults).filter(([key]) => !key.startsWith(`${TEMPLATE_FAULT}:`)));

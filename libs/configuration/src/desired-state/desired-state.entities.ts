@@ -70,6 +70,12 @@ export interface ManagedPhoneRow {
   /** The WriteItems job that brings the phone to its effective configuration, while open. */
   syncJobId: string | null;
   updatedAt: Date;
+  /** The interaction of the phone's latest contact that reached configuration. */
+  lastInteractionId: string | null;
+  /** How many interactions of the phone reached configuration (a one-off phone has one). */
+  interactions: number;
+  /** When a fleet-wide change first asked the phone to call back since its last contact (null once it did). */
+  callBackAskedAt: Date | null;
 }
 
 export const ManagedPhoneEntity = new EntitySchema<ManagedPhoneRow>({
@@ -100,6 +106,9 @@ export const ManagedPhoneEntity = new EntitySchema<ManagedPhoneRow>({
     lastFullReportAt: { name: 'last_full_report_at', type: 'timestamptz', nullable: true },
     syncJobId: { name: 'sync_job_id', type: 'bigint', nullable: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz' },
+    lastInteractionId: { name: 'last_interaction_id', type: 'uuid', nullable: true },
+    interactions: { type: 'integer', default: 0 },
+    callBackAskedAt: { name: 'call_back_asked_at', type: 'timestamptz', nullable: true },
   },
   indices: [
     { name: 'managed_phone_device_type', columns: ['deviceType'] },
@@ -149,7 +158,10 @@ export const PhoneHistoryEntity = new EntitySchema<PhoneHistoryRow>({
     kind: { type: 'varchar', length: 32 },
     detail: { type: 'jsonb' },
   },
-  indices: [{ name: 'phone_history_mac_id', columns: ['mac', 'id'] }],
+  indices: [
+    { name: 'phone_history_mac_id', columns: ['mac', 'id'] },
+    { name: 'phone_history_at', columns: ['at'] },
+  ],
 });
 
 export interface ApiKeyRow {

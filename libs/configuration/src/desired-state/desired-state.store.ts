@@ -29,6 +29,8 @@ export interface PhoneStateUpdate {
   state: PhoneConfigState;
   drift: DriftEntry[];
   contactAt?: Date;
+  /** The interaction of the contact (counts the phone's interactions: see ChangeFanout's dormant rule). */
+  interactionId?: string;
   fullReportAt?: Date;
   syncJobId: string | null;
   overrides?: StoredItem[];
@@ -151,6 +153,9 @@ export class DesiredStateStore {
          sync_job_id = $16,
          overrides = coalesce($17::jsonb, overrides),
          assignment_version = assignment_version + CASE WHEN $17::jsonb IS NULL THEN 0 ELSE 1 END,
+         interactions = interactions + CASE WHEN $18::uuid IS NOT NULL AND last_interaction_id IS DISTINCT FROM $18::uuid THEN 1 ELSE 0 END,
+         last_interaction_id = coalesce($18::uuid, last_interaction_id),
+         call_back_asked_at = CASE WHEN $14::timestamptz IS NULL THEN call_back_asked_at ELSE NULL END,
          updated_at = now()
        WHERE mac = $1`,
       [
@@ -162,6 +167,7 @@ export class DesiredStateStore {
         u.drift.length, Object.keys(u.state.faults).length,
         u.contactAt ?? null, u.fullReportAt ?? null, u.syncJobId,
         u.overrides ? JSON.stringify(u.overrides) : null,
+        u.interactionId ?? null,
       ],
     );
   }

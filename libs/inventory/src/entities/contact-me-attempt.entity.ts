@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 /** One attempt to reach a phone's contact-me listener (protocol.md §2.5) and its outcome. */
 @Entity({ name: 'contact_me_attempt' })
 @Index('contact_me_attempt_mac_at', ['mac', 'attemptedAt'])
+@Index('contact_me_attempt_attempted_at', ['attemptedAt'])
 export class ContactMeAttemptEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;

@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'phone_report' })
 @Index('phone_report_mac_reported_at', ['mac', 'reportedAt'])
+@Index('phone_report_reported_at', ['reportedAt'])
 export class PhoneReportEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id!: string;

@@ -6,6 +6,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'reply_fragment' })
 @Index('reply_fragment_interaction', ['mac', 'interactionId', 'action'])
+@Index('reply_fragment_received_at', ['receivedAt'])
 export class ReplyFragmentEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;
@@ -28,4 +29,12 @@ export class ReplyFragmentEntity {
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
+
+  /** Size of `items` as JSON, counted against the reply's byte cap before the next part is stored. */
+  @Column({ type: 'integer', default: 0 })
+  bytes!: number;
+
+  /** The final part whose reply these parts were assembled into (null until then). */
+  @Column({ name: 'assembled_by', type: 'uuid', nullable: true })
+  assembledBy!: string | null;
 }

@@ -1,0 +1,15 @@
+import { jobRetentionSql } from '@workpoint/contact-pipeline';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Completed deployment jobs found by age, for the retention job. */
+export class DeploymentJobRetention1764115200032 implements MigrationInterface {
+  name = 'DeploymentJobRetention1764115200032';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of jobRetentionSql('deployment', 'deployment_job')) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX "deployment"."deployment_job_completed_at"`);
+  }
+}
