@@ -1,5 +1,16 @@
 import 'reflect-metadata';
+import { DeploymentEnvSchema, loadConfig, ServiceEnvSchema } from '@workpoint/config';
 import { DeploymentModule, DEPLOYMENT_SCHEMA } from '@workpoint/deployment';
 import { exitOnBootFailure, runServiceProcess } from '@workpoint/runtime';
 
-runServiceProcess({ stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (deps) => DeploymentModule.register(deps) }).catch(exitOnBootFailure('deployment'));
+async function main(): Promise<void> {
+  // Validated together, so a bad environment is reported in full at once.
+  const env = loadConfig(ServiceEnvSchema.extend(DeploymentEnvSchema.shape));
+  await runServiceProcess({
+    stage: 'deployment',
+    schema: DEPLOYMENT_SCHEMA,
+    module: (deps) => DeploymentModule.register(deps, { secretKey: env.CONFIG_SECRET_KEY }),
+  });
+}
+
+main().catch(exitOnBootFailure('deployment'));
