@@ -1,4 +1,4 @@
-import { isSecretItem } from '@workpoint/logging';
+import { isSecretItem, SECRET_ITEM_PATTERN, SECRET_ITEMS } from '@workpoint/logging';
 import { ITEM_TYPES, type WpiItem } from '@workpoint/wpi-codec';
 import type { JobItemSecrets } from './job-stage.use-case';
 import { SecretBox } from './secret-box';
@@ -7,6 +7,12 @@ import { SecretBox } from './secret-box';
 export function isSealedItem(name: string): boolean {
   return ITEM_TYPES.get(name)?.secret === true || isSecretItem(name);
 }
+
+/** isSealedItem for SQL: the names, and a case-insensitive pattern (valid as a POSIX regex too). */
+export const SEALED_ITEMS_SQL = {
+  names: [...new Set([...[...ITEM_TYPES].filter(([, facts]) => facts.secret === true).map(([name]) => name), ...SECRET_ITEMS])],
+  pattern: SECRET_ITEM_PATTERN.source,
+} as const;
 
 /**
  * Job items at rest with their secret values sealed (AES-256-GCM, `CONFIG_SECRET_KEY`): sealed

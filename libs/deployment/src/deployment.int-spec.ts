@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { JobQueue, SecretBox } from '@workpoint/contact-pipeline';
+import { BusJobEvents, JobQueue, JobStageUseCase, SealedJobItems, SecretBox } from '@workpoint/contact-pipeline';
 import { DeploymentJobRequestedTopic, JOB_TOPICS, type JobCompleted } from '@workpoint/contracts';
 import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
-import { eventually, randomId, randomMac } from '@workpoint/testing';
+import { capturingLogger, eventually, randomId, randomMac } from '@workpoint/testing';
+
+const capturing = capturingLogger('deployment-int-seal');
 import { DeploymentModule } from './deployment.module';
 import { DEPLOYMENT_JOB_TABLE, DEPLOYMENT_SCHEMA } from './deployment.schema';
 
@@ -82,4 +84,26 @@ describe('deployment service on Kafka and PostgreSQL', () => {
     expect(JSON.stringify(after)).not.toContain(password);
     expect(h.logLines.join('\n')).not.toContain(password);
   });
+
+  it('seals, at start-up, the file-pwd of jobs an older version stored in clear, and still sends it', async () => {
+    const mac = randomMac();
+    const password = `old-${randomBytes(12).toString('hex')}`;
+    const file = [
+      { name: 'file-https-base-url', value: 'https://files.example/old.png' },
+      { name: 'file-pwd', value: password },
+    ];
+    const jobs = new JobQueue(h.dataSource, DEPLOYMENT_JOB_TABLE);
+    const { id } = await jobs.enqueue(mac, 'FileDeployment', file);
+    const rowOf = async () => JSON.stringify(await h.dataSource.query(`SELECT * FROM ${DEPLOYMENT_JOB_TABLE} WHERE id = $1`, [id]));
+    expect(await rowOf()).toContain(password);
+
+    await new JobStageUseCase(jobs, new BusJobEvents('deployment', h.bus), capturing.logger, SealedJobItems.fromBase64(secretKey)).onApplicationBootstrap();
+    expect(await rowOf()).not.toContain(password);
+    expect(capturing.lines.join('\n')).toMatch(/sealed the secret items of jobs stored in clear/);
+
+    const c = h.contact(mac, { reason: 'solicited' });
+    await h.send(c);
+    expect(await h.responseTo(c)).toMatchObject({ action: 'FileDeployment', items: file });
+  });
 });
+
