@@ -39,6 +39,17 @@ describe('key files', () => {
     expect(() => checkKeyFilePermissions(file)).toThrow(`run \`chmod 600 ${file}\``);
   });
 
+  it('only warns about a readable key file on a read-only mount (a Kubernetes Secret), still refuses a writable one', () => {
+    const warnings: unknown[] = [];
+    const warn = (msg: string, fields: Record<string, unknown>) => warnings.push({ msg, fields });
+    const readable = keyWithMode(0o644);
+    expect(() => checkKeyFilePermissions(readable, warn, () => true)).not.toThrow();
+    expect(warnings).toEqual([{ msg: expect.stringMatching(/read-only mount/), fields: { file: readable, mode: '0644' } }]);
+    expect(() => checkKeyFilePermissions(keyWithMode(0o666), warn, () => true)).toThrow(/writable by group or others/);
+    // A writable mount is what an ordinary file lives on: refused.
+    expect(() => checkKeyFilePermissions(readable, warn)).toThrow(/readable by group or others/);
+  });
+
   it('refuses a missing key file by name', () => {
     expect(() => readKeyFile(join(dir, 'nope'))).toThrow(/nope: cannot read key file \(ENOENT\)/);
   });

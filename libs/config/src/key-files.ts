@@ -17,7 +17,7 @@ const GROUP_OTHER_READ = 0o044;
  * local user is there to read it. A writable one is refused everywhere: whoever can write the
  * key can swap it.
  */
-export function checkKeyFilePermissions(file: string, warn?: KeyFileWarning): void {
+export function checkKeyFilePermissions(file: string, warn?: KeyFileWarning, readOnlyMount: (file: string) => boolean = onReadOnlyFileSystem): void {
   let mode: number;
   try {
     mode = statSync(file).mode & 0o777;
@@ -29,7 +29,7 @@ export function checkKeyFilePermissions(file: string, warn?: KeyFileWarning): vo
     throw new ConfigError([`${file}: key file is writable by group or others (mode ${octal}); run \`chmod 600 ${file}\``]);
   }
   if ((mode & GROUP_OTHER_READ) === 0) return;
-  if (onReadOnlyFileSystem(file)) {
+  if (readOnlyMount(file)) {
     warn?.('key file is readable by group or others, on a read-only mount (e.g. a Kubernetes Secret); set its mode to 0400/0600 (defaultMode) to silence this', { file, mode: octal });
     return;
   }
