@@ -4,7 +4,6 @@ import { type Logger, maskSecretItems } from '@workpoint/logging';
 import { itemValue, relatedGroupKey, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
 import type { JobEvents } from './job-events';
 import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
-import { SEALED_ITEMS_SQL, SealedJobItems } from './sealed-job-items';
 import { answer, pass, type StageDecision } from './stage-decision';
 
 /**
@@ -67,27 +66,9 @@ export class JobStageUseCase implements OnApplicationBootstrap {
    * gateways' DCMP answers) are right even after a restart or a lost update.
    */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.secrets instanceof SealedJobItems) await this.sealJobsStoredInClear(this.secrets);
     const counts = await this.jobs.queuedCounts();
     for (const { mac, queued } of counts) await this.events.pendingChanged(mac, queued);
     if (counts.length > 0) this.logger.info('pending jobs announced', { phones: counts.length });
-  }
-
-  /**
-   * Jobs queued before their service sealed secret items (deployment jobs, before issue 8) get
-   * them sealed now, in whatever state: a finished job's row kept its file-pwd in clear too.
-   */
-  private async sealJobsStoredInClear(sealed: SealedJobItems): Promise<void> {
-    let sealedJobs = 0;
-    for (let after = '0'; ; ) {
-      const batch = await this.jobs.withClearSecrets(SEALED_ITEMS_SQL, after, 500);
-      if (batch.length === 0) break;
-      for (const { id, items } of batch) {
-        if (await this.jobs.replaceItemsIfUnchanged(id, items, sealed.conceal(items))) sealedJobs++;
-      }
-      after = batch[batch.length - 1]!.id;
-    }
-    if (sealedJobs > 0) this.logger.info('sealed the secret items of jobs stored in clear by an older version', { jobs: sealedJobs });
   }
 
   /** A command: queue the job (once per request id) and, if asked, get the phone to call back. */

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BusJobEvents, JobQueue, JobStageUseCase, SealedJobItems, SecretBox } from '@workpoint/contact-pipeline';
+import { NestFactory } from '@nestjs/core';
+import { JobQueue, SecretBox } from '@workpoint/contact-pipeline';
 import { DeploymentJobRequestedTopic, JOB_TOPICS, type JobCompleted } from '@workpoint/contracts';
 import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
@@ -97,7 +98,10 @@ describe('deployment service on Kafka and PostgreSQL', () => {
     const rowOf = async () => JSON.stringify(await h.dataSource.query(`SELECT * FROM ${DEPLOYMENT_JOB_TABLE} WHERE id = $1`, [id]));
     expect(await rowOf()).toContain(password);
 
-    await new JobStageUseCase(jobs, new BusJobEvents('deployment', h.bus), capturing.logger, SealedJobItems.fromBase64(secretKey)).onApplicationBootstrap();
+    // The module's start-up (an application context: no transport, so it consumes nothing).
+    const app = await NestFactory.createApplicationContext(DeploymentModule.register({ bus: h.bus, dataSource: h.dataSource, logger: capturing.logger }, { secretKey }), { logger: false });
+    await app.init();
+    await app.close();
     expect(await rowOf()).not.toContain(password);
     expect(capturing.lines.join('\n')).toMatch(/sealed the secret items of jobs stored in clear/);
 
