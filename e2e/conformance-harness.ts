@@ -36,7 +36,7 @@ export interface RunningMode {
   name: 'distributed' | 'embedded';
   stack: RunningStack;
   db: Pool;
-  /** Publishes a command on the mode's command channel (Kafka, or the embedded HTTP intake). */
+  /** Publishes a command on the mode's command channel (Kafka, or the embedded mode's operator API). */
   publish(topic: TopicContract<JobRequested>, command: JobRequested): Promise<void>;
   stop(): Promise<void>;
 }
@@ -81,9 +81,10 @@ export const embedded: Mode = {
       name: 'embedded',
       stack,
       db,
+      // Embedded mode has no broker: commands go through the operator API, which publishes them on the in-process bus.
       async publish(topic, command) {
-        const { status, body } = await postJson(`${stack.commandUrl!}/commands/${topic.name}`, command);
-        if (status !== 202) throw new Error(`command intake answered ${status}: ${body}`);
+        const { status, body } = await postJson(`${stack.apiUrl}/api/v1/commands/${topic.name}`, command, stack.apiKey);
+        if (status !== 202) throw new Error(`the operator API answered a command with ${status}: ${body}`);
       },
       async stop() {
         await db.end();
@@ -299,10 +300,11 @@ export async function notAPhone(cleanup: Cleanup, behaviour: { status: number; d
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/contact_dls.html/ContactDLS`, seen };
 }
 
-function postJson(url: string, value: unknown): Promise<{ status: number; body: string }> {
+function postJson(url: string, value: unknown, apiKey: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const text = JSON.stringify(value);
-    const req = request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } }, (res) => {
+    const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), Authorization: `Bearer ${apiKey}` };
+    const req = request(url, { method: 'POST', agent: false, headers }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

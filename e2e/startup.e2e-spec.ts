@@ -41,7 +41,7 @@ const embedded: Mode = {
       db,
       restart: async () => {
         await stack.stop();
-        const again = await startEmbedded({ dataDir, port: ports.gateway, dcmpPort: ports.dcmp, commandPort: ports.command, postgresPort: ports.postgres });
+        const again = await startEmbedded({ dataDir, port: ports.gateway, dcmpPort: ports.dcmp, apiPort: ports.api, postgresPort: ports.postgres });
         return { ...again, stop: async () => (await again.stop(), rmSync(dataDir, { recursive: true, force: true })) };
       },
     };

@@ -12,7 +12,14 @@ async function main(): Promise<void> {
     module: (deps) =>
       ConfigurationModule.register(deps, {
         secretKey: env.CONFIG_SECRET_KEY,
-        api: { host: env.API_HOST, port: env.API_PORT, adminKey: env.API_ADMIN_KEY, maxBodyBytes: env.API_MAX_BODY_BYTES },
+        api: {
+          host: env.API_HOST,
+          port: env.API_PORT,
+          adminKey: env.API_ADMIN_KEY,
+          maxBodyBytes: env.API_MAX_BODY_BYTES,
+          authFailuresPerMinute: env.API_AUTH_FAILURES_PER_MINUTE,
+          authTrackedSources: env.API_AUTH_TRACKED_SOURCES,
+        },
       }),
   });
 }

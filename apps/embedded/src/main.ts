@@ -14,7 +14,6 @@ import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
 import { exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
-import { startCommandIntake } from './command-intake';
 import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
 function stages(dataDir: string) {
@@ -23,7 +22,7 @@ function stages(dataDir: string) {
   const secretKey = api.CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir);
   const configuration = {
     secretKey,
-    api: { host: api.API_HOST, port: api.API_PORT, adminKey, maxBodyBytes: api.API_MAX_BODY_BYTES },
+    api: { host: api.API_HOST, port: api.API_PORT, adminKey, maxBodyBytes: api.API_MAX_BODY_BYTES, authFailuresPerMinute: api.API_AUTH_FAILURES_PER_MINUTE, authTrackedSources: api.API_AUTH_TRACKED_SOURCES },
   };
   return [
     { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)) }) },
@@ -75,11 +74,9 @@ async function main(): Promise<void> {
     { logger: new NestLoggerAdapter(logger) },
   );
   await gateway.init();
-  const commands = await startCommandIntake(bus, logger, env.COMMAND_HOST, env.COMMAND_PORT);
   logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminKeyFile: join(dataDir, 'api-admin-key') });
 
   onShutdownSignal(logger, async () => {
-    commands.close();
     await gateway.close();
     for (const app of apps) await app.close();
     await bus.close();

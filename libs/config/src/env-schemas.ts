@@ -82,9 +82,6 @@ export const EmbeddedEnvSchema = z.object({
   DCMP_PORT: gatewayOnly.shape.DCMP_PORT,
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
-  /** Command events over HTTP (POST /commands/<topic>), the embedded stand-in for Kafka. */
-  COMMAND_HOST: z.string().min(1).default('127.0.0.1'),
-  COMMAND_PORT: port.default(18081),
   /** Use this PostgreSQL instead of starting the embedded one. */
   DATABASE_URL: dbUrl.optional(),
   /** Port of the embedded PostgreSQL (default: a free one, remembered in the data dir). */
@@ -125,6 +122,11 @@ export const ConfigurationEnvSchema = z.object({
   /** An admin API key to start with (stored hashed); create more through the API. */
   API_ADMIN_KEY: apiKey.optional(),
   API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1048576).default(1048576),
+  // ── operator API: failed authentications (issue 8) ──
+  /** Failed authentications (missing, malformed, unknown or revoked key) one source address may make in a minute; then 429 + Retry-After until that minute ends. */
+  API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Source addresses counted at once (bounds memory under an address spray; the least recently seen is forgotten first). */
+  API_AUTH_TRACKED_SOURCES: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 });
 export type ConfigurationEnv = z.infer<typeof ConfigurationEnvSchema>;
 

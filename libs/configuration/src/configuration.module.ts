@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { BusJobEvents, jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
 import { ApiKeys, AuditLog } from './api/access';
 import { ChangeFanout } from './api/change-fanout';
+import { CommandService } from './api/command.service';
 import { ImportService } from './api/import.service';
 import { OperatorApi, type OperatorApiSettings } from './api/operator-api';
 import { operatorApiRoutes } from './api/operator-api.routes';
@@ -58,6 +59,7 @@ export class ConfigurationModule {
       profiles: new ProfileService(deps.dataSource, store, box, sync, audit, fanout, deps.logger),
       sites: new SiteService(deps.dataSource, audit, fanout),
       imports: new ImportService(deps.dataSource, audit, fanout, deps.logger),
+      commands: new CommandService(deps.dataSource, deps.bus, sync, audit, deps.logger.child({ component: 'operator-api' })),
       keys,
       audit,
       db: deps.dataSource,

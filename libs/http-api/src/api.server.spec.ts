@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { generateApiKey, parseApiKey, verifyApiKeySecret } from './api-key';
 import type { ApiRole, Principal } from './api-role';
 import { createApiServer, type ApiServer } from './api.server';
+import { AuthFailureLimiter } from './auth-failure.limiter';
 import { HttpError, apiErrorBodySchema } from './http-error';
 import { buildOpenApiDocument } from './openapi-document.builder';
 import { defineRoute } from './route.definition';
@@ -168,6 +169,8 @@ describe('createApiServer', () => {
       logger: createLogger('http-api-test', 'debug', (line) => lines.push(line)),
       maxBodyBytes: JSON_LIMIT,
       document: () => buildOpenApiDocument(routes, { title: 'test', version: '1' }),
+      // Many cases here fail authentication on purpose; the limit has its own block below.
+      authFailures: new AuthFailureLimiter({ failuresPerWindow: 1000, maxSources: 10 }),
     });
     const port = await api.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${port}`;
@@ -582,6 +585,70 @@ describe('ApiServer.close', () => {
     await producerClosed;
     expect(api.server.listening).toBe(false);
     await expect(drain(reader)).rejects.toThrow();
+  });
+});
+
+describe('failed authentications per source address', () => {
+  const keys = keyStore();
+  const readKey = keys.issue('read-only');
+  const lines: string[] = [];
+  let now = 1_000_000;
+  let api: ApiServer;
+  let port: number;
+
+  beforeAll(async () => {
+    api = createApiServer({
+      routes: sampleRoutes,
+      authenticate: keys.authenticate,
+      logger: createLogger('http-api-test', 'info', (line) => lines.push(line)),
+      document: () => ({ openapi: '3.1.0' }),
+      authFailures: new AuthFailureLimiter({ failuresPerWindow: 3, maxSources: 100, now: () => now }),
+    });
+    port = await api.listen(0, '127.0.0.1');
+  });
+  afterAll(() => api.close());
+
+  /** A GET from a chosen loopback address (all of 127.0.0.0/8 reaches the server on 127.0.0.1). */
+  const getFrom = (localAddress: string, path: string, key?: string) =>
+    new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path, localAddress, agent: false, headers: key ? { Authorization: `Bearer ${key}` } : {} }, (res: IncomingMessage) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('answers 429 with Retry-After to every request from a source after N failures, until its minute is over', async () => {
+    const wrong = generateApiKey().key;
+    expect((await getFrom('127.0.0.3', '/api/v1/phones', wrong)).status).toBe(401);
+    expect((await getFrom('127.0.0.3', '/api/v1/phones')).status).toBe(401);
+    now += 15_000;
+    expect((await getFrom('127.0.0.3', '/api/v1/phones', 'Bearer-nonsense')).status).toBe(401);
+
+    // Shut out: a valid key and a public route alike.
+    const valid = await getFrom('127.0.0.3', '/api/v1/phones', readKey);
+    expect(valid).toMatchObject({ status: 429, retryAfter: '45' });
+    expect(JSON.parse(valid.body)).toMatchObject({ error: { code: 'too-many-requests' } });
+    expect(await getFrom('127.0.0.3', '/api/v1/openapi.json')).toMatchObject({ status: 429, retryAfter: '45' });
+    // Another address is not affected.
+    expect((await getFrom('127.0.0.4', '/api/v1/phones', readKey)).status).toBe(200);
+
+    now += 45_000;
+    expect((await getFrom('127.0.0.3', '/api/v1/phones', readKey)).status).toBe(200);
+
+    const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['level'] === 'warn');
+    expect(warnings.filter((w) => w['msg'] === 'API authentication failed').map((w) => [w['source'], w['reason']])).toEqual([
+      ['127.0.0.3', 'unknown-or-revoked-key'],
+      ['127.0.0.3', 'missing-key'],
+      ['127.0.0.3', 'unknown-or-revoked-key'],
+    ]);
+    expect(warnings.filter((w) => w['msg'] === 'API source shut out after repeated failed authentications')).toEqual([
+      expect.objectContaining({ source: '127.0.0.3', failures: 3, retryAfterSeconds: 45 }),
+    ]);
+    const logged = lines.join('\n');
+    for (const key of [wrong, readKey]) expect(logged).not.toContain(parseApiKey(key)!.secret);
   });
 });
 

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '@workpoint/logging';
 import type { z } from 'zod';
 import { roleAllows, type Principal } from './api-role';
+import { AuthFailureLimiter } from './auth-failure.limiter';
 import { HttpError, type ApiErrorCode, type ValidationDetail } from './http-error';
 import { listenOn } from './listen-on';
 import { openApiDocumentRoute } from './openapi-document.route';
@@ -24,6 +25,8 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
   /** Served at `GET /api/v1/openapi.json` without a key. */
   document: () => object;
+  /** Shuts out a source address after repeated failed authentications (default: 10 a minute). */
+  authFailures?: AuthFailureLimiter;
 }
 
 export interface ApiServer {
@@ -37,16 +40,10 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** An error the server answers itself, with extra headers (`Allow`, `WWW-Authenticate`). */
+/** An error the server answers itself: only the framework's own codes. */
 class ServerError extends HttpError {
-  constructor(
-    status: number,
-    code: ApiErrorCode,
-    message: string,
-    details?: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(status, code, message, details);
+  constructor(status: number, code: ApiErrorCode, message: string, details?: unknown, headers: Record<string, string> = {}) {
+    super(status, code, message, details, headers);
   }
 }
 
@@ -58,6 +55,8 @@ interface RequestLog {
   /** Only when no route matched, so there is no template to log. */
   path?: string;
   keyId?: string;
+  /** The peer's address: what failed authentications are counted by. */
+  source: string;
 }
 
 const MAX_LOGGED_PATH = 200;
@@ -66,7 +65,13 @@ const JSON_MEDIA_TYPE = 'application/json';
 
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const table = new RouteTable([...options.routes, openApiDocumentRoute(options.document)]);
-  const handler = new ApiRequestHandler(table, options.authenticate, options.logger, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const handler = new ApiRequestHandler(
+    table,
+    options.authenticate,
+    options.logger,
+    options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    options.authFailures ?? new AuthFailureLimiter(),
+  );
   const server = createServer((req, res) => void handler.handle(req, res));
   return {
     server,
@@ -90,13 +95,15 @@ class ApiRequestHandler {
     private readonly authenticate: ApiServerOptions['authenticate'],
     private readonly logger: Logger,
     private readonly maxBodyBytes: number,
+    private readonly authFailures: AuthFailureLimiter,
   ) {}
 
   /** Never rejects: every failure becomes an error response (or a cut connection). */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const requestId = randomUUID();
-    const log: RequestLog = { requestId, method: req.method ?? '' };
+    // Forwarded-for headers are not trusted: any client can write them.
+    const log: RequestLog = { requestId, method: req.method ?? '', source: req.socket.remoteAddress ?? 'unknown' };
     const abort = new AbortController();
     res.setHeader('X-Request-Id', requestId);
     res.once('close', () => {
@@ -122,6 +129,13 @@ class ApiRequestHandler {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, log: RequestLog, signal: AbortSignal): Promise<void> {
+    // Before anything else, public routes included: a source guessing keys gets nothing more.
+    const retryAfter = this.authFailures.retryAfterSeconds(log.source);
+    if (retryAfter !== undefined) {
+      throw new ServerError(429, 'too-many-requests', 'Too many failed authentications from this address; try again later', undefined, {
+        'Retry-After': String(retryAfter),
+      });
+    }
     const { pathname, search } = splitUrl(req.url ?? '/');
     const match = this.table.match(req.method ?? '', pathname);
     switch (match.kind) {
@@ -142,7 +156,7 @@ class ApiRequestHandler {
     const { route } = match;
     log.route = route.path;
 
-    const principal = await this.authorise(req, route);
+    const principal = await this.authorise(req, route, log);
     log.keyId = principal?.keyId;
 
     const raw = route.body ? await this.readBody(req, route.body) : undefined;
@@ -177,23 +191,29 @@ class ApiRequestHandler {
     for (const res of this.streaming) res.destroy();
   }
 
-  private async authorise(req: IncomingMessage, route: AnyRoute): Promise<Principal | undefined> {
+  private async authorise(req: IncomingMessage, route: AnyRoute, log: RequestLog): Promise<Principal | undefined> {
     // Public routes do not look at credentials at all, so a stale key cannot break them.
     if (route.role === 'public') return undefined;
-    const challenge = { 'WWW-Authenticate': 'Bearer' };
     const presented = presentedKey(req);
-    if (presented === 'malformed') {
-      throw new ServerError(401, 'unauthenticated', "Malformed Authorization header: expected 'Bearer <key>'", undefined, challenge);
-    }
-    if (presented === undefined) {
-      throw new ServerError(401, 'unauthenticated', 'An API key is required (Authorization: Bearer <key>, or X-API-Key)', undefined, challenge);
-    }
+    if (presented === 'malformed') this.refuse(log, 'malformed-header', "Malformed Authorization header: expected 'Bearer <key>'");
+    if (presented === undefined) this.refuse(log, 'missing-key', 'An API key is required (Authorization: Bearer <key>, or X-API-Key)');
     const principal = await this.authenticate(presented);
-    if (!principal) throw new ServerError(401, 'unauthenticated', 'Unknown or revoked API key', undefined, challenge);
+    if (!principal) this.refuse(log, 'unknown-or-revoked-key', 'Unknown or revoked API key');
     if (!roleAllows(principal.role, route.role)) {
       throw new ServerError(403, 'forbidden', `This operation requires the '${route.role}' role; the key has '${principal.role}'`);
     }
     return principal;
+  }
+
+  /** A failed authentication: counted against the source and logged (never the key). */
+  private refuse(log: RequestLog, reason: 'malformed-header' | 'missing-key' | 'unknown-or-revoked-key', message: string): never {
+    const failures = this.authFailures.recordFailure(log.source);
+    this.logger.warn('API authentication failed', { requestId: log.requestId, source: log.source, route: log.route, reason, failures });
+    const retryAfter = this.authFailures.retryAfterSeconds(log.source);
+    if (retryAfter !== undefined && failures === this.authFailures.limit) {
+      this.logger.warn('API source shut out after repeated failed authentications', { source: log.source, failures, retryAfterSeconds: retryAfter });
+    }
+    throw new ServerError(401, 'unauthenticated', message, undefined, { 'WWW-Authenticate': 'Bearer' });
   }
 
   private async readBody(req: IncomingMessage, spec: BodySpec): Promise<Buffer | 'aborted'> {
@@ -231,7 +251,7 @@ class ApiRequestHandler {
     const payload = known
       ? { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) }
       : { code: 'internal', message: 'Internal server error' };
-    writeError(res, status, payload, log.requestId, error instanceof ServerError ? error.headers : {});
+    writeError(res, status, payload, log.requestId, known ? error.headers : {});
   }
 }
 

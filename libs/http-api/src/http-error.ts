@@ -8,6 +8,7 @@ export type ApiErrorCode =
   | 'method-not-allowed'
   | 'unsupported-media-type'
   | 'payload-too-large'
+  | 'too-many-requests'
   | 'invalid-json'
   | 'invalid-request'
   | 'internal';
@@ -31,7 +32,8 @@ export interface ValidationDetail {
 
 /**
  * Thrown by handlers (and by the server itself) to answer with an error status. The message
- * and details are sent to the client as they are, so they must not carry secrets.
+ * and details are sent to the client as they are, so they must not carry secrets. `headers`
+ * go out with the answer (`Retry-After` on a 503, `Allow` on a 405).
  */
 export class HttpError extends Error {
   constructor(
@@ -39,6 +41,7 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'HttpError';

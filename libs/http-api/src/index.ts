@@ -33,6 +33,7 @@ export {
   type TextBodySpec,
   type TextResult,
 } from './route.definition';
+export { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, sourceOf, type AuthFailureLimits } from './auth-failure.limiter';
 export { createApiServer, DEFAULT_MAX_BODY_BYTES, type ApiServer, type ApiServerOptions } from './api.server';
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi-document.builder';
 export { OPENAPI_DOCUMENT_PATH } from './openapi-document.route';

@@ -68,12 +68,12 @@ describe('buildOpenApiDocument', () => {
     expect(dig(csv, 'content')).toEqual({ 'text/csv': { schema: { type: 'string' } } });
   });
 
-  it('adds the shared error responses: 401/403 only where a key is needed, 413/415 only with a body', () => {
+  it('adds the shared error responses: 401/403 only where a key is needed, 413/415 only with a body, 429 everywhere', () => {
     const responses = (path: string, method: string): string[] =>
       Object.keys(doc.paths[path]![method]!['responses'] as object).sort();
-    expect(responses('/api/v1/phones', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '500']);
-    expect(responses('/api/v1/phones/{mac}', 'get')).toEqual(['200', '400', '401', '403', '404', '500']);
-    expect(responses('/api/v1/health', 'get')).toEqual(['200', '400', '500']);
+    expect(responses('/api/v1/phones', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '429', '500']);
+    expect(responses('/api/v1/phones/{mac}', 'get')).toEqual(['200', '400', '401', '403', '404', '429', '500']);
+    expect(responses('/api/v1/health', 'get')).toEqual(['200', '400', '429', '500']);
     const notFound = dig(doc.paths['/api/v1/phones/{mac}']!['get'], 'responses', '404', 'content', 'application/json', 'schema');
     expect(notFound).toEqual({ $ref: '#/components/schemas/Error' });
     expect(doc.components.schemas['Error']).toMatchObject({ type: 'object', required: ['error', 'requestId'] });

@@ -125,6 +125,7 @@ function responses(route: AnyRoute, components: SchemaComponents): JsonObject {
     [403, `The API key's role is below \`${route.role}\``, route.role !== 'public'],
     [413, 'The request body is too large', route.body !== undefined],
     [415, 'Wrong Content-Type for the request body', route.body !== undefined],
+    [429, 'Too many failed authentications from this address: every request is refused until `Retry-After` seconds have passed', true],
     [500, 'Unexpected server error', true],
   ];
   for (const [status, description, applies] of common) {

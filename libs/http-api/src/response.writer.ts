@@ -15,7 +15,7 @@ export function writeError(
   status: number,
   error: ApiErrorBody['error'],
   requestId: string,
-  headers: Record<string, string> = {},
+  headers: Readonly<Record<string, string>> = {},
 ): void {
   const body: ApiErrorBody = { error, requestId };
   writeJson(res, status, body, headers);

@@ -15,19 +15,18 @@ export interface RunningStack {
    * phone is given as its DCMP URL; it polls `<base>/dcmp/contact-me?device-id=<MAC>`.
    */
   dcmpUrls: string[];
-  /**
-   * Embedded mode only: base URL of its command intake (POST <base>/commands/<topic>), the
-   * embedded stand-in for publishing command events on Kafka.
-   */
-  commandUrl?: string;
   /** Embedded mode only: its embedded PostgreSQL. */
   databaseUrl?: string;
-  /** The operator API's base URL (e.g. http://127.0.0.1:PORT; its routes are under /api/v1). */
+  /**
+   * The operator API's base URL (e.g. http://127.0.0.1:PORT; its routes are under /api/v1).
+   * Commands (job and contact-me requests) go to `POST <apiUrl>/api/v1/commands/<topic>` in
+   * both modes.
+   */
   apiUrl: string;
   /** An admin API key for it. */
   apiKey: string;
   /** Embedded mode only: the ports it was given, to restart it on the same ones. */
-  ports?: { gateway: number; dcmp: number; command: number; postgres: number; api: number };
+  ports?: { gateway: number; dcmp: number; postgres: number; api: number };
   processes: AppProcess[];
   stop(): Promise<void>;
 }
@@ -119,7 +118,6 @@ export interface EmbeddedOptions {
   dataDir: string;
   port?: number;
   dcmpPort?: number;
-  commandPort?: number;
   /** Port of the embedded PostgreSQL (default: a free one). */
   postgresPort?: number;
   apiPort?: number;
@@ -129,17 +127,16 @@ export interface EmbeddedOptions {
 
 /** The embedded default (`npm start`) as one process. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack> {
-  const [pickedPort, pickedDcmp, pickedCommand, pickedPostgres, pickedApi] = await freePorts(5);
+  const [pickedPort, pickedDcmp, pickedPostgres, pickedApi] = await freePorts(4);
   const apiPort = opts.apiPort ?? pickedApi!;
   const port = opts.port ?? pickedPort!;
   const dcmpPort = opts.dcmpPort ?? pickedDcmp!;
-  const commandPort = opts.commandPort ?? pickedCommand!;
   const postgresPort = opts.postgresPort ?? pickedPostgres!;
   const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
   const p = AppProcess.spawn(
     'embedded',
     'embedded',
-    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), COMMAND_PORT: String(commandPort), EMBEDDED_POSTGRES_PORT: String(postgresPort), API_PORT: String(apiPort), LOG_LEVEL: 'info', ...opts.env },
+    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), EMBEDDED_POSTGRES_PORT: String(postgresPort), API_PORT: String(apiPort), LOG_LEVEL: 'info', ...opts.env },
     logDir,
   );
   try {
@@ -151,10 +148,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
   return {
     urls: [phoneUrl(port)],
     dcmpUrls: [dcmpUrl(dcmpPort)],
-    commandUrl: `http://127.0.0.1:${commandPort}`,
     // The embedded PostgreSQL's password is generated on first start and kept beside its cluster.
     databaseUrl: `postgres://workpoint:${encodeURIComponent(readFileSync(join(opts.dataDir, 'postgres-password'), 'utf8').trim())}@127.0.0.1:${postgresPort}/workpoint`,
-    ports: { gateway: port, dcmp: dcmpPort, command: commandPort, postgres: postgresPort, api: apiPort },
+    ports: { gateway: port, dcmp: dcmpPort, postgres: postgresPort, api: apiPort },
     apiUrl: `http://127.0.0.1:${apiPort}`,
     apiKey: readFileSync(join(opts.dataDir, 'api-admin-key'), 'utf8').trim(),
     processes: [p],

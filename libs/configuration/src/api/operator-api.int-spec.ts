@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamicModule } from '@nestjs/common';
-import { ConfigurationJobRequestedTopic, ContactMeRequestedTopic, type JobRequested } from '@workpoint/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  ConfigurationJobRequestedTopic,
+  ContactMeRequestedTopic,
+  DeploymentJobRequestedTopic,
+  type JobRequested,
+  type TopicContract,
+} from '@workpoint/contracts';
 import { type ApiErrorBody, generateApiKey, hashApiKeySecret, parseApiKey } from '@workpoint/http-api';
 // Test-only helper, deliberately not exported from the library's index.
 import { validateOpenApiDocument } from '@workpoint/http-api/src/testing/openapi-validation';
 import { isSecretItem } from '@workpoint/logging';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
-import { distinctMacs, eventually, randomId, randomMac } from '@workpoint/testing';
+import { capturingLogger, distinctMacs, eventually, randomId, randomMac } from '@workpoint/testing';
 import type { z } from 'zod';
 import { ConfigurationModule } from '../configuration.module';
 import { CONFIGURATION_SCHEMA } from '../configuration.schema';
@@ -28,6 +35,8 @@ import type {
   SiteView,
   TagList,
 } from './api-schemas';
+import { ApiKeys } from './access';
+import type { ChangeFanout } from './change-fanout';
 import { OperatorApi } from './operator-api';
 import { operatorApiRoutes, type OperatorApiServices } from './operator-api.routes';
 
@@ -155,14 +164,15 @@ function operatorApiOf(module: DynamicModule): OperatorApi {
 beforeAll(async () => {
   let api: OperatorApi | undefined;
   h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (deps) => {
-    const module = ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key } });
+    // Several tests fail authentication on purpose; the per-source limit has a server of its own below.
+    const module = ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } });
     api = operatorApiOf(module);
     return module;
   });
   base = `http://127.0.0.1:${api!.port}`;
   // Inventory owns the contact-me topic (the broker creates no topics on its own); configuration
   // only publishes to it, so here, without inventory, the test creates it.
-  await h.bus.ensureTopics([ContactMeRequestedTopic]);
+  await h.bus.ensureTopics([ContactMeRequestedTopic, DeploymentJobRequestedTopic]);
   readOnly = await createKey('read-only');
   operator = await createKey('operator');
 });
@@ -642,7 +652,7 @@ describe('phone lists', () => {
     expect(await get('/api/v1/phones?contactedSince=yesterday')).toMatchObject({ status: 400, error: { details: [{ path: 'query.contactedSince' }] } });
   });
 
-  it('exports the filtered list as CSV, quoting a field with a comma', async () => {
+  it('exports the filtered list as CSV, every field quoted', async () => {
     const tag = name('csv');
     const [a, b] = [randomMac(), randomMac()].sort() as [string, string];
     await assign(a, { e164: '+4989700200', model: 'OpenStage 40', site: 'munich', tags: [tag], user: 'Doe, Jane' });
@@ -652,20 +662,20 @@ describe('phone lists', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="phones.csv"');
     expect((await res.text()).split('\r\n')).toEqual([
-      'mac,e164,model,software_version,site,tags,user,profiles,last_contact_at,drift_count,fault_count,write_pending',
-      `${a},+4989700200,OpenStage 40,,munich,${tag},"Doe, Jane",,,0,0,false`,
-      `${b},,,,,${tag}|lobby,"say ""hi""",,,0,0,false`,
+      '"mac","e164","model","software_version","site","tags","user","profiles","last_contact_at","drift_count","fault_count","write_pending"',
+      `"${a}","'+4989700200","OpenStage 40","","munich","${tag}","Doe, Jane","","","0","0","false"`,
+      `"${b}","","","","","${tag}|lobby","say ""hi""","","","0","0","false"`,
       '',
     ]);
   });
 
-  it('quotes a cell a spreadsheet would run as a formula, but not a phone number', async () => {
+  it('guards a cell a spreadsheet would run as a formula, at its start and after a , or ; (phone numbers too)', async () => {
     const tag = name('formula');
     const mac = randomMac();
-    await assign(mac, { e164: '+4989700300', site: '=HYPERLINK("http://x")', tags: [tag], user: '@SUM(A1)' });
+    await assign(mac, { e164: '+4989700300', site: '=HYPERLINK("http://x")', model: 'V3;=1+1', tags: [tag], user: '@SUM(A1),-2' });
     const res = await fetch(`${base}/api/v1/phones/export.csv?tag=${tag}`, { headers: { authorization: `Bearer ${readOnly.key}` } });
     const [, line] = (await res.text()).split('\r\n');
-    expect(line).toBe(`${mac},+4989700300,,,"'=HYPERLINK(""http://x"")",${tag},'@SUM(A1),,,0,0,false`);
+    expect(line).toBe(`"${mac}","'+4989700300","V3;'=1+1","","'=HYPERLINK(""http://x"")","${tag}","'@SUM(A1),'-2","","","0","0","false"`);
   });
 
   it('refuses a history or audit cursor it did not hand out', async () => {
@@ -845,6 +855,127 @@ describe('operator jobs', () => {
     expect(await call('POST', `/api/v1/phones/${randomMac()}/jobs`, { key: operator.key, json: { type: 'restart' } })).toMatchObject({ status: 404, error: { code: 'phone-not-found' } });
     expect(await call('POST', `/api/v1/phones/${mac}/jobs`, { key: readOnly.key, json: { type: 'restart' } })).toMatchObject({ status: 403 });
     expect((await get<{ jobs: Job[] }>(`/api/v1/phones/${mac}/jobs`)).body.jobs).toEqual([]);
+  });
+});
+
+describe('commands', () => {
+  const commandPath = (topic: { name: string }) => `/api/v1/commands/${topic.name}`;
+  const jobCommand = (mac: string, extra: Partial<JobRequested> = {}) => ({ requestId: randomUUID(), mac, action: 'WriteItems', items: [{ name: 'vlan-id', value: '7' }], contactMe: false, ...extra });
+  /** What one subscriber sees of a topic for one MAC. */
+  async function watch<T extends { mac: string }>(topic: TopicContract<T>, mac: string): Promise<T[]> {
+    const seen: T[] = [];
+    await h.bus.subscribe({ topic, groupId: name('api-commands'), fromBeginning: true, handle: async ({ value }) => void (value.mac === mac && seen.push(value)) });
+    return seen;
+  }
+
+  it('publishes a configuration job with an operator key: 202, queued, sealed on Kafka, audited with the secret masked', async () => {
+    const sip = secretValue();
+    const mac = randomMac();
+    const onKafka = await watch(ConfigurationJobRequestedTopic, mac);
+    const command = jobCommand(mac, { items: [{ name: 'sip-pwd', value: sip }, { name: 'vlan-id', value: '7' }] });
+    const r = await call('POST', commandPath(ConfigurationJobRequestedTopic), { key: operator.key, json: command });
+    expect(r).toMatchObject({ status: 202, body: { accepted: true, topic: ConfigurationJobRequestedTopic.name } });
+
+    const [row] = await eventually(async () => {
+      const rows = (await h.dataSource.query('SELECT mac, action, state, items::text AS items FROM configuration.configuration_job WHERE request_id = $1', [command.requestId])) as Record<string, string>[];
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(row).toMatchObject({ mac, action: 'WriteItems', state: 'queued' });
+    expect(row!['items']).not.toContain(sip);
+    await eventually(async () => (onKafka.length === 1 ? true : undefined));
+    expect(onKafka[0]).toMatchObject({ requestId: command.requestId, mac, requestedBy: `api:${actorOf(operator)}` });
+    expect(onKafka[0]!.items.find((i) => i.name === 'sip-pwd')!.value).toMatch(/^enc:v1:/);
+
+    const trail = await auditOf('phone', mac);
+    expect(trail).toEqual([
+      expect.objectContaining({
+        action: `command.${ConfigurationJobRequestedTopic.name}`,
+        actor: actorOf(operator),
+        after: expect.objectContaining({ requestId: command.requestId, mac, action: 'WriteItems', items: [{ name: 'sip-pwd', value: '***' }, { name: 'vlan-id', value: '7' }], requestedBy: `api:${actorOf(operator)}` }),
+      }),
+    ]);
+    expect(JSON.stringify(trail)).not.toContain(sip);
+  });
+
+  it('publishes deployment and contact-me commands as sent (requestedBy kept) with an admin key', async () => {
+    const mac = randomMac();
+    const deployments = await watch(DeploymentJobRequestedTopic, mac);
+    const contactMes = await watch(ContactMeRequestedTopic, mac);
+    const deployment = jobCommand(mac, { action: 'SoftwareDeployment', items: [], requestedBy: 'billing-system' });
+    expect(await call('POST', commandPath(DeploymentJobRequestedTopic), { json: deployment })).toMatchObject({ status: 202, body: { accepted: true, topic: DeploymentJobRequestedTopic.name } });
+    const contactMe = { mac, requestedBy: 'noc', at: new Date().toISOString() };
+    expect(await call('POST', commandPath(ContactMeRequestedTopic), { json: contactMe })).toMatchObject({ status: 202, body: { accepted: true, topic: ContactMeRequestedTopic.name } });
+
+    await eventually(async () => (deployments.length === 1 && contactMes.length === 1 ? true : undefined));
+    expect(deployments[0]).toEqual(deployment);
+    expect(contactMes[0]).toEqual(contactMe);
+    expect((await auditOf('phone', mac)).map((e) => [e.action, e.actor])).toEqual([
+      [`command.${ContactMeRequestedTopic.name}`, actorOf({ id: admin.id, name: 'bootstrap admin', role: 'admin' })],
+      [`command.${DeploymentJobRequestedTopic.name}`, actorOf({ id: admin.id, name: 'bootstrap admin', role: 'admin' })],
+    ]);
+  });
+
+  it('refuses no key (401), a read-only key (403), text/plain (415), a broken contract (400), an unknown topic (404): nothing published or audited', async () => {
+    const mac = randomMac();
+    const command = jobCommand(mac);
+    const path = commandPath(ConfigurationJobRequestedTopic);
+    expect(await call('POST', path, { key: null, json: command })).toMatchObject({ status: 401, error: { code: 'unauthenticated' } });
+    expect(await call('POST', path, { key: readOnly.key, json: command })).toMatchObject({ status: 403, error: { code: 'forbidden' } });
+    // What a foreign web page can send without a CORS preflight: never parsed.
+    expect(await call('POST', path, { key: operator.key, body: JSON.stringify(command), contentType: 'text/plain' })).toMatchObject({ status: 415, error: { code: 'unsupported-media-type' } });
+    const broken = await call('POST', path, { key: operator.key, json: { ...command, action: 'Dance', mac: 'nope' } });
+    expect(broken).toMatchObject({ status: 400, error: { code: 'invalid-request' } });
+    expect((broken.error!.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['body.action', 'body.mac']);
+    expect(await call('POST', '/api/v1/commands/nope.v1', { key: operator.key, json: command })).toMatchObject({ status: 404 });
+    expect(await call('GET', path, { key: operator.key })).toMatchObject({ status: 405 });
+
+    // A valid command after them, on the same key (partition): once it is queued, any command published before it would be too.
+    const fence = jobCommand(mac);
+    expect((await call('POST', path, { key: operator.key, json: fence })).status).toBe(202);
+    const queued = await eventually(async () => {
+      const rows = (await h.dataSource.query('SELECT request_id FROM configuration.configuration_job WHERE mac = $1', [mac])) as { request_id: string }[];
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(queued.map((r) => r.request_id)).toEqual([fence.requestId]);
+    expect((await auditOf('phone', mac)).map((e) => (e.after as { requestId: string }).requestId)).toEqual([fence.requestId]);
+  });
+});
+
+describe('failed authentications per source address', () => {
+  it('answers 429 with Retry-After to every request from the source after API_AUTH_FAILURES_PER_MINUTE failures, logging each failure without the key', async () => {
+    const { logger, lines } = capturingLogger('operator-api-limit');
+    const fanout = { settled: async () => undefined } as unknown as ChangeFanout;
+    // The same API (routes, key store, database) with a limit of 3.
+    const api = new OperatorApi(operatorApiRoutes({} as OperatorApiServices), new ApiKeys(h.dataSource, logger), fanout, { host: '127.0.0.1', port: 0, authFailuresPerMinute: 3 }, logger);
+    await api.onApplicationBootstrap();
+    try {
+      const at = `http://127.0.0.1:${api.port}`;
+      const wrong = generateApiKey().key;
+      keysUsed.push(wrong);
+      const attempt = (key: string | undefined, path = '/api/v1/tags') => fetch(`${at}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+      expect((await attempt(wrong)).status).toBe(401);
+      expect((await attempt(undefined)).status).toBe(401);
+      expect((await attempt(wrong)).status).toBe(401);
+
+      for (const res of [await attempt(admin.key), await attempt(undefined, '/api/v1/openapi.json')]) {
+        expect(res.status).toBe(429);
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+        expect(((await res.json()) as ApiErrorBody).error.code).toBe('too-many-requests');
+      }
+      // The limit is per server instance and per source: the main API still serves this address.
+      expect((await get('/api/v1/tags')).status).toBe(200);
+
+      const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'API authentication failed');
+      expect(warnings.map((w) => [w['level'], w['source'], w['reason']])).toEqual([
+        ['warn', '127.0.0.1', 'unknown-or-revoked-key'],
+        ['warn', '127.0.0.1', 'missing-key'],
+        ['warn', '127.0.0.1', 'unknown-or-revoked-key'],
+      ]);
+      expect(lines.join('\n')).not.toContain(parseApiKey(wrong)!.secret);
+    } finally {
+      await api.onApplicationShutdown();
+    }
   });
 });
 

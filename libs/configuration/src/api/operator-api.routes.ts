@@ -33,6 +33,7 @@ import {
   SiteView,
   TagList,
 } from './api-schemas';
+import { COMMAND_TOPICS, type CommandService } from './command.service';
 import type { ImportService } from './import.service';
 import type { PhoneService } from './phone.service';
 import type { ProfileService } from './profile.service';
@@ -43,6 +44,7 @@ export interface OperatorApiServices {
   profiles: ProfileService;
   sites: SiteService;
   imports: ImportService;
+  commands: CommandService;
   keys: ApiKeys;
   audit: AuditLog;
   db: Parameters<AuditLog['page']>[0];
@@ -55,6 +57,7 @@ const Resynced = z.object({ mac: z.string(), writes: z.number().int(), drift: z.
 const BulkAssigned = z.object({ changed: z.number().int(), unchanged: z.number().int(), affectedPhones: z.number().int() });
 const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() }).strict();
 const AffectedSite = z.object({ site: SiteView, affectedPhones: z.number().int() });
+const CommandAccepted = z.object({ accepted: z.literal(true), topic: z.string() });
 
 /** Every operator endpoint: the one source of routing, validation, roles and the OpenAPI document. */
 export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
@@ -231,6 +234,19 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       responses: { 200: { description: 'Deleted', schema: Removed }, ...common },
       handler: async ({ params, principal, requestId }) => ok(await s.sites.remove(params.name, principal!, requestId)),
     }),
+    // ── commands ────────────────────────────────────────────────────────────
+    // A JSON body only (415 otherwise): a foreign web page cannot send one, nor the Bearer
+    // key, without a CORS preflight this API never grants.
+    ...COMMAND_TOPICS.map(({ topic, body, operationId }) =>
+      defineRoute({
+        method: 'POST', path: `/api/v1/commands/${topic.name}`, operationId, tag: 'commands', role: 'operator',
+        summary: `Publish a ${topic.name} command, as other systems do on Kafka`,
+        description: `${topic.description} Validated against the topic's contract; \`requestedBy\` defaults to the API key's name. Audited as \`command.${topic.name}\` (secret item values masked).`,
+        body,
+        responses: { 202: { description: 'Published', schema: CommandAccepted }, 503: { description: 'Could not be published (broker unavailable); nothing was queued; retry after `Retry-After` seconds' } },
+        handler: async ({ body: command, principal, requestId }) => ok(await s.commands.publish(topic, command, principal!, requestId), 202),
+      }),
+    ),
     // ── access ──────────────────────────────────────────────────────────────
     defineRoute({
       method: 'GET', path: '/api/v1/api-keys', operationId: 'listApiKeys', tag: 'access', role: 'admin',

@@ -1,5 +1,13 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { type AnyRoute, type ApiServer, buildOpenApiDocument, createApiServer, type OpenApiDocument } from '@workpoint/http-api';
+import {
+  type AnyRoute,
+  type ApiServer,
+  AuthFailureLimiter,
+  buildOpenApiDocument,
+  createApiServer,
+  DEFAULT_AUTH_FAILURE_LIMITS,
+  type OpenApiDocument,
+} from '@workpoint/http-api';
 import type { Logger } from '@workpoint/logging';
 import type { ApiKeys } from './access';
 import type { ChangeFanout } from './change-fanout';
@@ -10,6 +18,10 @@ export interface OperatorApiSettings {
   /** Bootstrap admin key (`wpk_…`), stored hashed at start. */
   adminKey?: string | undefined;
   maxBodyBytes?: number | undefined;
+  /** Failed authentications per source address and minute before it gets 429 (`API_AUTH_FAILURES_PER_MINUTE`). */
+  authFailuresPerMinute?: number | undefined;
+  /** Source addresses counted at once (`API_AUTH_TRACKED_SOURCES`). */
+  authTrackedSources?: number | undefined;
 }
 
 export const OPERATOR_API_INFO = {
@@ -18,6 +30,7 @@ export const OPERATOR_API_INFO = {
   description:
     'Phones, profiles and their layering, assignments, jobs, imports, API keys and the audit log. ' +
     'Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`); roles: read-only < operator < admin. ' +
+    'After repeated failed authentications a source address gets 429 (with `Retry-After`) on every request for the rest of that minute. ' +
     'Errors are `{ "error": { "code", "message", "details" }, "requestId" }`.',
 };
 
@@ -48,6 +61,10 @@ export class OperatorApi implements OnApplicationBootstrap, OnApplicationShutdow
       logger: this.logger,
       ...(this.settings.maxBodyBytes ? { maxBodyBytes: this.settings.maxBodyBytes } : {}),
       document: () => this.openApiDocument(),
+      authFailures: new AuthFailureLimiter({
+        failuresPerWindow: this.settings.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURE_LIMITS.failuresPerWindow,
+        maxSources: this.settings.authTrackedSources ?? DEFAULT_AUTH_FAILURE_LIMITS.maxSources,
+      }),
     });
     this.port = await this.server.listen(this.settings.port, this.settings.host);
     this.logger.info('operator API listening', { host: this.settings.host, port: this.port, openapi: '/api/v1/openapi.json' });

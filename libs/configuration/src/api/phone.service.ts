@@ -15,6 +15,7 @@ import type { StoredItem } from '../desired-state/stored-profile';
 import { actorOf, type AuditLog, numericCursor } from './access';
 import type { PhoneListQueryT } from './api-schemas';
 import type { ChangeFanout } from './change-fanout';
+import { csvField } from './csv-field';
 import { draftItems, keptSecrets, presentItems, storeItems, type ItemInput } from './profile-items';
 import { PROFILE_WRITES_LOCK } from './profile.service';
 import { effectiveView, writesView } from './views';
@@ -30,6 +31,9 @@ const SUMMARY_COLUMNS = [
   'mac', 'e164', 'model', 'site', 'tags', 'user_name', 'profiles', 'assignment_version', 'assigned_at', 'device_type',
   'software_version', 'reported_e164', 'drift_count', 'fault_count', 'first_seen_at', 'last_contact_at', 'last_full_report_at', 'sync_job_id',
 ].join(', ');
+
+/** The export's header; `mac`, `e164`, `model`, `site`, `tags` and `user` are also import columns. */
+const EXPORT_COLUMNS = ['mac', 'e164', 'model', 'software_version', 'site', 'tags', 'user', 'profiles', 'last_contact_at', 'drift_count', 'fault_count', 'write_pending'];
 
 /** `q` as the search text holds it: MAC digits without separators, upper-case; LIKE wildcards dropped. */
 const searchText = (q: string) => q.replace(/[:.\-%_\\]/g, '').toUpperCase();
@@ -123,7 +127,7 @@ export class PhoneService {
 
   /** The list as CSV, page by page (constant memory for any fleet size). */
   async *exportCsv(q: PhoneListQueryT): AsyncGenerator<string> {
-    yield 'mac,e164,model,software_version,site,tags,user,profiles,last_contact_at,drift_count,fault_count,write_pending\r\n';
+    yield EXPORT_COLUMNS.map(csvField).join(',') + '\r\n';
     let cursor = q.cursor;
     for (;;) {
       const page = await this.list({ ...q, cursor, limit: 1000 });
@@ -315,11 +319,3 @@ function checkOverrides(overrides: readonly ItemInput[], previous: readonly Stor
 
 /** Faults as the API shows them: without the fingerprint of the refused value (internal). */
 const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).map((f) => itemWith(f, { status: f.status, value: f.value, at: f.at }));
-
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  // A cell a spreadsheet would run as a formula (CSV injection) is quoted with a leading '; a
-  // phone number like +4989… is left as it is.
-  const text = /^([=@\t\r]|[+-](?![\d\s]*$))/.test(String(value)) ? `'${String(value)}` : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}

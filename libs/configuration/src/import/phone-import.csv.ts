@@ -1,4 +1,5 @@
 import { normaliseMac } from '@workpoint/wpi-codec';
+import { unguardFormulas } from './spreadsheet-formulas';
 
 /**
  * Operators' bulk import of phones and their assignments, as CSV. Pure: bytes in, typed rows or
@@ -329,7 +330,8 @@ function readRow(
   const row: ImportRow = { line, mac: '', tags: [] };
   let valid = true;
   for (let i = 0; i < columns.length; i++) {
-    const problem = readInto(row, columns[i], fields[i], knownProfiles);
+    // A cell of the phone export reads back as exported: its formula guard (`'+4989…`) is undone.
+    const problem = readInto(row, columns[i], unguardFormulas(fields[i]), knownProfiles);
     if (problem !== undefined) {
       errors.add({ line, column: columns[i], message: problem });
       valid = false;

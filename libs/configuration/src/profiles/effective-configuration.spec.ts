@@ -78,6 +78,22 @@ describe('effectiveConfiguration', () => {
     });
   });
 
+  it.each([
+    ['site.constructor', 'template refers to site.constructor, which this phone does not have'],
+    ['site.hasownproperty', 'template refers to site.hasownproperty, which this phone does not have'],
+    ['site.__proto__', 'malformed placeholder in "{{site.__proto__}}"'],
+    ['site.toString', 'malformed placeholder in "{{site.toString}}"'],
+  ])('never fills {{%s}} from what every object inherits', (placeholder, problem) => {
+    const result = effectiveConfiguration([profile('fleet', 'fleet', [{ name: 'display-id', value: `{{${placeholder}}}` }])], facts);
+    expect(result).toEqual({ ok: false, problems: [{ profileId: 'fleet', item: 'display-id', problem }] });
+  });
+
+  it('fills a site field named like an inherited property when the site has it', () => {
+    const site = JSON.parse('{"name": "Munich", "constructor": "built", "__proto__": "x"}') as Record<string, string>;
+    const result = effectiveConfiguration([profile('fleet', 'fleet', [{ name: 'display-id', value: '{{site.constructor}}' }])], { ...facts, site });
+    expect(values(result)).toEqual([['display-id', 'built', 'fleet']]);
+  });
+
   it('keeps the drift policy and defaults it to enforce', () => {
     const result = effectiveConfiguration([profile('fleet', 'fleet', [{ name: 'ringer-melody', value: '3', policy: 'adopt' }, { name: 'reg-port', value: '5060' }])], facts);
     expect(result.ok && result.items.map((i) => [i.name, i.policy])).toEqual([

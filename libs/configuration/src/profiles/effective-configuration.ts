@@ -68,7 +68,7 @@ function fill(item: ProfileItem, facts: PhoneFacts): string | null | { problem: 
 }
 
 function attribute(facts: PhoneFacts, name: string): string | undefined {
-  if (name.startsWith('site.')) return facts.site?.[name.slice('site.'.length)];
+  if (name.startsWith('site.')) return siteField(facts.site, name.slice('site.'.length));
   switch (name) {
     case 'mac':
       return facts.mac;
@@ -83,6 +83,16 @@ function attribute(facts: PhoneFacts, name: string): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * A site's own field only: `{{site.constructor}}` (or any name the object inherits) is
+ * unfillable like any field the site does not have, never `function Object() …`.
+ */
+function siteField(site: PhoneFacts['site'], field: string): string | undefined {
+  if (!site || !Object.hasOwn(site, field)) return undefined;
+  const value: unknown = site[field];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function byNameAndIndex(a: EffectiveItem, b: EffectiveItem): number {

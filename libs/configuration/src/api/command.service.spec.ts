@@ -1,0 +1,78 @@
+import { ConfigurationJobRequestedTopic, ContactMeRequestedTopic, DeploymentJobRequestedTopic, type TopicContract } from '@workpoint/contracts';
+import { HttpError } from '@workpoint/http-api';
+import { capturingLogger, randomMac } from '@workpoint/testing';
+import type { WpiItem } from '@workpoint/wpi-codec';
+import type { DataSource } from 'typeorm';
+import type { Bus } from '@workpoint/messaging';
+import { AuditLog } from './access';
+import { CommandService } from './command.service';
+
+const operator = { keyId: '0123456789ab', name: 'noc', role: 'operator' as const };
+
+/** A database that runs the transaction callback and remembers whether it committed. */
+function fakeDb() {
+  const state = { committed: 0, rolledBack: 0, audited: [] as unknown[][] };
+  const tx = { query: async (_sql: string, params: unknown[]) => void state.audited.push(params) };
+  const db = {
+    transaction: async (work: (t: typeof tx) => Promise<unknown>) => {
+      try {
+        const result = await work(tx);
+        state.committed++;
+        return result;
+      } catch (error) {
+        state.rolledBack++;
+        throw error;
+      }
+    },
+  } as unknown as DataSource;
+  return { db, state };
+}
+
+function service(publish: Bus['publish']) {
+  const { db, state } = fakeDb();
+  const published: { topic: string; key: string; value: unknown }[] = [];
+  const bus = { publish: async (topic: TopicContract<unknown>, key: string, value: unknown) => (await publish(topic, key, value), void published.push({ topic: topic.name, key, value })) } as unknown as Bus;
+  const sync = { conceal: (items: readonly WpiItem[]) => items.map((i) => (i.name === 'sip-pwd' ? { ...i, value: 'enc:v1:sealed' } : i)) };
+  const { logger, lines } = capturingLogger('commands');
+  return { commands: new CommandService(db, bus, sync, new AuditLog(), logger), state, published, lines };
+}
+
+const job = (mac: string) => ({ requestId: '6f1c1f8e-8b0e-4f5c-9d61-0a0b0c0d0e0f', mac, action: 'WriteItems' as const, items: [{ name: 'sip-pwd', value: 'S3cret' }, { name: 'vlan-id', value: '7' }], contactMe: true });
+
+describe('CommandService', () => {
+  it('publishes a configuration job sealed, names the key when requestedBy is left out, and audits it masked', async () => {
+    const { commands, state, published } = service(async () => undefined);
+    const mac = randomMac();
+    expect(await commands.publish(ConfigurationJobRequestedTopic, job(mac), operator, 'req-1')).toEqual({ accepted: true, topic: ConfigurationJobRequestedTopic.name });
+    expect(published).toEqual([
+      { topic: ConfigurationJobRequestedTopic.name, key: mac, value: { ...job(mac), items: [{ name: 'sip-pwd', value: 'enc:v1:sealed' }, { name: 'vlan-id', value: '7' }], requestedBy: 'api:noc (key 0123456789ab, operator)' } },
+    ]);
+    expect(state).toMatchObject({ committed: 1, rolledBack: 0 });
+    const [actor, action, entityType, requestId, entries] = state.audited[0]!;
+    expect([actor, action, entityType, requestId]).toEqual(['noc (key 0123456789ab, operator)', 'command.configuration.job.requested.v1', 'phone', 'req-1']);
+    expect(JSON.parse(entries as string)).toEqual([{ id: mac, before: null, after: expect.objectContaining({ items: [{ name: 'sip-pwd', value: '***' }, { name: 'vlan-id', value: '7' }] }) }]);
+  });
+
+  it('keeps a deployment job and a contact-me request as sent', async () => {
+    const { commands, published } = service(async () => undefined);
+    const mac = randomMac();
+    await commands.publish(DeploymentJobRequestedTopic, { ...job(mac), action: 'FileDeployment', requestedBy: 'billing' }, operator, 'req-2');
+    await commands.publish(ContactMeRequestedTopic, { mac, at: '2026-12-04T12:00:00.000Z' }, operator, 'req-3');
+    expect(published.map((p) => p.value)).toEqual([
+      { ...job(mac), action: 'FileDeployment', requestedBy: 'billing' },
+      { mac, at: '2026-12-04T12:00:00.000Z', requestedBy: 'api:noc (key 0123456789ab, operator)' },
+    ]);
+  });
+
+  it('answers 503 with Retry-After when the bus refuses, and commits no audit row', async () => {
+    const { commands, state, lines } = service(async () => {
+      throw new Error('broker unavailable');
+    });
+    const failure = await commands.publish(ConfigurationJobRequestedTopic, job(randomMac()), operator, 'req-4').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HttpError);
+    expect(failure).toMatchObject({ status: 503, code: 'publish-failed', headers: { 'Retry-After': '5' } });
+    expect(state).toMatchObject({ committed: 0, rolledBack: 1 });
+    expect(lines.join('\n')).toContain('could not publish a command');
+    expect(lines.join('\n')).not.toContain('S3cret');
+  });
+});

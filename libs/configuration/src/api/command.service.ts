@@ -1,0 +1,79 @@
+import {
+  ConfigurationJobRequestedTopic,
+  type ContactMeRequested,
+  ContactMeRequestedSchema,
+  ContactMeRequestedTopic,
+  DeploymentJobRequestedTopic,
+  type JobRequested,
+  JobRequestedSchema,
+  type TopicContract,
+} from '@workpoint/contracts';
+import { HttpError, type Principal } from '@workpoint/http-api';
+import { type Logger, maskSecretItems } from '@workpoint/logging';
+import type { Bus } from '@workpoint/messaging';
+import type { WpiItem } from '@workpoint/wpi-codec';
+import type { DataSource } from 'typeorm';
+import type { ConfigurationSync } from '../desired-state/configuration-sync';
+import { actorOf, type AuditLog } from './access';
+
+type Command = JobRequested | ContactMeRequested;
+/** A command as the API takes it: `requestedBy` may be left out. */
+type CommandInput<T> = T extends Command ? Omit<T, 'requestedBy'> & { requestedBy?: string | undefined } : never;
+
+/** A command topic as the API takes it: the topic's own contract, `requestedBy` optional. */
+export interface CommandTopic<T extends Command = Command> {
+  topic: TopicContract<T>;
+  body: typeof JobCommandBody | typeof ContactMeCommandBody;
+  operationId: string;
+}
+
+/** Left out, `requestedBy` names the API key (`api:<name> (key <id>, <role>)`). */
+export const JobCommandBody = JobRequestedSchema.partial({ requestedBy: true });
+export const ContactMeCommandBody = ContactMeRequestedSchema.partial({ requestedBy: true });
+
+/** The command topics other systems publish on Kafka; the API takes the same commands in both modes. */
+export const COMMAND_TOPICS: readonly CommandTopic[] = [
+  { topic: ConfigurationJobRequestedTopic, body: JobCommandBody, operationId: 'commandConfigurationJob' },
+  { topic: DeploymentJobRequestedTopic, body: JobCommandBody, operationId: 'commandDeploymentJob' },
+  { topic: ContactMeRequestedTopic, body: ContactMeCommandBody, operationId: 'commandContactMe' },
+] as CommandTopic[];
+
+/** A hint for the client after a failed publish: the broker usually recovers within seconds. */
+const PUBLISH_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Commands through the operator API: the same events other systems publish on Kafka, published
+ * on this service's bus (Kafka when distributed, in-process when embedded) and audited like
+ * any operator action.
+ */
+export class CommandService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly bus: Bus,
+    private readonly sync: Pick<ConfigurationSync, 'conceal'>,
+    private readonly audit: AuditLog,
+    private readonly logger: Logger,
+  ) {}
+
+  async publish<T extends Command>(topic: TopicContract<T>, input: CommandInput<T>, by: Principal, requestId: string) {
+    const command: Command = topic.schema.parse({ ...input, requestedBy: input.requestedBy ?? `api:${actorOf(by)}`.slice(0, 128) });
+    const items = 'items' in command ? command.items : undefined;
+    const audited = items ? { ...command, items: maskSecretItems(items) } : command;
+    // Configuration opens what it sealed, so its jobs travel sealed (as the API's own job
+    // route sends them): the topic keeps what it carries.
+    const published = items && topic.name === ConfigurationJobRequestedTopic.name ? { ...command, items: this.sync.conceal(items as WpiItem[]) } : command;
+    // The audit row commits only once the bus took the command: nothing published, nothing audited.
+    await this.db.transaction(async (tx) => {
+      await this.audit.record(tx, by, `command.${topic.name}`, 'phone', command.mac, null, audited, requestId);
+      try {
+        await this.bus.publish(topic, command.mac, published);
+      } catch (error) {
+        this.logger.warn('could not publish a command', { topic: topic.name, mac: command.mac, requestId, error: String(error) });
+        throw new HttpError(503, 'publish-failed', 'The command could not be published; nothing was queued. Try again.', undefined, {
+          'Retry-After': String(PUBLISH_RETRY_AFTER_SECONDS),
+        });
+      }
+    });
+    return { accepted: true as const, topic: topic.name };
+  }
+}
