@@ -1,11 +1,16 @@
 import 'reflect-metadata';
-import { loadConfig, StorageEnvSchema } from '@workpoint/config';
+import { DeploymentEnvSchema, loadConfig, ServiceEnvSchema, StorageEnvSchema } from '@workpoint/config';
 import { DeploymentModule, DEPLOYMENT_SCHEMA } from '@workpoint/deployment';
 import { exitOnBootFailure, runServiceProcess } from '@workpoint/runtime';
 
-function main(): Promise<void> {
-  const storage = loadConfig(StorageEnvSchema);
-  return runServiceProcess({ stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (deps) => DeploymentModule.register(deps, storage) });
+async function main(): Promise<void> {
+  // Validated together, so a bad environment is reported in full at once.
+  const env = loadConfig(ServiceEnvSchema.extend(DeploymentEnvSchema.shape).extend(StorageEnvSchema.shape));
+  await runServiceProcess({
+    stage: 'deployment',
+    schema: DEPLOYMENT_SCHEMA,
+    module: (deps) => DeploymentModule.register(deps, { secretKey: env.CONFIG_SECRET_KEY }, env),
+  });
 }
 
 main().catch(exitOnBootFailure('deployment'));

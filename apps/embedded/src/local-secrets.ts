@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, ensureKeyFile, ensurePrivateDir, readKeyFile, weakSecretKeyReason, weakSessionSecretReason } from '@workpoint/config';
 import { generateApiKey } from '@workpoint/http-api';
 import { generate } from 'selfsigned';
 
 /**
  * The embedded default needs a TLS pair and a session key without anyone configuring them:
- * both are made on first start and kept in the data directory, so a restart keeps them.
+ * both are made on first start and kept in the data directory, so a restart keeps them. Every
+ * key file is created 0600 and refused when read if group or others may read or write it.
  */
 export async function ensureSelfSignedCertificate(dir: string): Promise<{ cert: Buffer; key: Buffer }> {
   const certFile = join(dir, 'gateway-cert.pem');
   const keyFile = join(dir, 'gateway-key.pem');
   if (!existsSync(certFile) || !existsSync(keyFile)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(dir);
     const now = new Date();
     const pems = await generate([{ name: 'commonName', value: 'workpoint.local' }], {
       keySize: 2048,
@@ -28,16 +30,16 @@ export async function ensureSelfSignedCertificate(dir: string): Promise<{ cert: 
     writeFileSync(keyFile, pems.private, { mode: 0o600 });
     writeFileSync(certFile, pems.cert, { mode: 0o644 });
   }
-  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  return { cert: readFileSync(certFile), key: readKeyFile(keyFile) };
 }
 
 export function ensureSessionSecret(dir: string): string {
-  return ensureFile(join(dir, 'session-secret'), () => randomBytes(48).toString('base64url'));
+  return strongKey(join(dir, 'session-secret'), () => randomBytes(48).toString('base64url'), weakSessionSecretReason);
 }
 
 /** The key that seals secret item values at rest (32 random bytes, base64). */
 export function ensureConfigSecretKey(dir: string): string {
-  return ensureFile(join(dir, 'config-secret-key'), () => randomBytes(32).toString('base64'));
+  return strongKey(join(dir, 'config-secret-key'), () => randomBytes(32).toString('base64'), weakSecretKeyReason);
 }
 
 /**
@@ -45,13 +47,13 @@ export function ensureConfigSecretKey(dir: string): string {
  * `<data>/api-admin-key` (only its hash goes into the database).
  */
 export function ensureAdminApiKey(dir: string): string {
-  return ensureFile(join(dir, 'api-admin-key'), () => generateApiKey().key);
+  return ensureKeyFile(join(dir, 'api-admin-key'), () => generateApiKey().key);
 }
 
-function ensureFile(file: string, make: () => string): string {
-  if (!existsSync(file)) {
-    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    writeFileSync(file, make(), { mode: 0o600 });
-  }
-  return readFileSync(file, 'utf8').trim();
+/** A generated key passes the same strength test as one given in the environment (a hand-edited file would not). */
+function strongKey(file: string, make: () => string, weakReason: (key: string) => string | undefined): string {
+  const key = ensureKeyFile(file, make);
+  const reason = weakReason(key);
+  if (reason) throw new ConfigError([`${file}: ${reason}; remove the file to have a new one generated`]);
+  return key;
 }

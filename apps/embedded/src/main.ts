@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { StageDeps } from '@workpoint/contact-pipeline';
-import { ContactMeEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, loadConfig, StorageEnvSchema } from '@workpoint/config';
+import { ContactMeEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, ensurePrivateDir, loadConfig, readKeyFile, StorageEnvSchema } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
@@ -20,15 +20,16 @@ function stages(dataDir: string) {
   const api = loadConfig(EmbeddedApiEnvSchema);
   const adminKey = api.API_ADMIN_KEY ?? ensureAdminApiKey(dataDir);
   const storage = loadConfig(StorageEnvSchema);
+  const secretKey = api.CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir);
   const configuration = {
-    secretKey: api.CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir),
+    secretKey,
     api: { host: api.API_HOST, port: api.API_PORT, adminKey, maxBodyBytes: api.API_MAX_BODY_BYTES, authFailuresPerMinute: api.API_AUTH_FAILURES_PER_MINUTE, authTrackedSources: api.API_AUTH_TRACKED_SOURCES },
     storage,
   };
   return [
     { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)), storage }) },
     { stage: 'configuration', schema: CONFIGURATION_SCHEMA, module: (d: StageDeps) => ConfigurationModule.register(d, configuration) },
-    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d, storage) },
+    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d, { secretKey }, storage) },
   ] as const;
 }
 
@@ -39,23 +40,26 @@ function stages(dataDir: string) {
 async function main(): Promise<void> {
   const env = loadConfig(EmbeddedEnvSchema);
   const dataDir = resolve(env.WORKPOINT_DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
-  const logger = createLogger('workpoint', env.LOG_LEVEL);
+  const logger = createLogger('workpoint', env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES });
+  const warn = (msg: string, fields: Record<string, unknown>) => logger.warn(msg, fields);
+  // As root the embedded PostgreSQL runs as the `postgres` OS user, which must pass through.
+  ensurePrivateDir(dataDir, { keepOthersSearch: process.getuid?.() === 0 && !env.DATABASE_URL, warn });
   const tls =
     env.TLS_CERT_FILE && env.TLS_KEY_FILE
-      ? { cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }
+      ? { cert: readFileSync(env.TLS_CERT_FILE), key: readKeyFile(env.TLS_KEY_FILE, warn) }
       : await ensureSelfSignedCertificate(join(dataDir, 'tls'));
 
   const postgres = env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({
         dataDir: join(dataDir, 'postgres'),
+        passwordFile: join(dataDir, 'postgres-password'),
         ...(env.EMBEDDED_POSTGRES_PORT ? { port: env.EMBEDDED_POSTGRES_PORT } : {}),
         log: (line) => logger.debug('postgres', { line }),
       });
   const databaseUrl = env.DATABASE_URL ?? postgres!.url;
 
-  const bus = new InProcessBus(logger, { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000 });
+  const bus = new InProcessBus(logger, { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000, deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES });
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
   for (const { stage, schema, module } of stages(dataDir)) {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
-import { GatewayEnvSchema, loadConfig } from '@workpoint/config';
+import { GatewayEnvSchema, loadConfig, readKeyFile } from '@workpoint/config';
 import { GatewayModule, gatewaySettingsFrom } from '@workpoint/gateway';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { createKafkaBus, exitOnBootFailure, onShutdownSignal } from '@workpoint/runtime';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   // Defaults to the host name, which is the pod name under Kubernetes: stable per replica, so
   // a restarted instance reuses its response topic instead of leaving a new one behind.
   const gatewayId = env.GATEWAY_ID ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
-  const logger = createLogger('gateway', env.LOG_LEVEL).child({ gatewayId });
+  const logger = createLogger('gateway', env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES }).child({ gatewayId });
   const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger);
   const app = await NestFactory.createApplicationContext(
     GatewayModule.register({
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
       settings: gatewaySettingsFrom(env, {
         gatewayId,
         cert: readFileSync(env.TLS_CERT_FILE),
-        key: readFileSync(env.TLS_KEY_FILE),
+        // Refused when group or others may read or write it (a read-only Secret mount is warned about).
+        key: readKeyFile(env.TLS_KEY_FILE, (msg, fields) => logger.warn(msg, fields)),
         sessionSecret: env.SESSION_SECRET,
       }),
     }),

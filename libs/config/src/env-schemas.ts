@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { weakSecretKeyReason, weakSessionSecretReason } from './key-strength';
 
 const logLevel = z.enum(['debug', 'info', 'warn', 'error']).default('info');
 const port = z.coerce.number().int().min(1).max(65535);
@@ -8,11 +9,29 @@ const brokers = z
   .min(1)
   .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1));
+// Weak keys fail the boot like any other bad variable (key-strength.ts says what passes).
+const secretKey = z.string().superRefine((s, ctx) => {
+  const reason = weakSecretKeyReason(s);
+  if (reason) ctx.addIssue({ code: 'custom', message: reason });
+});
+const sessionSecret = z.string().superRefine((s, ctx) => {
+  const reason = weakSessionSecretReason(s);
+  if (reason) ctx.addIssue({ code: 'custom', message: reason });
+});
 const dbUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+
+// Bounds of what a process writes about hostile input (issue 8): log lines and dead letters.
+const outputBounds = {
+  /** Longest log line in bytes; a longer record has its strings cut and is marked `truncated: true`. */
+  LOG_MAX_LINE_BYTES: z.coerce.number().int().min(1024).max(1048576).default(8192),
+  /** Largest dead letter in bytes (serialised); its value, redacted, is cut to fit and marked `…[truncated N bytes]`. */
+  DEAD_LETTER_MAX_BYTES: z.coerce.number().int().min(8192).max(1048576).default(65536),
+};
 
 /** Shared by every process that talks to Kafka and PostgreSQL. */
 export const ServiceEnvSchema = z.object({
   LOG_LEVEL: logLevel,
+  ...outputBounds,
   KAFKA_BROKERS: brokers,
   KAFKA_CLIENT_ID: z.string().min(1).default('workpoint'),
   /** Partitions per topic when the app creates it (existing topics are left alone). */
@@ -42,8 +61,8 @@ const gatewayOnly = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only (max 64)')
     .optional(),
-  /** Key that signs session cookies; every gateway instance must share it. */
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** Key that signs session cookies; every gateway instance must share it (≥ 32 random characters, see key-strength.ts). */
+  SESSION_SECRET: sessionSecret,
   SESSION_TTL_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
   /** How long the gateway waits for the services before answering on its own. */
   ANSWER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(8000),
@@ -64,6 +83,7 @@ export type GatewayEnv = z.infer<typeof GatewayEnvSchema>;
 /** The embedded default: one process, no Kafka, embedded PostgreSQL, generated secrets. */
 export const EmbeddedEnvSchema = z.object({
   LOG_LEVEL: logLevel,
+  ...outputBounds,
   WORKPOINT_DATA_DIR: z.string().min(1).default('./data'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(18443),
@@ -115,9 +135,6 @@ export const ContactMeEnvSchema = z.object({
 });
 export type ContactMeEnv = z.infer<typeof ContactMeEnvSchema>;
 
-const secretKey = z
-  .string()
-  .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
 const apiKey = z.string().regex(/^wpk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, 'must look like wpk_<12 hex>_<43 base64url>');
 
 /** The configuration service: secrets at rest and the operator API. */
@@ -136,6 +153,13 @@ export const ConfigurationEnvSchema = z.object({
   API_AUTH_TRACKED_SOURCES: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 });
 export type ConfigurationEnv = z.infer<typeof ConfigurationEnvSchema>;
+
+/** The deployment service: secret job items (`file-pwd` …) sealed at rest. */
+export const DeploymentEnvSchema = z.object({
+  /** Seals secret job items at rest; the same key as the configuration service's. */
+  CONFIG_SECRET_KEY: secretKey,
+});
+export type DeploymentEnv = z.infer<typeof DeploymentEnvSchema>;
 
 /** The embedded default's operator API: on loopback, keys generated into the data directory when not given. */
 export const EmbeddedApiEnvSchema = ConfigurationEnvSchema.extend({

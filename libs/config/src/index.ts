@@ -1,3 +1,5 @@
 export * from './config.error';
 export * from './env-schemas';
 export * from './load-config';
+export * from './key-strength';
+export * from './key-files';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError } from './config.error';
 import { GatewayEnvSchema, ServiceEnvSchema } from './env-schemas';
 import { loadConfig } from './load-config';
@@ -32,7 +33,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig(GatewayEnvSchema, { ...service, TLS_CERT_FILE: 'c', TLS_KEY_FILE: 'k', SESSION_SECRET: 'short' })).toThrow(
       /at least 32/,
     );
-    const cfg = loadConfig(GatewayEnvSchema, { ...service, TLS_CERT_FILE: 'c', TLS_KEY_FILE: 'k', SESSION_SECRET: 'x'.repeat(32) });
+    const cfg = loadConfig(GatewayEnvSchema, { ...service, TLS_CERT_FILE: 'c', TLS_KEY_FILE: 'k', SESSION_SECRET: randomBytes(32).toString('hex') });
     expect(cfg.GATEWAY_PORT).toBe(18443);
     expect(cfg.ANSWER_TIMEOUT_MS).toBe(8000);
   });

@@ -290,6 +290,33 @@ export class JobQueue {
     return rows.map(toJob);
   }
 
+  /**
+   * Jobs (any state) whose items hold a secret value in clear — queued by a version that did not
+   * seal them — after `afterId`, in id order. `names` and `pattern` (case-insensitive) say
+   * which items are secret.
+   */
+  async withClearSecrets(secret: { names: readonly string[]; pattern: string }, afterId: string, limit: number): Promise<Array<{ id: string; items: WpiItem[] }>> {
+    const rows: Array<{ id: string; items: WpiItem[] }> = await this.dataSource.query(
+      `SELECT id, items FROM ${this.table} t
+       WHERE id > $3 AND EXISTS (
+         SELECT 1 FROM jsonb_array_elements(t.items) e
+         WHERE (e->>'name' = ANY($1) OR e->>'name' ~* $2) AND e->>'value' <> '' AND e->>'value' NOT LIKE 'enc:v1:%')
+       ORDER BY id LIMIT $4`,
+      [secret.names, secret.pattern, afterId, limit],
+    );
+    return rows.map((r) => ({ id: String(r.id), items: r.items }));
+  }
+
+  /** Replaces a job's items whatever its state, unless they changed since they were read as `before`. */
+  async replaceItemsIfUnchanged(id: string, before: WpiItem[], after: WpiItem[]): Promise<boolean> {
+    const [, count] = (await this.dataSource.query(`UPDATE ${this.table} SET items = $3::jsonb WHERE id = $1 AND items = $2::jsonb`, [
+      id,
+      JSON.stringify(before),
+      JSON.stringify(after),
+    ])) as [unknown, number];
+    return count > 0;
+  }
+
   async find(id: string): Promise<QueuedJob | null> {
     const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1`, [id]);
     return rows.length > 0 ? toJob(rows[0]) : null;

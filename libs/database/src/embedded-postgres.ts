@@ -1,7 +1,9 @@
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, readdir, realpath, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { ensureKeyFile, readKeyFile } from '@workpoint/config';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -10,7 +12,12 @@ export interface EmbeddedPostgresOptions {
   /** TCP port on 127.0.0.1; a free one is picked when omitted. */
   port?: number;
   user?: string;
-  password?: string;
+  /**
+   * Where the cluster's password is kept (0600, checked when read): random, generated on
+   * first start. Default: `<dataDir>-password`, beside the cluster directory (PostgreSQL wants
+   * nothing of ours inside it).
+   */
+  passwordFile?: string;
   log?: (line: string) => void;
 }
 
@@ -37,7 +44,8 @@ const START_TIMEOUT_MS = 60_000;
  */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const user = opts.user ?? 'workpoint';
-  const password = opts.password ?? 'workpoint';
+  const passwordFile = opts.passwordFile ?? `${path.resolve(opts.dataDir)}-password`;
+  let password = existsSync(passwordFile) || !existsSync(path.join(opts.dataDir, 'PG_VERSION')) ? ensureKeyFile(passwordFile, newPassword) : undefined;
   const log = opts.log ?? (() => undefined);
   const tail: string[] = [];
   const onLog = (chunk: unknown): void => {
@@ -60,7 +68,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       databaseDir,
       port,
       user,
-      password,
+      password: password ?? LEGACY_PASSWORD,
       authMethod: 'scram-sha-256',
       persistent: true,
       createPostgresUser,
@@ -100,6 +108,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       throw new Error(`PostgreSQL did not start in ${dataDir} (${why}):\n${tail.join('\n')}`);
     }
     const pid = await postmasterPid(dataDir);
+    try {
+      password ??= await replaceLegacyPassword(port, user, passwordFile, log);
+    } catch (err) {
+      await pg.stop();
+      throw err;
+    }
     const url = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
     try {
       await ensureDatabase(url.replace(/\/[^/]*$/, '/postgres'));
@@ -111,6 +125,67 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     // Skip the package's stop() when the server already died: it would hang.
     const stop = (): Promise<void> => (stopping ??= pid !== undefined && !isAlive(pid) ? Promise.resolve() : pg.stop());
     return { url, port, stop };
+  }
+}
+
+/** The password every cluster got before passwords were generated (clusters made by older versions still have it). */
+const LEGACY_PASSWORD = 'workpoint';
+
+function newPassword(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * A cluster initialised by an older version has the fixed password: replace it, once, by a
+ * generated one. The new password goes to `<passwordFile>.new` before the ALTER ROLE and is
+ * renamed into place after it, so a crash in between leaves both candidates on disk and the
+ * next start finishes the job. The server receives only the SCRAM verifier, never the
+ * password itself, so no server log can show it.
+ */
+async function replaceLegacyPassword(port: number, user: string, passwordFile: string, log: (line: string) => void): Promise<string> {
+  const pendingFile = `${passwordFile}.new`;
+  const pending = ensureKeyFile(pendingFile, newPassword);
+  const connect = async (password: string): Promise<Client> => {
+    const client = new Client({ host: '127.0.0.1', port, user, password, database: 'postgres' });
+    await client.connect();
+    return client;
+  };
+  const client = await connect(LEGACY_PASSWORD).catch(async (err: unknown) => {
+    // 28P01 invalid_password: an earlier start changed the password and crashed before the rename.
+    if ((err as { code?: string }).code !== '28P01') throw err;
+    return connect(pending);
+  });
+  try {
+    await client.query(`ALTER ROLE ${client.escapeIdentifier(user)} PASSWORD ${client.escapeLiteral(scramVerifier(pending))}`);
+  } finally {
+    await client.end();
+  }
+  await rename(pendingFile, passwordFile);
+  log(`replaced the fixed password of the embedded PostgreSQL by a generated one, kept in ${passwordFile}`);
+  return readKeyFile(passwordFile).toString('utf8').trim();
+}
+
+/** RFC 5802/7677 stored form of a password, as PostgreSQL keeps it (`SCRAM-SHA-256$iter:salt$StoredKey:ServerKey`). */
+export function scramVerifier(password: string, salt = randomBytes(16), iterations = 4096): string {
+  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}
+
+/**
+ * The package hands initdb the password in a file it writes to the temp directory with the
+ * default mode (0644 under the usual umask), for as long as initdb runs. A private umask
+ * keeps it 0600. Not as root: then initdb runs as the `postgres` OS user, which must read it.
+ */
+async function withPrivateUmask<T>(asRoot: boolean, run: () => Promise<T>): Promise<T> {
+  if (asRoot) return run();
+  const before = process.umask(0o077);
+  try {
+    return await run();
+  } finally {
+    process.umask(before);
   }
 }
 
@@ -178,7 +253,7 @@ async function initialiseCluster(
   await rm(staging, { recursive: true, force: true });
   log(`initialising a new PostgreSQL cluster in ${dataDir}`);
   try {
-    await initialise(staging);
+    await withPrivateUmask(asRoot, () => initialise(staging));
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     const hint = asRoot && tail.some((line) => /permission denied/i.test(line))

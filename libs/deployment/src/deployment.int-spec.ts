@@ -1,13 +1,21 @@
-import { JobQueue } from '@workpoint/contact-pipeline';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { JobQueue, SecretBox } from '@workpoint/contact-pipeline';
+import { DeploymentJobRequestedTopic, JOB_TOPICS, type JobCompleted } from '@workpoint/contracts';
 import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
-import { randomMac } from '@workpoint/testing';
+import { capturingLogger, eventually, randomId, randomMac } from '@workpoint/testing';
+
+const capturing = capturingLogger('deployment-int-seal');
 import { DeploymentModule } from './deployment.module';
 import { DEPLOYMENT_JOB_TABLE, DEPLOYMENT_SCHEMA } from './deployment.schema';
 
+const secretKey = randomBytes(32).toString('base64');
 let h: StageHarness;
+const completed: JobCompleted[] = [];
 beforeAll(async () => {
-  h = await startStageHarness('deployment', DEPLOYMENT_SCHEMA, (d) => DeploymentModule.register(d));
+  h = await startStageHarness('deployment', DEPLOYMENT_SCHEMA, (d) => DeploymentModule.register(d, { secretKey }));
+  await h.bus.subscribe({ topic: JOB_TOPICS.deployment.completed, groupId: randomId('completed'), fromBeginning: true, handle: async ({ value }) => void completed.push(value) });
 });
 afterAll(() => h?.close());
 
@@ -33,4 +41,73 @@ describe('deployment service on Kafka and PostgreSQL', () => {
     await h.send(c);
     expect(await h.responseTo(c)).toMatchObject({ action: 'FileDeployment', respondedBy: 'deployment', items: file });
   });
+
+  it('keeps a job\'s file-pwd sealed in its row, events and logs, and sends it in clear to the phone only', async () => {
+    const mac = randomMac();
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    const file = [
+      { name: 'file-https-base-url', value: 'https://files.example/logo.png' },
+      { name: 'file-name', value: 'logo.png' },
+      { name: 'file-type', value: 'LOGO' },
+      { name: 'file-pwd', value: password },
+    ];
+    const requestId = randomUUID();
+    await h.bus.publish(DeploymentJobRequestedTopic, mac, { requestId, mac, action: 'FileDeployment', items: file, contactMe: false, requestedBy: 'int-test' });
+    const row = await eventually(async () => {
+      const rows: Array<{ items: Array<{ name: string; value: string }> }> = await h.dataSource.query(`SELECT items FROM ${DEPLOYMENT_JOB_TABLE} WHERE request_id = $1`, [requestId]);
+      return rows[0];
+    });
+    expect(JSON.stringify(row)).not.toContain(password);
+    const stored = row.items.find((i) => i.name === 'file-pwd')?.value;
+    expect(SecretBox.isSealed(stored)).toBe(true);
+    expect(SecretBox.fromBase64(secretKey).open(stored!)).toBe(password);
+    expect(row.items.filter((i) => i.name !== 'file-pwd')).toEqual(file.filter((i) => i.name !== 'file-pwd'));
+
+    const c = h.contact(mac, { reason: 'solicited' });
+    await h.send(c);
+    expect(await h.responseTo(c)).toMatchObject({ action: 'FileDeployment', items: file });
+
+    const status = h.contact(mac, {
+      reason: 'status',
+      items: [
+        { name: 'file-deployment-name', value: 'logo.png', index: 1 },
+        { name: 'file-deployment-type', value: 'LOGO', index: 1 },
+        { name: 'file-deployment-status', value: 'ok', index: 1 },
+      ],
+    });
+    await h.send(status);
+    await h.responseTo(status);
+    const done = await eventually(async () => completed.find((e) => e.requestId === requestId));
+    expect(done).toMatchObject({ outcome: 'accepted', mac });
+    expect(JSON.stringify(done)).not.toContain(password);
+    const after: unknown[] = await h.dataSource.query(`SELECT * FROM ${DEPLOYMENT_JOB_TABLE} WHERE request_id = $1`, [requestId]);
+    expect(after).toHaveLength(1);
+    expect(JSON.stringify(after)).not.toContain(password);
+    expect(h.logLines.join('\n')).not.toContain(password);
+  });
+
+  it('seals, at start-up, the file-pwd of jobs an older version stored in clear, and still sends it', async () => {
+    const mac = randomMac();
+    const password = `old-${randomBytes(12).toString('hex')}`;
+    const file = [
+      { name: 'file-https-base-url', value: 'https://files.example/old.png' },
+      { name: 'file-pwd', value: password },
+    ];
+    const jobs = new JobQueue(h.dataSource, DEPLOYMENT_JOB_TABLE);
+    const { id } = await jobs.enqueue(mac, 'FileDeployment', file);
+    const rowOf = async () => JSON.stringify(await h.dataSource.query(`SELECT * FROM ${DEPLOYMENT_JOB_TABLE} WHERE id = $1`, [id]));
+    expect(await rowOf()).toContain(password);
+
+    // The module's start-up (an application context: no transport, so it consumes nothing).
+    const app = await NestFactory.createApplicationContext(DeploymentModule.register({ bus: h.bus, dataSource: h.dataSource, logger: capturing.logger }, { secretKey }), { logger: false });
+    await app.init();
+    await app.close();
+    expect(await rowOf()).not.toContain(password);
+    expect(capturing.lines.join('\n')).toMatch(/sealed the secret items of jobs stored in clear/);
+
+    const c = h.contact(mac, { reason: 'solicited' });
+    await h.send(c);
+    expect(await h.responseTo(c)).toMatchObject({ action: 'FileDeployment', items: file });
+  });
 });
+

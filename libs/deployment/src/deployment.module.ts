@@ -1,20 +1,33 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { completedJobsSweep, JobQueue, jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
+import { completedJobsSweep, JobQueue, jobStageModule, SealedJobItems, sealJobsStoredInClear, type StageDeps } from '@workpoint/contact-pipeline';
 import type { StorageEnv } from '@workpoint/config';
 import { RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { DEPLOYMENT_JOB_TABLE } from './deployment.schema';
 
+export interface DeploymentSettings {
+  /** Base64 of 32 bytes (`CONFIG_SECRET_KEY`): seals secret job items (`file-pwd` …) at rest. */
+  secretKey: string;
+}
+
+const SEAL_OLDER_JOBS = Symbol('seal-older-jobs');
+
 /**
  * The deployment service, last stage of the contact pipeline. It owns the queue of file and
- * firmware jobs per phone; a contact it has nothing for ends with CleanUp.
+ * firmware jobs per phone; a contact it has nothing for ends with CleanUp. Secret items of a
+ * job (the file server's `file-pwd`…) are sealed when the job is queued and opened only for
+ * the message to the phone.
  */
 @Module({})
 export class DeploymentModule {
   /** `storage` left out (stage tests): no retention job. */
-  static register(deps: StageDeps, storage?: StorageEnv): DynamicModule {
-    const stage = jobStageModule(DeploymentModule, 'deployment', DEPLOYMENT_JOB_TABLE, deps);
-    if (!storage) return stage;
-    return { ...stage, providers: [...(stage.providers ?? []), { provide: RetentionJob, useValue: deploymentRetention(deps, storage) }] };
+  static register(deps: StageDeps, settings: DeploymentSettings, storage?: StorageEnv): DynamicModule {
+    const secrets = SealedJobItems.fromBase64(settings.secretKey);
+    const stage = jobStageModule(DeploymentModule, 'deployment', DEPLOYMENT_JOB_TABLE, deps, { secrets });
+    // Versions before issue 8 stored deployment jobs' file-pwd in clear.
+    const sealOlderJobs = { onApplicationBootstrap: () => sealJobsStoredInClear(new JobQueue(deps.dataSource, DEPLOYMENT_JOB_TABLE), secrets, deps.logger) };
+    const providers = [...(stage.providers ?? []), { provide: SEAL_OLDER_JOBS, useValue: sealOlderJobs }];
+    if (storage) providers.push({ provide: RetentionJob, useValue: deploymentRetention(deps, storage) });
+    return { ...stage, providers };
   }
 }
 

@@ -2,3 +2,4 @@ export * from './logger';
 export * from './redact';
 export * from './secret-items';
 export * from './nest-logger.adapter';
+export * from './bound';

@@ -3,7 +3,7 @@
  * comes from the item catalogue; the pattern catches variants the catalogue does not list
  * yet (e.g. `line-sip-pwd`, future `*-password` items), erring on the side of masking.
  */
-const SECRET_ITEMS = new Set([
+export const SECRET_ITEMS: ReadonlySet<string> = new Set([
   'sip-pwd',
   'admin-pwd',
   'admin-pwd-unicode',
@@ -25,7 +25,7 @@ const SECRET_ITEMS = new Set([
   'qdc-trap-pwd',
   'snmp-pwd',
 ]);
-const SECRET_ITEM_PATTERN = /(pwd|passw|secret|pin-value|private|tan$)/i;
+export const SECRET_ITEM_PATTERN = /(pwd|passw|secret|pin-value|private|tan$)/i;
 
 export function isSecretItem(name: string): boolean {
   return SECRET_ITEMS.has(name) || SECRET_ITEM_PATTERN.test(name);

@@ -2,6 +2,7 @@ import { DeadLetterTopic, HEADERS } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus, Subscription } from './bus';
 import { decodeValue } from './codec';
+import { deadLetterOf, DEFAULT_DEAD_LETTER_MAX_BYTES } from './dead-letter';
 
 export interface RawMessage {
   topic: string;
@@ -15,6 +16,8 @@ export interface DeliveryPolicy {
   /** Backoff before attempt n (n ≥ 2) is baseDelayMs · 2^(n-2), capped at maxDelayMs. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Bound of a dead letter, serialised (`DEAD_LETTER_MAX_BYTES`); its value is redacted and cut to fit. */
+  deadLetterMaxBytes?: number;
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2000 };
@@ -37,7 +40,7 @@ export async function deliver<T>(
   const decoded = decodeValue(sub.topic, raw.value);
   if (!decoded.ok) {
     log.warn('invalid message dead-lettered', { error: decoded.error });
-    await deadLetter(bus, raw, sub.groupId, decoded.error, 0);
+    await deadLetter(bus, raw, sub.groupId, decoded.error, 0, policy);
     return;
   }
   const envelope = { topic: raw.topic, key: raw.key ?? '', value: decoded.value, headers: raw.headers };
@@ -53,17 +56,13 @@ export async function deliver<T>(
     }
   }
   log.error('handler failed on every attempt; dead-lettering and running the failure path', { error: describe(lastError) });
-  await deadLetter(bus, raw, sub.groupId, describe(lastError), policy.attempts);
+  await deadLetter(bus, raw, sub.groupId, describe(lastError), policy.attempts, policy);
   if (sub.onExhausted) await sub.onExhausted(envelope, lastError);
 }
 
-async function deadLetter(bus: Bus, raw: RawMessage, groupId: string, error: string, attempts: number): Promise<void> {
-  await bus.publish(
-    DeadLetterTopic,
-    raw.key ?? '',
-    { sourceTopic: raw.topic, groupId, key: raw.key, value: raw.value, error: error.slice(0, 2000), failedAt: new Date().toISOString(), attempts },
-    { [HEADERS.sourceTopic]: raw.topic, [HEADERS.error]: error.slice(0, 200) },
-  );
+async function deadLetter(bus: Bus, raw: RawMessage, groupId: string, error: string, attempts: number, policy: DeliveryPolicy): Promise<void> {
+  const letter = deadLetterOf(raw, groupId, error, attempts, policy.deadLetterMaxBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
+  await bus.publish(DeadLetterTopic, letter.key ?? '', letter, { [HEADERS.sourceTopic]: raw.topic, [HEADERS.error]: letter.error.slice(0, 200) });
 }
 
 export function describe(error: unknown): string {

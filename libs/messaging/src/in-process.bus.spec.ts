@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeadLetterTopic, defineTopic } from '@workpoint/contracts';
+import { type DeadLetter, DeadLetterTopic, defineTopic } from '@workpoint/contracts';
 import { createLogger } from '@workpoint/logging';
 import type { Envelope } from './bus';
 import { BusValidationError } from './bus';
@@ -86,4 +86,30 @@ describe('InProcessBus', () => {
     expect(attempts).toBe(2);
     expect(onExhausted).not.toHaveBeenCalled();
   });
+
+  it('logs and publishes a dead letter redacted and bounded: no sip-pwd, no 1 MB line', async () => {
+    const lines: string[] = [];
+    const bus = new InProcessBus(createLogger('test', 'error', (l) => lines.push(l)), fastRetries);
+    const Items = defineTopic('test.items.reported.v1', z.object({ items: z.array(z.object({ name: z.string(), value: z.string() })) }), 'test');
+    const dead: DeadLetter[] = [];
+    await bus.subscribe({ topic: DeadLetterTopic, groupId: 'ops', handle: async ({ value }) => void dead.push(value) });
+    await bus.subscribe({
+      topic: Items,
+      groupId: 'a',
+      handle: async () => {
+        throw new Error('value too long for type character varying(64)');
+      },
+    });
+    await bus.publish(Items, 'mac-1', { items: [{ name: 'sip-pwd', value: 'hunter2' }, { name: 'device-type', value: 'D'.repeat(1_048_576) }] });
+    await settle();
+    expect(dead).toHaveLength(1);
+    expect(Buffer.byteLength(JSON.stringify(dead[0]))).toBeLessThanOrEqual(65_536);
+    expect(dead[0]!.value).not.toContain('hunter2');
+    const logged = lines.filter((l) => l.includes('"msg":"dead letter"'));
+    expect(logged).toHaveLength(1);
+    expect(Buffer.byteLength(logged[0]!)).toBeLessThanOrEqual(8192);
+    expect(lines.join('\n')).not.toContain('hunter2');
+    expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'error', deadLetter: { sourceTopic: Items.name, groupId: 'a', key: 'mac-1', attempts: 3 } });
+  });
 });
+

@@ -7,8 +7,9 @@ import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, type RawMessage, deliver 
 /**
  * The embedded default's bus: same contract as Kafka — values serialised and validated on
  * both sides, every consumer group gets each message once, messages with one key are handled
- * one after another in publish order — without a broker. Dead letters are logged, since no
- * operator consumes a topic in embedded mode.
+ * one after another in publish order — without a broker. Dead letters are logged (redacted
+ * and bounded like every dead letter, see dead-letter.ts), since no operator consumes a topic
+ * in embedded mode.
  */
 export class InProcessBus implements Bus {
   private readonly groups = new Map<string, Map<string, Subscription<unknown>>>();
@@ -26,6 +27,7 @@ export class InProcessBus implements Bus {
   async publish<T>(topic: TopicContract<T>, key: string, value: T, headers: Record<string, string> = {}): Promise<void> {
     if (this.closed) throw new Error('bus closed');
     const raw: RawMessage = { topic: topic.name, key, value: encodeValue(topic, value), headers: { ...headers } };
+    // Already redacted and bounded (deadLetterOf); the logger bounds the line itself.
     if (topic.name === DeadLetterTopic.name) this.logger.error('dead letter', { deadLetter: JSON.parse(raw.value) as unknown });
     if (topic.compacted) {
       let latest = this.compacted.get(topic.name);

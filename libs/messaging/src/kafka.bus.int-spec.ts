@@ -66,6 +66,27 @@ describe('KafkaBus on a real broker', () => {
     expect(mine.every((d) => d.sourceTopic === other.name && d.key === 'k1')).toBe(true);
   });
 
+  it('dead-letters a large message carrying a password redacted and within 64 KiB', async () => {
+    const items = defineTopic(`test.${randomId('items')}.v1`, z.object({ items: z.array(z.object({ name: z.string(), value: z.string() })) }), 'test');
+    await bus.ensureTopics([items]);
+    const groupId = randomId('large');
+    await bus.subscribe({
+      topic: items,
+      groupId,
+      fromBeginning: true,
+      handle: async () => {
+        throw new Error('value too long for type character varying(64)');
+      },
+    });
+    // 800 kB on the wire; kept verbatim, escaped once more into the dead letter, it would be
+    // 1.6 MB, over the broker's 1 MB message limit, and the dead-lettering itself would fail.
+    await bus.publish(items, 'mac-L', { items: [{ name: 'sip-pwd', value: 'hunter2' }, { name: 'device-type', value: '"'.repeat(400_000) }] });
+    const letter = await eventually(async () => dead.find((d) => d.groupId === groupId));
+    expect(Buffer.byteLength(JSON.stringify(letter))).toBeLessThanOrEqual(65_536);
+    expect(letter.value).not.toContain('hunter2');
+    expect(letter).toMatchObject({ key: 'mac-L', attempts: 3, error: 'value too long for type character varying(64)' });
+  });
+
   it('retries a failing handler, then dead-letters the message and runs the failure path', async () => {
     let attempts = 0;
     const exhausted: number[] = [];

@@ -4,7 +4,7 @@ import { KafkaBus } from '@workpoint/messaging';
 
 type KafkaEnv = Pick<
   ServiceEnv,
-  'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_TOPIC_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR' | 'KAFKA_PARTITIONS_CONCURRENTLY' | 'HANDLER_ATTEMPTS'
+  'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_TOPIC_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR' | 'KAFKA_PARTITIONS_CONCURRENTLY' | 'HANDLER_ATTEMPTS' | 'DEAD_LETTER_MAX_BYTES'
 >;
 
 export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): KafkaBus {
@@ -15,7 +15,7 @@ export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): Kaf
       partitions: env.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
-      policy: { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000 },
+      policy: { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000, deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES },
     },
     logger,
   );

@@ -18,7 +18,7 @@ export interface ServiceProcessOptions {
 /** main() of a distributed stage service: its own process, real Kafka, real PostgreSQL. */
 export async function runServiceProcess({ stage, schema, module }: ServiceProcessOptions): Promise<void> {
   const env = loadConfig(ServiceEnvSchema);
-  const logger = createLogger(stage, env.LOG_LEVEL);
+  const logger = createLogger(stage, env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES });
   const bus = createKafkaBus(env, stage, logger);
   const dataSource = await openServiceDataSource(env.DATABASE_URL, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
   const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module });

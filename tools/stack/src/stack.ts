@@ -64,11 +64,14 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
     const ports = await freePorts(STAGES.length + 2 * gatewayCount + 1);
     const apiPort = ports[ports.length - 1]!;
     const apiKey = generateApiKey().key;
-    const configurationEnv = { CONFIG_SECRET_KEY: randomBytes(32).toString('base64'), API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_ADMIN_KEY: apiKey };
+    // Configuration and deployment both seal secret job items with this key.
+    const secretKey = { CONFIG_SECRET_KEY: randomBytes(32).toString('base64') };
+    const configurationEnv = { ...secretKey, API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_ADMIN_KEY: apiKey };
+    const stageEnv = (stage: string) => (stage === 'configuration' ? configurationEnv : stage === 'deployment' ? secretKey : {});
     const services = await Promise.all(
       STAGES.map(async (stage, i) => {
         const port = ports[i]!;
-        const p = AppProcess.spawn(stage, stage, { ...shared, HEALTH_PORT: String(port), ...(stage === 'configuration' ? configurationEnv : {}) }, logDir);
+        const p = AppProcess.spawn(stage, stage, { ...shared, HEALTH_PORT: String(port), ...stageEnv(stage) }, logDir);
         processes.push(p);
         return { p, ready: `http://127.0.0.1:${port}/readyz` };
       }),
@@ -145,7 +148,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
   return {
     urls: [phoneUrl(port)],
     dcmpUrls: [dcmpUrl(dcmpPort)],
-    databaseUrl: `postgres://workpoint:workpoint@127.0.0.1:${postgresPort}/workpoint`,
+    // The embedded PostgreSQL's password is generated on first start and kept beside its cluster.
+    databaseUrl: `postgres://workpoint:${encodeURIComponent(readFileSync(join(opts.dataDir, 'postgres-password'), 'utf8').trim())}@127.0.0.1:${postgresPort}/workpoint`,
     ports: { gateway: port, dcmp: dcmpPort, postgres: postgresPort, api: apiPort },
     apiUrl: `http://127.0.0.1:${apiPort}`,
     apiKey: readFileSync(join(opts.dataDir, 'api-admin-key'), 'utf8').trim(),

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type JobEvents, type QueuedJob, relatedItemsTogether } from '@workpoint/contact-pipeline';
+import { type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems } from '@workpoint/contact-pipeline';
 import {
   type ConfigApplied,
   ConfigAppliedTopic,
@@ -197,12 +197,12 @@ export class ConfigurationSync {
 
   /** Job items as the phone must get them: sealed secrets opened. */
   reveal(items: readonly WpiItem[]): WpiItem[] {
-    return items.map((i) => (SecretBox.isSealed(i.value) ? { ...i, value: this.box.open(i.value) } : i));
+    return new SealedJobItems(this.box).reveal(items);
   }
 
   /** Job items as stored: secret values sealed. */
   conceal(items: readonly WpiItem[]): WpiItem[] {
-    return items.map((i) => (i.value !== null && i.value !== '' && isSecretItem(i.name) && !SecretBox.isSealed(i.value) ? { ...i, value: this.box.seal(i.value) } : i));
+    return new SealedJobItems(this.box).conceal(items);
   }
 
   private async reconcile(
