@@ -53,13 +53,13 @@ describe('CommandService', () => {
     expect(JSON.parse(entries as string)).toEqual([{ id: mac, before: null, after: expect.objectContaining({ items: [{ name: 'sip-pwd', value: '***' }, { name: 'vlan-id', value: '7' }] }) }]);
   });
 
-  it('keeps a deployment job and a contact-me request as sent', async () => {
+  it('seals a deployment job too, and keeps a contact-me request as sent', async () => {
     const { commands, published } = service(async () => undefined);
     const mac = randomMac();
     await commands.publish(DeploymentJobRequestedTopic, { ...job(mac), action: 'FileDeployment', requestedBy: 'billing' }, operator, 'req-2');
     await commands.publish(ContactMeRequestedTopic, { mac, at: '2026-12-04T12:00:00.000Z' }, operator, 'req-3');
     expect(published.map((p) => p.value)).toEqual([
-      { ...job(mac), action: 'FileDeployment', requestedBy: 'billing' },
+      { ...job(mac), action: 'FileDeployment', items: [{ name: 'sip-pwd', value: 'enc:v1:sealed' }, { name: 'vlan-id', value: '7' }], requestedBy: 'billing' },
       { mac, at: '2026-12-04T12:00:00.000Z', requestedBy: 'api:noc (key 0123456789ab, operator)' },
     ]);
   });

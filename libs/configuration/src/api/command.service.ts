@@ -38,6 +38,9 @@ export const COMMAND_TOPICS: readonly CommandTopic[] = [
   { topic: ContactMeRequestedTopic, body: ContactMeCommandBody, operationId: 'commandContactMe' },
 ] as CommandTopic[];
 
+/** Job topics whose consumers hold CONFIG_SECRET_KEY and open sealed items themselves. */
+const SEALED_ON_THE_TOPIC: ReadonlySet<string> = new Set([ConfigurationJobRequestedTopic.name, DeploymentJobRequestedTopic.name]);
+
 /** A hint for the client after a failed publish: the broker usually recovers within seconds. */
 const PUBLISH_RETRY_AFTER_SECONDS = 5;
 
@@ -59,9 +62,9 @@ export class CommandService {
     const command: Command = topic.schema.parse({ ...input, requestedBy: input.requestedBy ?? `api:${actorOf(by)}`.slice(0, 128) });
     const items = 'items' in command ? command.items : undefined;
     const audited = items ? { ...command, items: maskSecretItems(items) } : command;
-    // Configuration opens what it sealed, so its jobs travel sealed (as the API's own job
-    // route sends them): the topic keeps what it carries.
-    const published = items && topic.name === ConfigurationJobRequestedTopic.name ? { ...command, items: this.sync.conceal(items as WpiItem[]) } : command;
+    // Configuration and deployment open what is sealed with CONFIG_SECRET_KEY, so their jobs
+    // travel sealed (as the API's own job route sends them): the topic keeps no clear secret.
+    const published = items && SEALED_ON_THE_TOPIC.has(topic.name) ? { ...command, items: this.sync.conceal(items as WpiItem[]) } : command;
     // The audit row commits only once the bus took the command: nothing published, nothing audited.
     await this.db.transaction(async (tx) => {
       await this.audit.record(tx, by, `command.${topic.name}`, 'phone', command.mac, null, audited, requestId);
