@@ -1,0 +1,71 @@
+import { XMLValidator } from 'fast-xml-parser';
+import { parseWorkpointMessage } from '../workpoint-message.parser';
+import {
+  controlCharNonceBody,
+  deepNestingBody,
+  longNonceBody,
+  manyAttributesBody,
+  manyElementsBody,
+  overlongValueBody,
+  worstCaseBodies,
+} from './hostile-bodies';
+
+const MIB = 1048576;
+
+function wellFormed(body: Buffer): boolean {
+  return XMLValidator.validate(body.toString('utf8')) === true;
+}
+
+describe('hostile bodies', () => {
+  it('manyAttributesBody fills the size exactly with ~100k attributes in 1 MiB', () => {
+    const body = manyAttributesBody(MIB);
+    expect(body.length).toBe(MIB);
+    expect(wellFormed(body)).toBe(true);
+    const attributes = body.toString('ascii').match(/ a[0-9a-z]+=""/g) ?? [];
+    expect(attributes.length).toBeGreaterThan(100_000);
+  });
+
+  it('manyElementsBody fills the size exactly with ~260k elements in 1 MiB', () => {
+    const body = manyElementsBody(MIB);
+    expect(body.length).toBe(MIB);
+    expect(wellFormed(body)).toBe(true);
+    expect(body.toString('ascii').split('<I/>').length - 1).toBeGreaterThan(250_000);
+  });
+
+  it('longNonceBody is a valid start-up whose nonce has the asked length', () => {
+    const message = parseWorkpointMessage(longNonceBody(5000, '02:00:5E:10:00:09'));
+    expect(message.nonce).toHaveLength(5000);
+    expect(message.items).toContainEqual({ name: 'mac-addr', value: '02:00:5E:10:00:09' });
+  });
+
+  it('controlCharNonceBody parses and its nonce carries characters outside 0x21-0x7E', () => {
+    const message = parseWorkpointMessage(controlCharNonceBody());
+    expect(message.nonce).toMatch(/[^\x21-\x7e]/);
+    expect(message.nonce).toContain('\n');
+    expect(message.nonce).toContain('\x7f');
+  });
+
+  it('overlongValueBody is a valid start-up with one value of the asked length', () => {
+    const message = parseWorkpointMessage(overlongValueBody('contact-me-uri', 4096, '02:00:5E:10:00:0A'));
+    const uri = message.items.find((entry) => entry.name === 'contact-me-uri');
+    expect(uri?.value).toHaveLength(4096);
+    expect(uri?.value).toMatch(/^http:\/\/127\.0\.0\.1:8085\//);
+  });
+
+  it('deepNestingBody nests as deep as asked and stays well-formed', () => {
+    const body = deepNestingBody(1000);
+    expect(wellFormed(body)).toBe(true);
+    expect(body.toString('ascii').split('<a>').length - 1).toBe(1000);
+  });
+
+  it('worstCaseBodies never exceed the limit and are well-formed', () => {
+    const bodies = worstCaseBodies(64 * 1024);
+    expect(bodies.map((entry) => entry.name)).toEqual(
+      expect.arrayContaining(['many-attributes', 'many-elements', 'deep-nesting', 'overlong-value']),
+    );
+    for (const { name, body } of bodies) {
+      expect({ name, fits: body.length <= 64 * 1024, wellFormed: wellFormed(body) }).toEqual({ name, fits: true, wellFormed: true });
+      expect({ name, nearLimit: body.length > 60 * 1024 }).toEqual({ name, nearLimit: true });
+    }
+  });
+});
