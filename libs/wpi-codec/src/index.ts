@@ -22,3 +22,6 @@ export { INDEXED_ITEMS, NON_INDEXED_ITEMS } from './item-catalogue';
 export { ITEM_TYPES, type ItemTypeFacts, type ItemValueType } from './item-types';
 export { validateItemValue, type ItemCheck, type ItemToCheck } from './item-value.validator';
 export { attachedItems, BASIC_ITEMS, REASONS_WITH_BASIC_ITEMS } from './local-changes';
+// Attack bodies for tests and the bench's hostile neighbour (built, unlike the samples, so the
+// compiled bench can send them); nothing in the product uses them.
+export * from './testing/hostile-bodies';
