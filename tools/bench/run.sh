@@ -4,9 +4,14 @@
 # then the configuration measurements (effective configuration + delivery plan per phone
 # in-process and over the operator API, a CSV import, list queries over a large fleet; the API
 # ones on embedded stacks), printed and saved in the same results file. Then the contact-me pace: BENCH_CONTACT_ME_PHONES (2000) asked to
-# call back at once at BENCH_CONTACT_ME_RATE (500/s).
+# call back at once at BENCH_CONTACT_ME_RATE (500/s). Between storm and config, the "hostile
+# neighbour": BENCH_HOSTILE_PHONES (300) start-ups on (b) and (a) without, then with, one client
+# on 127.0.0.2 sending worst-case bodies of MAX_BODY_BYTES (the gateway default, or
+# BENCH_HOSTILE_BODY_BYTES) on BENCH_HOSTILE_CONNECTIONS (2) connections, at most
+# BENCH_HOSTILE_MAX_REQUESTS (5000) requests, each storm bounded by BENCH_HOSTILE_DEADLINE_MS (30000).
 # Parts: `npm run bench -- --only config` (or BENCH_ONLY=config); a comma list of
-# storm, config, contact-me; all three by default. Kafka/PostgreSQL start only for storm.
+# storm, hostile, config, contact-me; all four by default. Kafka/PostgreSQL start only for
+# storm and hostile.
 # Parameters via environment: BENCH_PHONES (1000), BENCH_CONCURRENCY (32), BENCH_WARMUP (20),
 # BENCH_ITEMS (200), BENCH_TARGETS (c,b,a), BENCH_TLS_KEY (rsa|ec), BENCH_TLS_RESUME (1|0),
 # BENCH_GATEWAYS, BENCH_DEADLINE_MS, BENCH_START_TIMEOUT_MS, BENCH_RESULTS_DIR;
@@ -16,19 +21,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-only="${BENCH_ONLY:-storm,config,contact-me}"
+only="${BENCH_ONLY:-storm,hostile,config,contact-me}"
 args=()
 while (($# > 0)); do
   case "$1" in
-    --only) only="${2:?--only needs a part: storm, config, contact-me}"; shift 2 ;;
+    --only) only="${2:?--only needs a part: storm, hostile, config, contact-me}"; shift 2 ;;
     --only=*) only="${1#--only=}"; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
 for part in ${only//,/ }; do
   case "$part" in
-    storm | config | contact-me) ;;
-    *) echo "bench: unknown part '$part' (use storm, config, contact-me)" >&2; exit 64 ;;
+    storm | hostile | config | contact-me) ;;
+    *) echo "bench: unknown part '$part' (use storm, hostile, config, contact-me)" >&2; exit 64 ;;
   esac
 done
 export BENCH_ONLY="$only"
@@ -39,7 +44,7 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
 fi
 
 status=0
-if wants storm; then
+if wants storm || wants hostile; then
   bash tools/infra/with-infra.sh node tools/bench/dist/bench.js "${args[@]}" || status=$?
 elif wants config; then
   node tools/bench/dist/bench.js "${args[@]}" || status=$?

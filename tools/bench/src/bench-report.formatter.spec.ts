@@ -1,5 +1,5 @@
 import type { StormResult } from '@workpoint/phone-sim';
-import { configurationProblems, formatConfigurationTables, formatMarkdown, formatResultTable } from './bench-report.formatter';
+import { configurationProblems, formatConfigurationTables, formatHostileTable, formatMarkdown, formatResultTable } from './bench-report.formatter';
 import type { BenchReport, ConfigurationBenchReport, ImportRun } from './bench-report.types';
 import type { LatencySummary } from '@workpoint/phone-sim';
 
@@ -194,5 +194,42 @@ describe('configuration report', () => {
     const markdown = formatMarkdown({ ...report, configuration });
     expect(markdown.indexOf('## Configuration (in-process, and through the operator API')).toBeGreaterThan(markdown.indexOf('| (b) embedded |'));
     expect(markdown).toMatch(/^# Start-up storm benchmark/);
+  });
+});
+
+describe('bench report, hostile neighbour', () => {
+  const hostile: BenchReport = {
+    ...report,
+    targets: [],
+    hostile: {
+      parameters: { phones: 300, concurrency: 32, itemCount: 200, maxBodyBytes: 1048576, bodies: ['many-attributes', 'deep-nesting'], connections: 2, maxRequests: 5000, deadlineMs: 30000, neighbourAddress: '127.0.0.2' },
+      targets: [
+        {
+          key: 'b',
+          name: 'embedded',
+          status: 'measured',
+          without: storm(100),
+          with: storm(50),
+          neighbour: { requests: 66, answers: { '200': 44, '400': 22 }, bytesSent: 66 * 1048576, wallMs: 30000, firstErrors: [] },
+          ratios: { startUpsPerSec: 0.5, p50: 1, p99: 1 },
+        },
+        { key: 'a', name: 'distributed', status: 'skipped', error: 'could not start: no Kafka' },
+      ],
+    },
+  };
+
+  it('prints both runs per target and the ratios with/without', () => {
+    const table = formatHostileTable(hostile.hostile!);
+    expect(table).toMatch(/\(b\) embedded\s+without\s+100\.0\s+4\.0\s+12\.3\s+300\/300/);
+    expect(table).toMatch(/\(b\) embedded\s+with\s+50\.0\s+4\.0\s+12\.3\s+300\/300/);
+    expect(table).toMatch(/\(a\) distributed\s+-\s+-\s+-\s+-\s+not started/);
+    expect(table).toContain('(b) embedded, with/without: start-ups/s 0.500, p50 1.000, p99 1.000; neighbour: 66 requests, answers 200×44, 400×22.');
+  });
+
+  it('writes the row into the Markdown file, with the target that could not start under Problems', () => {
+    const markdown = formatMarkdown(hostile);
+    expect(markdown).toContain('## Hostile neighbour');
+    expect(markdown).toContain('| (b) embedded | with | 50.0 | 4.0 | 12.3 | 300/300 |');
+    expect(markdown).toContain('* hostile neighbour, (a) distributed: could not start: no Kafka');
   });
 });

@@ -1,9 +1,10 @@
-import type { BenchReport, ConfigurationBenchReport, MeasurementOutcome, TargetOutcome } from './bench-report.types';
+import type { BenchReport, ConfigurationBenchReport, HostileBenchReport, HostileTargetOutcome, MeasurementOutcome, TargetOutcome } from './bench-report.types';
 import type { LatencySummary } from '@workpoint/phone-sim';
 
 const HEADERS = ['target', 'start-ups/s', 'exchanges/s', 'p50 ms', 'p99 ms', 'ok', 'failures'];
 const EFFECTIVE_HEADERS = ['per phone', 'mean µs', 'p50 µs', 'p99 µs', 'phones/s'];
 const IMPORT_HEADERS = ['run', 'HTTP', 'wall s', 'lines/s', 'lines', 'created', 'updated', 'unchanged', 'errors'];
+const HOSTILE_HEADERS = ['target', 'neighbour', 'start-ups/s', 'p50 ms', 'p99 ms', 'ok'];
 const LIST_HEADERS = ['query', 'p50 ms', 'p95 ms', 'p99 ms', 'phones/page', 'failures'];
 
 function row(target: TargetOutcome): string[] {
@@ -169,14 +170,57 @@ export function configurationProblems(c: ConfigurationBenchReport): string[] {
   return problems;
 }
 
+// ── hostile neighbour ─────────────────────────────────────────────────────────
+
+function hostileRows(target: HostileTargetOutcome): string[][] {
+  const label = `(${target.key}) ${target.name}`;
+  const runs: Array<[string, TargetOutcome['storm']]> = [
+    ['without', target.without],
+    ['with', target.with],
+  ];
+  if (!target.without) return [[label, '-', '-', '-', '-', target.status === 'skipped' ? 'not started' : 'storm failed']];
+  return runs.map(([name, storm]) =>
+    storm
+      ? [label, name, storm.startUpsPerSec.toFixed(1), storm.latencyMs.p50.toFixed(1), storm.latencyMs.p99.toFixed(1), `${storm.completedOk}/${storm.phones}`]
+      : [label, name, '-', '-', '-', 'storm failed'],
+  );
+}
+
+function hostileNotes(report: HostileBenchReport): string[] {
+  const p = report.parameters;
+  const notes = [
+    `${p.phones} phones per storm, concurrency ${p.concurrency}, ${p.itemCount} items; the neighbour (from ${p.neighbourAddress}) sends ${p.bodies.join(', ')} ` +
+      `in turn, each ${p.maxBodyBytes} bytes (MAX_BODY_BYTES), on ${p.connections} connection(s), at most ${p.maxRequests} requests, each storm bounded by ${p.deadlineMs} ms.`,
+  ];
+  for (const target of report.targets) {
+    const n = target.neighbour;
+    if (target.ratios) {
+      notes.push(
+        `(${target.key}) ${target.name}, with/without: start-ups/s ${ratio(target.ratios.startUpsPerSec)}, p50 ${ratio(target.ratios.p50)}, p99 ${ratio(target.ratios.p99)}` +
+          (n ? `; neighbour: ${n.requests} requests, answers ${Object.entries(n.answers).map(([status, count]) => `${status}×${count}`).join(', ')}` : '') +
+          '.',
+      );
+    } else if (target.error) {
+      notes.push(`(${target.key}) ${target.name}: ${target.error}.`);
+    }
+  }
+  return notes;
+}
+
+/** The hostile-neighbour row for the terminal. */
+export function formatHostileTable(report: HostileBenchReport): string {
+  return ['Hostile neighbour: normal storm without and with a client sending worst-case bodies', '', ...alignedTable(HOSTILE_HEADERS, report.targets.flatMap(hostileRows)), '', ...hostileNotes(report)].join('\n');
+}
+
 /** The short Markdown file stored next to the JSON. */
 export function formatMarkdown(report: BenchReport): string {
   const { machine, parameters, configuration } = report;
   const storms = report.targets.length > 0;
+  const hostile = report.hostile;
   const machineLine =
     `Machine: ${machine.os}, ${machine.kernel} (${machine.arch}), ${machine.cpuModel}, ${machine.cores} cores, ` +
     `${machine.memoryGiB} GiB, Node ${machine.node}.`;
-  const lines = [`# ${storms ? 'Start-up storm benchmark' : 'Configuration benchmark'}, ${report.date}`, ''];
+  const lines = [`# ${storms || hostile ? 'Start-up storm benchmark' : 'Configuration benchmark'}, ${report.date}`, ''];
   if (storms) {
     lines.push(
       `${parameters.phones} distinct phones (after ${parameters.warmUpPhones} warm-up phones per target), ` +
@@ -191,7 +235,10 @@ export function formatMarkdown(report: BenchReport): string {
       `Ratios of start-ups/s: a/c = ${ratio(report.ratios.aOverC)}, b/c = ${ratio(report.ratios.bOverC)}.`,
     );
   } else {
-    lines.push(`${machineLine} The bench and the embedded stack share this machine.`);
+    lines.push(`${machineLine} The bench and the ${hostile ? 'stacks' : 'embedded stack'} share this machine.`);
+  }
+  if (hostile) {
+    lines.push('', '## Hostile neighbour', '', ...hostileNotes(hostile), '', ...markdownTable(HOSTILE_HEADERS, hostile.targets.flatMap(hostileRows)));
   }
   if (configuration) {
     lines.push('', '## Configuration (in-process, and through the operator API on embedded stacks, a fresh one per measurement)');
@@ -205,9 +252,10 @@ export function formatMarkdown(report: BenchReport): string {
     if (target.error) problems.push(`* (${target.key}) ${target.name}: ${target.error}`);
     for (const error of target.storm?.firstErrors ?? []) problems.push(`* (${target.key}) ${target.name}: ${error}`);
   }
+  for (const target of hostile?.targets ?? []) if (target.error) problems.push(`* hostile neighbour, (${target.key}) ${target.name}: ${target.error}`);
   if (configuration) problems.push(...configurationProblems(configuration).map((problem) => `* configuration, ${problem}`));
   if (problems.length > 0) lines.push('', '## Problems', '', ...problems);
-  if (storms) lines.push('', 'Latencies are per exchange (request sent → response read, connection set-up included).');
+  if (storms || hostile) lines.push('', 'Latencies are per exchange (request sent → response read, connection set-up included).');
   lines.push('');
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { StormResult } from '@workpoint/phone-sim';
+import type { HostileNeighbourResult } from './hostile-neighbour.client';
 import type { LatencySummary } from '@workpoint/phone-sim';
 import type { MachineDescription } from './machine-description.util';
 
@@ -38,6 +39,47 @@ export interface BenchReport {
   ratios: { aOverC?: number; bOverC?: number };
   /** Effective configuration (in-process and over the API), CSV import and list queries; absent when not run. */
   configuration?: ConfigurationBenchReport;
+  /** The "hostile neighbour" row: storms without and with a client sending worst-case bodies; absent when not run. */
+  hostile?: HostileBenchReport;
+}
+
+/** Sizes of the hostile-neighbour measurement (BENCH_HOSTILE_* variables). */
+export interface HostileBenchParameters {
+  /** Phones per storm (one storm without, one with the neighbour). */
+  phones: number;
+  concurrency: number;
+  itemCount: number;
+  /** The gateway's MAX_BODY_BYTES for this part; the worst-case bodies are this large. */
+  maxBodyBytes: number;
+  /** Names of the worst-case bodies the neighbour sends in turn. */
+  bodies: string[];
+  /** The neighbour's connections (requests in flight at once). */
+  connections: number;
+  /** Upper bound on the neighbour's requests per storm. */
+  maxRequests: number;
+  /** Hard bound on each storm (and the neighbour with it). */
+  deadlineMs: number;
+  /** The neighbour's source address (another loopback address than the phones'). */
+  neighbourAddress: string;
+}
+
+/** One target's pair of storms. */
+export interface HostileTargetOutcome {
+  key: Exclude<TargetKey, 'c'>;
+  name: string;
+  status: 'measured' | 'skipped' | 'failed';
+  error?: string;
+  logDir?: string;
+  without?: StormResult;
+  with?: StormResult;
+  neighbour?: HostileNeighbourResult;
+  /** With / without, for start-ups/s, p50 and p99 of the normal phones. */
+  ratios?: { startUpsPerSec: number; p50: number; p99: number };
+}
+
+export interface HostileBenchReport {
+  parameters: HostileBenchParameters;
+  targets: HostileTargetOutcome[];
 }
 
 /** Sizes of the configuration measurements (BENCH_CONFIG_* variables). */

@@ -1,43 +1,29 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { MAX_PHONES_PER_OUI, formatStormSummary, runStorm, type StormResult } from '@workpoint/phone-sim';
-import { errorText, withTimeout } from './async.util';
-import { configurationProblems, formatConfigurationTables, formatMarkdown, formatResultTable } from './bench-report.formatter';
+import { errorText } from './async.util';
+import { configurationProblems, formatConfigurationTables, formatHostileTable, formatMarkdown, formatResultTable } from './bench-report.formatter';
 import type { BenchParameters, BenchReport, ConfigurationBenchParameters, TargetKey, TargetOutcome } from './bench-report.types';
 import { runConfigurationBenches } from './configuration-bench.runner';
 import { describeMachine } from './machine-description.util';
-import { loadStack, type RunningStack } from './stack.loader';
-import { startTrivialResponderProcess } from './trivial-responder.process';
+import { hostileParameters, hostileProblems, runHostileBench } from './hostile-bench.runner';
+import { envInt, responderTlsKey, type StartedTarget, startTarget, stopTarget, targetPlans } from './storm-targets';
 
 // A start-up storm against (c) the trivial responder, (b) the embedded mode and (a) the
 // distributed stack, in that order; then the configuration measurements: effective
 // configuration + delivery plan per phone in-process (and again over the operator API), CSV
-// import and list queries through the operator API on embedded stacks.
-// BENCH_ONLY (storm, config; both by default) picks the parts. Run through `npm run bench`
+// import and list queries through the operator API on embedded stacks. Between them the
+// "hostile neighbour" (hostile-bench.runner.ts): the storm on (b) and (a) without and with a
+// client sending worst-case bodies.
+// BENCH_ONLY (storm, hostile, config; all by default) picks the parts. Run through `npm run bench`
 // (tools/bench/run.sh), which builds everything and starts Kafka/PostgreSQL for (a). Not a
 // test: nothing here asserts timing; the exit code only says whether every target could be
-// started and served every phone correctly, and every configuration measurement ran and got
-// the answers it expected.
+// started and served every phone correctly (the hostile part: without the neighbour), and
+// every configuration measurement ran and got the answers it expected.
 
-interface TargetPlan {
-  key: TargetKey;
-  name: string;
-  /** Stack targets get a log directory; the responder writes none. */
-  writesLogs: boolean;
-  start(logDir: string): Promise<RunningStack & { cleanUp?: () => Promise<void> }>;
-}
-
-function envInt(name: string, fallback: number, min = 1): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${text}"`);
-  return value;
-}
-
-const BENCH_PARTS = ['storm', 'config'] as const;
+const BENCH_PARTS = ['storm', 'hostile', 'config'] as const;
 type BenchPart = (typeof BENCH_PARTS)[number];
 
 /** BENCH_ONLY as run.sh passes it (`contact-me` is run.sh's own part, not this program's). */
@@ -50,54 +36,6 @@ function benchParts(): Set<BenchPart> {
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-function targetPlans(): TargetPlan[] {
-  const gateways = process.env.BENCH_GATEWAYS ? envInt('BENCH_GATEWAYS', 1) : undefined;
-  return [
-    {
-      key: 'c',
-      name: 'trivial responder',
-      writesLogs: false,
-      start: () => startTrivialResponderProcess(responderTlsKey()),
-    },
-    {
-      key: 'b',
-      name: 'embedded',
-      writesLogs: true,
-      start: async (logDir) => {
-        const stack = await loadStack();
-        const dataDir = await mkdtemp(path.join(tmpdir(), 'workpoint-bench-embedded-'));
-        try {
-          const running = await stack.startEmbedded({ dataDir, logDir });
-          return { urls: running.urls, stop: () => running.stop(), cleanUp: () => rm(dataDir, { recursive: true, force: true }) };
-        } catch (error) {
-          await rm(dataDir, { recursive: true, force: true });
-          throw error;
-        }
-      },
-    },
-    {
-      key: 'a',
-      name: 'distributed',
-      writesLogs: true,
-      start: async (logDir) => {
-        const stack = await loadStack();
-        const kafkaBrokers = process.env.KAFKA_BROKERS;
-        const databaseUrl = process.env.DATABASE_URL;
-        if (!kafkaBrokers || !databaseUrl) {
-          throw new Error('KAFKA_BROKERS and DATABASE_URL are not set (run through tools/infra/with-infra.sh, i.e. npm run bench)');
-        }
-        return stack.startDistributed({ kafkaBrokers, databaseUrl, logDir, ...(gateways ? { gateways } : {}) });
-      },
-    },
-  ];
-}
-
-function responderTlsKey(): 'rsa' | 'ec' {
-  const value = process.env.BENCH_TLS_KEY ?? 'rsa';
-  if (value !== 'rsa' && value !== 'ec') throw new Error(`BENCH_TLS_KEY must be rsa or ec, got "${value}"`);
-  return value;
 }
 
 async function main(): Promise<number> {
@@ -136,7 +74,7 @@ async function main(): Promise<number> {
 
   // Consecutive MAC ranges from one random base: every storm meets phones no target has seen.
   let nextNic = randomInt(0, MAX_PHONES_PER_OUI);
-  const storm = (urls: string[], phones: number): Promise<StormResult> => {
+  const storm = (urls: string[], phones: number, deadlineMs = parameters.deadlineMs): Promise<StormResult> => {
     const macStart = nextNic;
     nextNic = (nextNic + phones) % MAX_PHONES_PER_OUI;
     return runStorm({
@@ -146,7 +84,7 @@ async function main(): Promise<number> {
       itemCount: parameters.itemCount,
       macStart,
       tlsSessionReuse: parameters.tlsSessionReuse,
-      deadlineMs: parameters.deadlineMs,
+      deadlineMs,
     });
   };
 
@@ -156,19 +94,10 @@ async function main(): Promise<number> {
     targets.push(outcome);
     log(`\n== (${plan.key}) ${plan.name}`);
     const logDir = path.join(logRoot, plan.key);
-    let running: (RunningStack & { cleanUp?: () => Promise<void> }) | undefined;
+    let running: StartedTarget;
     try {
-      if (plan.writesLogs) {
-        await mkdir(logDir, { recursive: true });
-        outcome.logDir = logDir;
-      }
-      const starting = plan.start(logDir);
-      // Should the target come up after the timeout, it must not stay behind as orphaned processes.
-      starting.catch(() => undefined);
-      running = await withTimeout(starting, startTimeoutMs, `starting ${plan.name}`).catch((error: unknown) => {
-        void starting.then((late) => late.stop().then(() => late.cleanUp?.())).catch(() => undefined);
-        throw error;
-      });
+      if (plan.writesLogs) outcome.logDir = logDir;
+      running = await startTarget(plan, logDir, startTimeoutMs);
       outcome.urls = running.urls;
       log(`started: ${running.urls.join(', ')}`);
     } catch (error) {
@@ -189,11 +118,8 @@ async function main(): Promise<number> {
       outcome.error = `storm failed: ${errorText(error)}`;
       log(`FAILED (${plan.name}): ${outcome.error}`);
     } finally {
-      try {
-        await withTimeout(running.stop(), 60_000, `stopping ${plan.name}`);
-        await running.cleanUp?.();
-      } catch (error) {
-        const message = `could not stop cleanly: ${errorText(error)}`;
+      const message = await stopTarget(plan, running);
+      if (message) {
         outcome.error = outcome.error ? `${outcome.error}; ${message}` : message;
         log(`WARNING (${plan.name}): ${message}`);
       }
@@ -213,17 +139,21 @@ async function main(): Promise<number> {
     targets,
     ratios: { aOverC: relative('a'), bOverC: relative('b') },
   };
+  if (parts.has('hostile')) {
+    report.hostile = await runHostileBench(hostileParameters(parameters.concurrency, parameters.itemCount), { logRoot, startTimeoutMs, storm, log });
+  }
   if (parts.has('config')) {
     report.configuration = await runConfigurationBenches({ parameters: configurationParameters, reportedItems: parameters.itemCount, logRoot, startTimeoutMs, log });
   }
 
   if (targets.length > 0) log(`\n${formatResultTable(report)}`);
+  if (report.hostile) log(`\n${formatHostileTable(report.hostile)}`);
   if (report.configuration) log(`\n${formatConfigurationTables(report.configuration)}`);
   await mkdir(resultsDir, { recursive: true });
   const base = path.join(resultsDir, `bench-${stamp}`);
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${base}.md`, formatMarkdown(report));
-  const logged = targets.some((target) => target.logDir !== undefined) || report.configuration !== undefined;
+  const logged = targets.some((target) => target.logDir !== undefined) || report.configuration !== undefined || report.hostile !== undefined;
   log(`\nresults: ${base}.json, ${base}.md${logged ? `; target logs under ${logRoot}` : ''}`);
 
   const problems = targets.filter(
@@ -234,7 +164,9 @@ async function main(): Promise<number> {
   }
   const configuration = report.configuration ? configurationProblems(report.configuration) : [];
   for (const problem of configuration) log(`PROBLEM (configuration) ${problem}`);
-  return problems.length === 0 && configuration.length === 0 ? 0 : 1;
+  const hostile = report.hostile ? hostileProblems(report.hostile) : [];
+  for (const problem of hostile) log(`PROBLEM (hostile neighbour) ${problem}`);
+  return problems.length === 0 && configuration.length === 0 && hostile.length === 0 ? 0 : 1;
 }
 
 // Exits explicitly: a target that leaves handles behind after stop() must not hang the bench.

@@ -14,8 +14,8 @@ export interface RunningStack {
 }
 
 export interface StackModule {
-  startDistributed(opts: { kafkaBrokers: string; databaseUrl: string; gateways?: number; logDir?: string }): Promise<RunningStack>;
-  startEmbedded(opts: { dataDir: string; port?: number; logDir?: string }): Promise<RunningStack>;
+  startDistributed(opts: { kafkaBrokers: string; databaseUrl: string; gateways?: number; logDir?: string; env?: Record<string, string> }): Promise<RunningStack>;
+  startEmbedded(opts: { dataDir: string; port?: number; logDir?: string; env?: Record<string, string> }): Promise<RunningStack>;
 }
 
 const STACK_PACKAGE = '@workpoint/stack';
