@@ -29,7 +29,8 @@ describe('round trips', () => {
       [
         'tricky values, names and attributes',
         {
-          nonce: `n&<>"'ü`,
+          // Printable ASCII only: the parser refuses anything else in a nonce (bad-nonce).
+          nonce: `n&<>"'`,
           maxItems: 7,
           fragment: 'next',
           reason: 'reply-to',
@@ -60,7 +61,8 @@ describe('round trips', () => {
       [
         'tricky values and names',
         {
-          nonce: `n&<>"'ü`,
+          // Printable ASCII only: the parser refuses anything else in a nonce (bad-nonce).
+          nonce: `n&<>"'`,
           action: 'WriteItems',
           items: TRICKY_VALUES.map((value, index) => ({ name: `item-${index}&<"'>`, index, value })),
         },

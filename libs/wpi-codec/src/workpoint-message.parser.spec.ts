@@ -1,10 +1,12 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { WorkpointMessage } from './wpi-types';
 import { WpiParseError, type WpiParseErrorCode } from './wpi-parse.error';
-import { parseWorkpointMessage } from './workpoint-message.parser';
+import { DEFAULT_SCAN_LIMITS } from './message-scan';
+import { MAX_NONCE_LENGTH, parseWorkpointMessage } from './workpoint-message.parser';
 import { PHONE_SAMPLES, largeReadAllItemsReply } from './testing/samples';
 
 const NONCE = '4F6A1034A46B463F8D008DA09314040A';
+const START_UP = '<ReasonForContact>start-up</ReasonForContact>';
 const NS = 'xmlns="http://www.siemens.com/DLS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.siemens.com/DLS"';
 
 /** A WorkpointMessage around the given Message attributes and body. */
@@ -529,6 +531,31 @@ describe('parseWorkpointMessage', () => {
         code: 'bad-attribute',
         message: /reply-to.*no action/,
       },
+      { title: 'nonce of 129 characters', xml: phone(`nonce="${'F'.repeat(129)}"`, START_UP), code: 'bad-nonce', message: /^nonce is 129 characters long, limit 128$/ },
+      { title: 'nonce of 5000 characters', xml: phone(`nonce="${'F'.repeat(5000)}"`, START_UP), code: 'bad-nonce', message: /5000 characters long, limit 128/ },
+      ...(
+        [
+          ['a line feed as a character reference', 'AB&#10;CD'],
+          ['DEL as a character reference', 'AB&#127;CD'],
+          ['a raw tab', 'AB\tCD'],
+          ['a space', 'AB CD'],
+          ['NEL (U+0085)', 'AB\u0085CD'],
+          ['a non-ASCII letter', 'ABüCD'],
+          ['an emoji', 'AB📞CD'],
+        ] as const
+      ).map(([what, nonce]) => ({
+        title: `nonce with ${what}`,
+        xml: Buffer.from(phone(`nonce="${nonce}"`, START_UP), 'utf8'),
+        code: 'bad-nonce' as const,
+        // The refusal never quotes the nonce: it is attacker-chosen text.
+        message: /^nonce contains a character outside printable ASCII \(0x21-0x7E\)$/,
+      })),
+      {
+        title: 'more elements than the pre-scan allows',
+        xml: phone(`nonce="${NONCE}"`, `${START_UP}<ItemList>${'<I/>'.repeat(DEFAULT_SCAN_LIMITS.maxElements)}</ItemList>`),
+        code: 'too-many-elements',
+        message: /more than 2048 elements/,
+      },
     ];
 
     it.each(cases.map((testCase) => [testCase.title, testCase] as const))('%s', (_title, testCase) => {
@@ -550,6 +577,42 @@ describe('parseWorkpointMessage', () => {
         validate.mockRestore();
         parse.mockRestore();
       }
+    });
+  });
+
+  describe('nonce', () => {
+    it.each([
+      ['32 upper-case hex characters, as phones send', NONCE],
+      ['the 23 lower-case hex characters of the oldest guide example', 'ab15234de14f15a667c6f8d'],
+      ['exactly the limit', 'F'.repeat(MAX_NONCE_LENGTH)],
+      ['every printable ASCII character but the quote', '!#$%()*+,-./0123456789:;=?@[]^_`{|}~'],
+    ])('accepts %s', (_what, nonce) => {
+      expect(parseWorkpointMessage(phone(`nonce="${nonce}"`, START_UP)).nonce).toBe(nonce);
+    });
+
+    it('refuses an over-long nonce before any interaction state could keep it (the error is all the caller gets)', () => {
+      expect(() => parseWorkpointMessage(phone(`nonce="${'A'.repeat(MAX_NONCE_LENGTH + 1)}"`, START_UP))).toThrow(WpiParseError);
+    });
+  });
+
+  describe('pre-scan', () => {
+    const items = (count: number) => Array.from({ length: count }, (_, i) => `<Item name="k${i}">v</Item>`).join('');
+
+    it('refuses a document over the element cap before validating or parsing it', () => {
+      const validate = jest.spyOn(XMLValidator, 'validate');
+      try {
+        const error = parseError(phone(`nonce="${NONCE}"`, `${START_UP}<ItemList>${items(DEFAULT_SCAN_LIMITS.maxElements)}</ItemList>`));
+        expect(error.code).toBe('too-many-elements');
+        expect(validate).not.toHaveBeenCalled();
+      } finally {
+        validate.mockRestore();
+      }
+    });
+
+    it('takes caps from the caller', () => {
+      const xml = phone(`nonce="${NONCE}"`, `${START_UP}<ItemList>${items(10)}</ItemList>`);
+      expect(parseWorkpointMessage(xml).items).toHaveLength(10);
+      expect(() => parseWorkpointMessage(xml, { ...DEFAULT_SCAN_LIMITS, maxAttributes: 10 })).toThrow(/more than 10 attributes/);
     });
   });
 

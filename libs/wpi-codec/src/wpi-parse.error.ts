@@ -14,6 +14,10 @@ export const WPI_PARSE_ERROR_CODES = [
   'missing-action',
   'unknown-action',
   'bad-attribute',
+  /** Over a pre-scan cap (elements, attributes, character references): answered before parsing. */
+  'too-many-elements',
+  /** Nonce too long or not printable ASCII: no reply can echo it, nothing is kept. */
+  'bad-nonce',
 ] as const;
 export type WpiParseErrorCode = (typeof WPI_PARSE_ERROR_CODES)[number];
 

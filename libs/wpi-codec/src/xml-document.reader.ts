@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DEFAULT_SCAN_LIMITS, scanDocument, type WpiScanLimits } from './message-scan';
 import { WpiParseError } from './wpi-parse.error';
 import { xmlReferenceDecoder } from './xml-reference.decoder';
 
@@ -52,7 +53,7 @@ function toText(input: string | Buffer): string {
   return utf8.decode(input);
 }
 
-export function readXmlDocument(input: string | Buffer): XmlDocument {
+export function readXmlDocument(input: string | Buffer, limits: WpiScanLimits = DEFAULT_SCAN_LIMITS): XmlDocument {
   const text = toText(input);
   if (text.trim() === '') {
     throw new WpiParseError('empty-body', 'document is empty');
@@ -60,6 +61,7 @@ export function readXmlDocument(input: string | Buffer): XmlDocument {
   if (DTD_MARKUP.test(text)) {
     throw new WpiParseError('doctype-forbidden', 'document contains a DOCTYPE or ENTITY declaration');
   }
+  scanDocument(text, limits);
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { msg, line, col } = validation.err;
