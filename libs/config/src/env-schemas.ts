@@ -66,7 +66,28 @@ const gatewayOnly = z.object({
   SESSION_TTL_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
   /** How long the gateway waits for the services before answering on its own. */
   ANSWER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(8000),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1048576).default(1048576),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1048576).default(131072),
+});
+
+/**
+ * Issue 8 (hostile networks): limits of the phone edge (HTTPS) and the DCMP listener. Shared
+ * by the gateway and the embedded default; defaults sized from real phones (see README).
+ */
+const edgeLimits = z.object({
+  /** Open connections per listener (HTTPS edge, DCMP); more are closed as soon as they are accepted. */
+  GATEWAY_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(1_000_000).default(10_000),
+  /** A TLS handshake not finished by then is dropped (Node's default: 120 s). */
+  TLS_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
+  /** Requests in flight per remote address; more get 503 busy + Retry-After (a 500-phone office behind one NAT address must fit). */
+  PER_SOURCE_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** Start tags (every `<` not followed by `/`) in one phone message; more get 400 too-many-elements before parsing. */
+  MAX_ELEMENTS_PER_MESSAGE: z.coerce.number().int().min(16).max(100_000).default(2048),
+  /** `=` characters (an upper bound of attributes) in one phone message; more get 400 too-many-elements. */
+  MAX_ATTRIBUTES_PER_MESSAGE: z.coerce.number().int().min(16).max(300_000).default(6144),
+  /** `&` characters (entity and character references) in one phone message; more get 400 too-many-elements. */
+  MAX_REFERENCES_PER_MESSAGE: z.coerce.number().int().min(0).max(100_000).default(2048),
+  /** Longest value of an item the catalogue gives no maxLength; longer gets CleanUp value-too-long. */
+  MAX_ITEM_VALUE_CHARS: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
 });
 
 /** Correlation state every gateway keeps in memory (issue 8: bounded by bytes as well as entries). */
@@ -77,7 +98,8 @@ const gatewayCorrelation = z.object({
 
 export const GatewayEnvSchema = ServiceEnvSchema.omit({ DATABASE_URL: true, DATABASE_POOL_SIZE: true })
   .extend(gatewayOnly.shape)
-  .extend(gatewayCorrelation.shape);
+  .extend(gatewayCorrelation.shape)
+  .extend(edgeLimits.shape);
 export type GatewayEnv = z.infer<typeof GatewayEnvSchema>;
 
 /** The embedded default: one process, no Kafka, embedded PostgreSQL, generated secrets. */
@@ -101,6 +123,7 @@ export const EmbeddedEnvSchema = z.object({
   HANDLER_ATTEMPTS: ServiceEnvSchema.shape.HANDLER_ATTEMPTS,
   DATABASE_POOL_SIZE: ServiceEnvSchema.shape.DATABASE_POOL_SIZE,
   NONCE_VIEW_MAX_BYTES: gatewayCorrelation.shape.NONCE_VIEW_MAX_BYTES,
+  ...edgeLimits.shape,
 });
 export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;
 

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { capturingLogger } from '@workpoint/testing';
 import { DcmpServer } from './dcmp.server';
 import { PendingJobsView } from './pending-jobs.view';
@@ -28,7 +29,7 @@ function call(port: number, path: string, method = 'GET'): Promise<Answer> {
 describe('DcmpServer', () => {
   const pending = new PendingJobsView();
   const { logger, lines } = capturingLogger();
-  const server = new DcmpServer(pending, { host: '127.0.0.1', port: 0 }, logger);
+  const server = new DcmpServer(pending, { host: '127.0.0.1', port: 0, maxConnections: 100, perSourceMaxConcurrent: 100 }, logger);
   let port: number;
 
   beforeAll(async () => {
@@ -99,5 +100,25 @@ describe('DcmpServer', () => {
     const res = await call(port, '/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toBe('ok\n');
+  });
+});
+
+describe('DcmpServer connection cap', () => {
+  const { logger } = capturingLogger();
+  const server = new DcmpServer(new PendingJobsView(), { host: '127.0.0.1', port: 0, maxConnections: 1, perSourceMaxConcurrent: 100 }, logger);
+  afterAll(() => server.close());
+
+  it('closes a connection over GATEWAY_MAX_CONNECTIONS as soon as it is accepted', async () => {
+    const port = await server.listen();
+    const first = connect({ host: '127.0.0.1', port });
+    await new Promise((resolve) => first.once('connect', resolve));
+    const second = connect({ host: '127.0.0.1', port });
+    second.on('error', () => undefined);
+    second.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    const received: Buffer[] = [];
+    second.on('data', (chunk: Buffer) => received.push(chunk));
+    await new Promise((resolve) => second.once('close', resolve));
+    expect(Buffer.concat(received).toString('utf8')).toBe('');
+    first.destroy();
   });
 });

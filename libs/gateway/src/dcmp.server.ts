@@ -4,11 +4,16 @@ import { normaliseMac } from '@workpoint/wpi-codec';
 import { type HttpReply, plain, sendReply } from './http-reply';
 import type { PendingJobsView } from './pending-jobs.view';
 import { listenOn } from '@workpoint/http-api';
-import { answerClientErrors, closeServer } from './http-server.util';
+import { admitPerSource, answerClientErrors, busyReply, capConnections, closeServer, remoteAddressOf, SERVER_TIMEOUTS } from './http-server.util';
+import { PerSourceLimiter } from './per-source.limiter';
 
 export interface DcmpServerOptions {
   host: string;
   port: number;
+  /** Open connections at most (GATEWAY_MAX_CONNECTIONS, the same cap as the phone edge's). */
+  maxConnections: number;
+  /** Polls in flight per remote address (PER_SOURCE_MAX_CONCURRENT); more get 503 busy. */
+  perSourceMaxConcurrent: number;
 }
 
 const POLL_PATH = /^\/dcmp\/contact-me\/?$/;
@@ -22,15 +27,23 @@ const POLL_PATH = /^\/dcmp\/contact-me\/?$/;
  */
 export class DcmpServer {
   private server?: Server;
+  private readonly perSource: PerSourceLimiter;
 
   constructor(
     private readonly pending: PendingJobsView,
     private readonly options: DcmpServerOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.perSource = new PerSourceLimiter(options.perSourceMaxConcurrent);
+  }
 
   async listen(): Promise<number> {
-    const server = createServer({ keepAliveTimeout: 10_000, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    const server = createServer(SERVER_TIMEOUTS, (req, res) => {
+      if (req.url !== '/healthz' && !admitPerSource(this.perSource, req, res)) {
+        this.logger.warn('refused a DCMP poll: too many in flight from this address', { remoteAddress: remoteAddressOf(req), limit: this.perSource.maxPerSource });
+        sendReply(res, busyReply(this.perSource.maxPerSource));
+        return;
+      }
       // A poll has no body; whatever comes is drained so the connection can be reused.
       req.resume();
       try {
@@ -42,6 +55,7 @@ export class DcmpServer {
       }
     });
     answerClientErrors(server, this.logger, 'DCMP');
+    capConnections(server, this.options.maxConnections, this.logger, 'DCMP');
     this.server = server;
     return listenOn(server, this.options.host, this.options.port);
   }

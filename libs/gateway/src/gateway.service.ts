@@ -2,6 +2,7 @@ import { type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs
 import { ContactReceivedTopic, DeadLetterTopic, gatewayResponseTopic, type TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
+import type { WpiScanLimits } from '@workpoint/wpi-codec';
 import { DcmpServer } from './dcmp.server';
 import { GATEWAY_VIEW_TOPICS, subscribeGatewayViews } from './gateway-views.subscriber';
 import { HttpsEdge } from './https-edge';
@@ -31,6 +32,15 @@ export interface GatewaySettings {
   nonceViewMaxEntries?: number;
   /** Cap of the nonce view by size (NONCE_VIEW_MAX_BYTES; default 64 MiB). */
   nonceViewMaxBytes?: number;
+  /** Open connections per listener (HTTPS edge and DCMP each). */
+  maxConnections: number;
+  tlsHandshakeTimeoutMs: number;
+  /** Requests in flight per remote address, per listener. */
+  perSourceMaxConcurrent: number;
+  /** Pre-scan caps of a phone message. */
+  scanLimits: WpiScanLimits;
+  /** Longest value of an item the catalogue gives no maxLength. */
+  maxItemValueChars: number;
 }
 
 export interface GatewayDeps {
@@ -68,13 +78,25 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
       gatewayId: settings.gatewayId,
       answerTimeoutMs: settings.answerTimeoutMs,
       nonceWaitMs: settings.nonceWaitMs ?? 500,
+      scanLimits: settings.scanLimits,
+      maxItemValueChars: settings.maxItemValueChars,
     });
+    const connectionLimits = { maxConnections: settings.maxConnections, perSourceMaxConcurrent: settings.perSourceMaxConcurrent };
     this.edge = new HttpsEdge(
       handler,
-      { host: settings.host, port: settings.port, cert: settings.cert, key: settings.key, maxBodyBytes: settings.maxBodyBytes, ready: () => bus.healthy() },
+      {
+        host: settings.host,
+        port: settings.port,
+        cert: settings.cert,
+        key: settings.key,
+        maxBodyBytes: settings.maxBodyBytes,
+        handshakeTimeoutMs: settings.tlsHandshakeTimeoutMs,
+        ...connectionLimits,
+        ready: () => bus.healthy(),
+      },
       logger,
     );
-    this.dcmp = new DcmpServer(this.pendingJobs, { host: settings.dcmpHost, port: settings.dcmpPort }, logger);
+    this.dcmp = new DcmpServer(this.pendingJobs, { host: settings.dcmpHost, port: settings.dcmpPort, ...connectionLimits }, logger);
   }
 
   get port(): number | undefined {
@@ -143,6 +165,13 @@ export interface GatewayEnvPart {
   NONCE_VIEW_MAX_BYTES: number;
   DCMP_HOST: string;
   DCMP_PORT: number;
+  GATEWAY_MAX_CONNECTIONS: number;
+  TLS_HANDSHAKE_TIMEOUT_MS: number;
+  PER_SOURCE_MAX_CONCURRENT: number;
+  MAX_ELEMENTS_PER_MESSAGE: number;
+  MAX_ATTRIBUTES_PER_MESSAGE: number;
+  MAX_REFERENCES_PER_MESSAGE: number;
+  MAX_ITEM_VALUE_CHARS: number;
 }
 
 export function gatewaySettingsFrom(
@@ -159,5 +188,10 @@ export function gatewaySettingsFrom(
     nonceViewMaxBytes: env.NONCE_VIEW_MAX_BYTES,
     dcmpHost: env.DCMP_HOST,
     dcmpPort: env.DCMP_PORT,
+    maxConnections: env.GATEWAY_MAX_CONNECTIONS,
+    tlsHandshakeTimeoutMs: env.TLS_HANDSHAKE_TIMEOUT_MS,
+    perSourceMaxConcurrent: env.PER_SOURCE_MAX_CONCURRENT,
+    scanLimits: { maxElements: env.MAX_ELEMENTS_PER_MESSAGE, maxAttributes: env.MAX_ATTRIBUTES_PER_MESSAGE, maxReferences: env.MAX_REFERENCES_PER_MESSAGE },
+    maxItemValueChars: env.MAX_ITEM_VALUE_CHARS,
   };
 }

@@ -1,5 +1,7 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '@workpoint/logging';
+import { type HttpReply, plain } from './http-reply';
+import type { PerSourceLimiter } from './per-source.limiter';
 
 /** Stops accepting, lets requests in progress finish, and drops idle keep-alive connections. */
 export async function closeServer(server: Server | undefined): Promise<void> {
@@ -16,4 +18,45 @@ export function answerClientErrors(server: Server, logger: Logger, what: string)
     logger.debug(`malformed ${what} request`, { error: error.message });
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
+}
+
+/**
+ * Connection-level limits shared by the phone edge and the DCMP listener. Headers are one
+ * packet for a phone and a poll, so 10 s is generous; 30 s per request carries the largest
+ * body the edge accepts at ~40 kbit/s. Node checks those timeouts every
+ * `connectionsCheckingInterval` (30 s by default, which would triple them), hence 1 s.
+ */
+export const SERVER_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 10_000 } as const;
+
+/** Connections over `maxConnections` are closed by Node as soon as they are accepted. */
+export function capConnections(server: Server, maxConnections: number, logger: Logger, what: string): void {
+  server.maxConnections = maxConnections;
+  // Logged at debug only: under a flood, one line per dropped connection would be the flood.
+  server.on('drop', (data) => logger.debug(`${what} connection dropped: connection cap reached`, { maxConnections, remoteAddress: data?.remoteAddress }));
+}
+
+/** How long a refused source is asked to wait; phones retry on their own schedule anyway. */
+export const BUSY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Takes a per-source slot for the request and frees it when the response closes, which it
+ * does on every path (answered, failed, aborted, timed out). Undefined when the source is at
+ * its limit: the caller answers with `busyReply` and reads nothing.
+ */
+export function admitPerSource(limiter: PerSourceLimiter, req: IncomingMessage, res: ServerResponse): boolean {
+  const release = limiter.tryAcquire(remoteAddressOf(req));
+  if (!release) return false;
+  res.once('close', release);
+  return true;
+}
+
+export function busyReply(limit: number): HttpReply {
+  return plain(503, `busy: ${limit} requests from this address are in flight; retry later\n`, {
+    'Retry-After': String(BUSY_RETRY_AFTER_SECONDS),
+    Connection: 'close',
+  });
+}
+
+export function remoteAddressOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
 }

@@ -4,7 +4,8 @@ import type { Logger } from '@workpoint/logging';
 import { type HttpReply, plain, sendReply } from './http-reply';
 import type { PhoneRequestHandler } from './phone-request.handler';
 import { listenOn } from '@workpoint/http-api';
-import { answerClientErrors, closeServer } from './http-server.util';
+import { admitPerSource, answerClientErrors, busyReply, capConnections, closeServer, remoteAddressOf, SERVER_TIMEOUTS } from './http-server.util';
+import { PerSourceLimiter } from './per-source.limiter';
 
 export interface HttpsEdgeOptions {
   host: string;
@@ -12,6 +13,12 @@ export interface HttpsEdgeOptions {
   cert: string | Buffer;
   key: string | Buffer;
   maxBodyBytes: number;
+  /** Open connections at most (GATEWAY_MAX_CONNECTIONS); more are closed on accept. */
+  maxConnections: number;
+  /** A TLS handshake not done by then is dropped (TLS_HANDSHAKE_TIMEOUT_MS; Node's default is 120 s). */
+  handshakeTimeoutMs: number;
+  /** Phone requests in flight per remote address (PER_SOURCE_MAX_CONCURRENT); more get 503 busy. */
+  perSourceMaxConcurrent: number;
   /** Readiness: whether the gateway can reach its bus right now. */
   ready: () => boolean;
 }
@@ -26,20 +33,30 @@ const PHONE_PATH = /^\/DeploymentService(\/|\?|$)/;
  */
 export class HttpsEdge {
   private server?: Server;
+  private readonly perSource: PerSourceLimiter;
 
   constructor(
-    private readonly handler: PhoneRequestHandler,
+    private readonly handler: Pick<PhoneRequestHandler, 'handle'>,
     private readonly options: HttpsEdgeOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.perSource = new PerSourceLimiter(options.perSourceMaxConcurrent);
+  }
 
   async listen(): Promise<number> {
     const server = createServer(
-      { cert: this.options.cert, key: this.options.key, keepAliveTimeout: 10_000, requestTimeout: 60_000, headersTimeout: 20_000 },
+      { cert: this.options.cert, key: this.options.key, handshakeTimeout: this.options.handshakeTimeoutMs, ...SERVER_TIMEOUTS },
       (req, res) => void this.serve(req, res),
     );
-    server.keepAliveTimeout = 10_000;
-    server.on('tlsClientError', (error) => this.logger.debug('TLS handshake failed', { error: error.message }));
+    server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeout;
+    server.on('tlsClientError', (error, socket) => {
+      this.logger.debug('TLS handshake failed', { error: error.message, remoteAddress: socket.remoteAddress });
+      // node:https passes the error on to 'clientError', whose answer (a plain-text 400) a socket
+      // without a finished handshake can never send: without this, a stalled or failed handshake
+      // kept its connection open forever, handshake timeout or not.
+      socket.destroy();
+    });
+    capConnections(server, this.options.maxConnections, this.logger, 'HTTPS');
     answerClientErrors(server, this.logger, 'HTTP');
     this.server = server;
     return listenOn(server, this.options.host, this.options.port);
@@ -50,6 +67,15 @@ export class HttpsEdge {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Probes stay outside the per-source limit: an orchestrator must see a busy gateway as alive.
+    if (!isProbe(req.url) && !admitPerSource(this.perSource, req, res)) {
+      this.logger.warn('refused a phone request: too many in flight from this address', {
+        remoteAddress: remoteAddressOf(req),
+        limit: this.perSource.maxPerSource,
+      });
+      sendReply(res, busyReply(this.perSource.maxPerSource));
+      return;
+    }
     try {
       sendReply(res, await this.route(req));
     } catch (error) {
@@ -61,7 +87,7 @@ export class HttpsEdge {
 
   private async route(req: IncomingMessage): Promise<HttpReply> {
     const url = req.url ?? '/';
-    const remoteAddress = req.socket.remoteAddress ?? 'unknown';
+    const remoteAddress = remoteAddressOf(req);
     if (url === '/healthz') return plain(200, 'ok\n');
     if (url === '/readyz') return this.options.ready() ? plain(200, 'ready\n') : plain(503, 'not ready\n');
     if (!PHONE_PATH.test(url)) {
@@ -80,6 +106,10 @@ export class HttpsEdge {
     }
     return this.handler.handle({ body, cookieHeader: req.headers.cookie, remoteAddress });
   }
+}
+
+function isProbe(url: string | undefined): boolean {
+  return url === '/healthz' || url === '/readyz';
 }
 
 /** Reads at most `limit` bytes; a larger body is refused without buffering it. */

@@ -12,12 +12,15 @@ import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import {
   buildDlsMessage,
+  DEFAULT_MAX_ITEM_VALUE_CHARS,
   itemAnomalies,
   itemValue,
   normaliseMac,
   parseWorkpointMessage,
   type WorkpointMessage,
+  valueLimitBreach,
   WpiParseError,
+  type WpiScanLimits,
   type WpiAction,
   type WpiItem,
 } from '@workpoint/wpi-codec';
@@ -41,6 +44,10 @@ export interface PhoneRequestHandlerOptions {
    * this instance's view (another instance may have opened the interaction just before).
    */
   nonceWaitMs: number;
+  /** Pre-scan caps (elements, attributes, references); default DEFAULT_SCAN_LIMITS. */
+  scanLimits?: WpiScanLimits;
+  /** Longest value of an item the catalogue gives no maxLength (default DEFAULT_MAX_ITEM_VALUE_CHARS). */
+  maxItemValueChars?: number;
 }
 
 type Identity =
@@ -72,13 +79,19 @@ export class PhoneRequestHandler {
   async handle(req: PhoneRequest): Promise<HttpReply> {
     let message: WorkpointMessage;
     try {
-      message = parseWorkpointMessage(req.body);
+      message = parseWorkpointMessage(req.body, this.options.scanLimits);
     } catch (error) {
       if (!(error instanceof WpiParseError)) throw error;
       // No nonce can be trusted from a message that did not parse, so no DLSMessage can
       // answer it: this is not a phone speaking WPI, and it gets a plain 400.
       this.logger.warn('rejected unparsable phone message', { remoteAddress: req.remoteAddress, code: error.code, error: error.message });
       return plain(400, `${error.code}: ${error.message}\n`);
+    }
+    // Before anything is kept or published: a value over its column would fail every retry downstream.
+    const tooLong = valueLimitBreach(message, this.options.maxItemValueChars ?? DEFAULT_MAX_ITEM_VALUE_CHARS);
+    if (tooLong !== undefined) {
+      this.logger.warn('phone message with a value over its limit answered with CleanUp', { remoteAddress: req.remoteAddress, refusal: tooLong });
+      return this.dls(message.nonce, 'CleanUp', [], undefined, tooLong);
     }
     message = this.withoutRepeats(message, req.remoteAddress);
 

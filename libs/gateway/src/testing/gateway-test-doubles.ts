@@ -1,5 +1,6 @@
 import { ContactReceivedTopic, type ContactEvent, gatewayResponseTopic } from '@workpoint/contracts';
 import type { Bus } from '@workpoint/messaging';
+import { DEFAULT_MAX_ITEM_VALUE_CHARS, DEFAULT_SCAN_LIMITS } from '@workpoint/wpi-codec';
 import type { GatewaySettings } from '../gateway.service';
 
 /**
@@ -40,6 +41,11 @@ export function gatewayTestSettings(pems: { cert: string; private: string }, ove
     maxBodyBytes: 1048576,
     dcmpHost: '127.0.0.1',
     dcmpPort: 0,
+    maxConnections: 100,
+    tlsHandshakeTimeoutMs: 10_000,
+    perSourceMaxConcurrent: 100,
+    scanLimits: DEFAULT_SCAN_LIMITS,
+    maxItemValueChars: DEFAULT_MAX_ITEM_VALUE_CHARS,
     ...overrides,
   };
 }
