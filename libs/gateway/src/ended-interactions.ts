@@ -1,5 +1,5 @@
 import type { SessionClosed } from '@workpoint/contracts';
-import { detachedCopy } from './detached-copy';
+import { detachedCopy } from '@workpoint/wpi-codec';
 
 export interface EndedInteractionsOptions {
   /** The session cookie's lifetime: after it, an ended interaction's cookie is refused anyway. */

@@ -1,5 +1,5 @@
 import type { SessionClosed, SessionOpened } from '@workpoint/contracts';
-import { detachedCopy } from './detached-copy';
+import { detachedCopy } from '@workpoint/wpi-codec';
 import { EndedInteractions } from './ended-interactions';
 import { normaliseSourceAddress } from './source-address';
 
