@@ -222,8 +222,14 @@ describe.each([distributed, embedded])('hostile networks, $name mode', (mode) =>
       const cookie = phone.cookie;
       expect(cookie).toBeDefined();
       expect((await phone.readAllReply(items)).dls?.action).toBe('CleanUp');
-      // The end travels as an event to the other instances; give it a moment (not a timing assertion).
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The end travels to the other instances as an event: wait until each has heard of it. The
+      // probe is a `status` message, which stores no report whether the cookie is taken or not.
+      for (const url of stack.urls) {
+        await eventually(async () => {
+          const probe = await phone.send({ reason: 'status', items: [] }, { withMac: false, cookie: cookie!, url });
+          return probe.body.includes('no valid session cookie') ? true : undefined;
+        }, 15_000);
+      }
 
       for (const url of stack.urls) {
         const withCookie = await phone.send({ reason: 'inventory-changes', items: [{ name: 'e164', value: '4966600001' }] }, { withMac: false, cookie: cookie!, url });
