@@ -10,7 +10,7 @@ export default function parseInWorker(task: ParseTask): ParseOutcome {
   try {
     // The structured clone delivers a Uint8Array; the parser decodes Buffers.
     const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
-    return { ok: true, message: parseWorkpointMessage(body, task.limits) };
+    return { ok: true, json: JSON.stringify(parseWorkpointMessage(body, task.limits)) };
   } catch (error) {
     if (error instanceof WpiParseError) return { ok: false, code: error.code, reason: error.message };
     throw error;

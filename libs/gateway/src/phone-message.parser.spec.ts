@@ -30,7 +30,7 @@ class FakePool implements ParsePool {
 
 const parsedInPool: WorkpointMessage = { nonce: 'FROM-THE-POOL', maxItems: -1, reason: 'reply-to', items: [] };
 
-function parserWith(answer: (task: ParseTask) => Promise<ParseOutcome> = async () => ({ ok: true, message: parsedInPool })) {
+function parserWith(answer: (task: ParseTask) => Promise<ParseOutcome> = async () => ({ ok: true, json: JSON.stringify(parsedInPool) })) {
   const pool = new FakePool(answer);
   return { pool, parser: new PhoneMessageParser(pool, { inlineMaxBytes: INLINE_MAX, queueMax: QUEUE_MAX, scanLimits: DEFAULT_SCAN_LIMITS }) };
 }
@@ -52,7 +52,7 @@ describe('PhoneMessageParser', () => {
   it('hands a body over the inline limit to the pool, with the caps, and returns its message', async () => {
     const { pool, parser } = parserWith();
     const body = large();
-    await expect(parser.parse(body)).resolves.toBe(parsedInPool);
+    await expect(parser.parse(body)).resolves.toEqual(parsedInPool);
     expect(pool.tasks).toHaveLength(1);
     expect(Buffer.from(pool.tasks[0]?.body ?? []).equals(body)).toBe(true);
     expect(pool.tasks[0]?.limits).toEqual(DEFAULT_SCAN_LIMITS);
