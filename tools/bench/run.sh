@@ -7,8 +7,9 @@
 # call back at once at BENCH_CONTACT_ME_RATE (500/s). Between storm and config, the "hostile
 # neighbour": BENCH_HOSTILE_PHONES (300) start-ups on (b) and (a) without, then with, one client
 # on 127.0.0.2 sending worst-case bodies of MAX_BODY_BYTES (the gateway default, or
-# BENCH_HOSTILE_BODY_BYTES) on BENCH_HOSTILE_CONNECTIONS (2) connections, at most
-# BENCH_HOSTILE_MAX_REQUESTS (5000) requests, each storm bounded by BENCH_HOSTILE_DEADLINE_MS (30000).
+# BENCH_HOSTILE_BODY_BYTES) on BENCH_HOSTILE_CONNECTIONS (2) connections, and the most
+# expensive accepted body (parsed in full) on BENCH_HOSTILE_ACCEPTED_CONNECTIONS (16) more, at most
+# BENCH_HOSTILE_MAX_REQUESTS (5000) requests of each kind, each storm bounded by BENCH_HOSTILE_DEADLINE_MS (30000).
 # Parts: `npm run bench -- --only config` (or BENCH_ONLY=config); a comma list of
 # storm, hostile, config, contact-me; all four by default. Kafka/PostgreSQL start only for
 # storm and hostile.

@@ -88,6 +88,13 @@ const edgeLimits = z.object({
   MAX_REFERENCES_PER_MESSAGE: z.coerce.number().int().min(0).max(100_000).default(2048),
   /** Longest value of an item the catalogue gives no maxLength; longer gets CleanUp value-too-long. */
   MAX_ITEM_VALUE_CHARS: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  // Where phone messages are parsed (issue 8: a maximum-size message must not hold the event loop).
+  /** Bodies up to this many bytes are parsed on the event loop (≤ ~2 ms); larger ones are pre-scanned, then parsed in a worker. */
+  PARSE_INLINE_MAX_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(16_384),
+  /** Parse worker threads for bodies over PARSE_INLINE_MAX_BYTES; 0 parses everything on the event loop. */
+  PARSE_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  /** Large messages waiting for a parse worker; more get 503 busy + Retry-After. */
+  PARSE_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(64),
 });
 
 /** Correlation state every gateway keeps in memory (issue 8: bounded by bytes as well as entries). */

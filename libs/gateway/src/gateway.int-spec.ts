@@ -1,7 +1,7 @@
 import type { ContactEvent } from '@workpoint/contracts';
 import { KafkaBus } from '@workpoint/messaging';
 import { capturingLogger, eventually, infraFromEnv, randomId, randomMac } from '@workpoint/testing';
-import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
+import { buildWorkpointMessage, DEFAULT_SCAN_LIMITS, maxAcceptedBody, parseDlsMessage, parseWorkpointMessage } from '@workpoint/wpi-codec';
 import { generate } from 'selfsigned';
 import { GatewayService } from './gateway.service';
 import { answerAsServices, gatewayTestSettings } from './testing/gateway-test-doubles';
@@ -39,7 +39,7 @@ describe('two gateway instances on a real broker', () => {
       const gateway = new GatewayService({
         bus,
         logger,
-        settings: gatewayTestSettings(pems, { gatewayId: randomId('gw'), answerTimeoutMs: 20_000, nonceWaitMs: 200 }),
+        settings: gatewayTestSettings(pems, { gatewayId: randomId('gw'), answerTimeoutMs: 20_000, nonceWaitMs: 200, parseWorkers: 1 }),
       });
       await gateway.onApplicationBootstrap();
       gateways.push(gateway);
@@ -50,6 +50,25 @@ describe('two gateway instances on a real broker', () => {
   afterAll(async () => {
     for (const gateway of gateways) await gateway.onApplicationShutdown();
     for (const bus of buses) await bus.close();
+  });
+
+  it('parses a maximum-size reply in its parse worker and publishes every item; a spoilt one gets the 400 of the inline parse', async () => {
+    const [one] = gateways as [GatewayService];
+    const mac = randomMac();
+    const nonce = randomId('n').replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+    const startUp = await postAsPhone(url(one), buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }] }));
+    const cookie = startUp.setCookie![0]!.split(';')[0]!;
+    const large = maxAcceptedBody({ maxBodyBytes: 128 * 1024, scanLimits: DEFAULT_SCAN_LIMITS }, nonce).toString('ascii');
+
+    const answered = await postAsPhone(url(one), large, cookie);
+    expect(parseDlsMessage(answered.body)).toMatchObject({ nonce, action: 'CleanUp' });
+    const published = contacts.filter((c) => c.mac === mac && c.message.reason === 'reply-to');
+    expect(published).toHaveLength(1);
+    expect(published[0]!.message.items).toEqual(parseWorkpointMessage(large).items);
+
+    const spoilt = await postAsPhone(url(one), large.replace('</ItemList>', '</ItemLis>'), cookie);
+    expect(spoilt.status).toBe(400);
+    expect(spoilt.body).toMatch(/^malformed-xml: not well-formed XML at line 2, column \d+: Expected closing tag 'ItemList'/);
   });
 
   it('refuses, on instance 2, the cookie and the nonce of an interaction that ended on instance 1', async () => {

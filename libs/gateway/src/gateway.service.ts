@@ -7,6 +7,8 @@ import { DcmpServer } from './dcmp.server';
 import { GATEWAY_VIEW_TOPICS, subscribeGatewayViews } from './gateway-views.subscriber';
 import { HttpsEdge } from './https-edge';
 import { PendingJobsView } from './pending-jobs.view';
+import { createParseWorkerPool } from './parse-worker.pool';
+import { PhoneMessageParser } from './phone-message.parser';
 import { PhoneRequestHandler } from './phone-request.handler';
 import { ResponseWaiter } from './response-waiter';
 import { SessionCookies } from './session-cookie';
@@ -41,6 +43,12 @@ export interface GatewaySettings {
   scanLimits: WpiScanLimits;
   /** Longest value of an item the catalogue gives no maxLength. */
   maxItemValueChars: number;
+  /** Bodies up to this size are parsed on the event loop; larger ones in the parse workers. */
+  parseInlineMaxBytes: number;
+  /** Parse worker threads; 0 parses every body on the event loop. */
+  parseWorkers: number;
+  /** Large messages waiting for a parse worker before the gateway answers 503 busy. */
+  parseQueueMax: number;
 }
 
 export interface GatewayDeps {
@@ -60,6 +68,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   readonly nonces: SessionNonceView;
   private readonly edge: HttpsEdge;
   private readonly dcmp: DcmpServer;
+  private readonly parser: PhoneMessageParser;
   private boundPort?: number;
   private boundDcmpPort?: number;
 
@@ -74,13 +83,23 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
       ...(settings.nonceViewMaxBytes !== undefined ? { maxBytes: settings.nonceViewMaxBytes } : {}),
     });
     const sessions = new SessionCookies(settings.sessionSecret, settings.sessionTtlSeconds, { ended });
-    const handler = new PhoneRequestHandler(bus, this.waiter, sessions, this.nonces, logger, {
-      gatewayId: settings.gatewayId,
-      answerTimeoutMs: settings.answerTimeoutMs,
-      nonceWaitMs: settings.nonceWaitMs ?? 500,
-      scanLimits: settings.scanLimits,
-      maxItemValueChars: settings.maxItemValueChars,
-    });
+    const pool = settings.parseWorkers > 0 ? createParseWorkerPool({ workers: settings.parseWorkers, queueMax: settings.parseQueueMax }) : undefined;
+    this.parser = new PhoneMessageParser(pool, { inlineMaxBytes: settings.parseInlineMaxBytes, queueMax: settings.parseQueueMax, scanLimits: settings.scanLimits });
+    const handler = new PhoneRequestHandler(
+      bus,
+      this.waiter,
+      sessions,
+      this.nonces,
+      logger,
+      {
+        gatewayId: settings.gatewayId,
+        answerTimeoutMs: settings.answerTimeoutMs,
+        nonceWaitMs: settings.nonceWaitMs ?? 500,
+        scanLimits: settings.scanLimits,
+        maxItemValueChars: settings.maxItemValueChars,
+      },
+      this.parser,
+    );
     const connectionLimits = { maxConnections: settings.maxConnections, perSourceMaxConcurrent: settings.perSourceMaxConcurrent };
     this.edge = new HttpsEdge(
       handler,
@@ -152,6 +171,8 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     this.waiter.expireAll();
     this.nonces.close();
     await Promise.all([this.edge.close(), this.dcmp.close()]);
+    // After the edge: requests in progress finish their parse before the workers stop.
+    await this.parser.close();
   }
 }
 
@@ -172,6 +193,9 @@ export interface GatewayEnvPart {
   MAX_ATTRIBUTES_PER_MESSAGE: number;
   MAX_REFERENCES_PER_MESSAGE: number;
   MAX_ITEM_VALUE_CHARS: number;
+  PARSE_INLINE_MAX_BYTES: number;
+  PARSE_WORKERS: number;
+  PARSE_QUEUE_MAX: number;
 }
 
 export function gatewaySettingsFrom(
@@ -193,5 +217,8 @@ export function gatewaySettingsFrom(
     perSourceMaxConcurrent: env.PER_SOURCE_MAX_CONCURRENT,
     scanLimits: { maxElements: env.MAX_ELEMENTS_PER_MESSAGE, maxAttributes: env.MAX_ATTRIBUTES_PER_MESSAGE, maxReferences: env.MAX_REFERENCES_PER_MESSAGE },
     maxItemValueChars: env.MAX_ITEM_VALUE_CHARS,
+    parseInlineMaxBytes: env.PARSE_INLINE_MAX_BYTES,
+    parseWorkers: env.PARSE_WORKERS,
+    parseQueueMax: env.PARSE_QUEUE_MAX,
   };
 }

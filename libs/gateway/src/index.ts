@@ -11,3 +11,5 @@ export * from './session-nonce.view';
 export * from './gateway-views.subscriber';
 export * from './ended-interactions';
 export * from './source-address';
+export * from './phone-message.parser';
+export * from './parse-worker.pool';

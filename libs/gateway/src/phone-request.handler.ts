@@ -13,10 +13,10 @@ import type { Bus } from '@workpoint/messaging';
 import {
   buildDlsMessage,
   DEFAULT_MAX_ITEM_VALUE_CHARS,
+  DEFAULT_SCAN_LIMITS,
   itemAnomalies,
   itemValue,
   normaliseMac,
-  parseWorkpointMessage,
   type WorkpointMessage,
   valueLimitBreach,
   WpiParseError,
@@ -25,6 +25,8 @@ import {
   type WpiItem,
 } from '@workpoint/wpi-codec';
 import { type HttpReply, plain } from './http-reply';
+import { BUSY_RETRY_AFTER_SECONDS } from './http-server.util';
+import { ParserBusyError, PhoneMessageParser } from './phone-message.parser';
 import type { ResponseWaiter } from './response-waiter';
 import type { SessionClaims, SessionCookies } from './session-cookie';
 import type { SessionNonceView } from './session-nonce.view';
@@ -74,13 +76,24 @@ export class PhoneRequestHandler {
     private readonly nonces: SessionNonceView,
     private readonly logger: Logger,
     private readonly options: PhoneRequestHandlerOptions,
+    /** Where the body is parsed (inline or in the parse workers); inline only by default. */
+    private readonly parser = new PhoneMessageParser(undefined, {
+      inlineMaxBytes: Number.POSITIVE_INFINITY,
+      queueMax: 0,
+      scanLimits: options.scanLimits ?? DEFAULT_SCAN_LIMITS,
+    }),
   ) {}
 
   async handle(req: PhoneRequest): Promise<HttpReply> {
     let message: WorkpointMessage;
     try {
-      message = parseWorkpointMessage(req.body, this.options.scanLimits);
+      message = await this.parser.parse(req.body);
     } catch (error) {
+      if (error instanceof ParserBusyError) {
+        // Nothing parsed, so no nonce to echo in a CleanUp (overload): a plain 503 the phone retries.
+        this.logger.warn('phone message not parsed: parse workers busy; answering 503', { remoteAddress: req.remoteAddress, cause: error.why, error: error.message });
+        return plain(503, 'busy: too many large messages are being parsed; retry later\n', { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) });
+      }
       if (!(error instanceof WpiParseError)) throw error;
       // No nonce can be trusted from a message that did not parse, so no DLSMessage can
       // answer it: this is not a phone speaking WPI, and it gets a plain 400.

@@ -4,13 +4,16 @@ import { capturingLogger, randomMac } from '@workpoint/testing';
 import {
   buildWorkpointMessage,
   controlCharNonceBody,
+  DEFAULT_SCAN_LIMITS,
   longNonceBody,
   manyAttributesBody,
+  maxAcceptedBody,
   overlongValueBody,
   parseDlsMessage,
   type WpiItem,
 } from '@workpoint/wpi-codec';
 
+import { PhoneMessageParser } from './phone-message.parser';
 import { PhoneRequestHandler } from './phone-request.handler';
 import { ResponseWaiter } from './response-waiter';
 import { SessionCookies } from './session-cookie';
@@ -19,7 +22,7 @@ import { SessionNonceView } from './session-nonce.view';
 const NONCE = '4F6A1034A46B463F8D008DA09314040A';
 
 /** The handler with nothing answering: every refusal below must come before the bus. */
-async function edge() {
+async function edge(parser?: PhoneMessageParser) {
   const { logger, lines } = capturingLogger();
   const bus = new InProcessBus(logger);
   const published: unknown[] = [];
@@ -30,7 +33,7 @@ async function edge() {
     gatewayId: 'gw-limits',
     answerTimeoutMs: 200,
     nonceWaitMs: 0,
-  });
+  }, parser);
   const send = (body: Buffer) => handler.handle({ body, cookieHeader: undefined, remoteAddress: '192.0.2.10' });
   return { send, published, nonces, logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
@@ -73,5 +76,19 @@ describe('PhoneRequestHandler at the limits of what a phone sends', () => {
     expect(reply.body.startsWith(refusal)).toBe(true);
     expect(published).toEqual([]);
     expect(logs()).toContainEqual(expect.objectContaining({ level: 'warn', remoteAddress: '192.0.2.10' }));
+  });
+
+  it.each([
+    ['its queue is full', { queued: 1, run: () => Promise.reject(new Error('not called')) }],
+    ['its worker died', { queued: 0, run: () => Promise.reject(new Error('worker exited with code 1')) }],
+  ])('answers a large body with 503 busy and Retry-After when the parse pool cannot take it (%s), and publishes nothing', async (_what, pool) => {
+    const parser = new PhoneMessageParser({ ...pool, destroy: async () => undefined }, { inlineMaxBytes: 16_384, queueMax: 1, scanLimits: DEFAULT_SCAN_LIMITS });
+    const { send, published, logs } = await edge(parser);
+    const reply = await send(maxAcceptedBody({ maxBodyBytes: 64 * 1024, scanLimits: DEFAULT_SCAN_LIMITS }, NONCE));
+    expect(reply.status).toBe(503);
+    expect(reply.headers['Retry-After']).toBe('5');
+    expect(reply.body).toMatch(/^busy: /);
+    expect(published).toEqual([]);
+    expect(logs()).toContainEqual(expect.objectContaining({ level: 'warn', remoteAddress: '192.0.2.10', cause: expect.stringMatching(/^(queue-full|worker-failed)$/) }));
   });
 });

@@ -26,6 +26,7 @@ export { attachedItems, BASIC_ITEMS, REASONS_WITH_BASIC_ITEMS } from './local-ch
 // compiled bench can send them); nothing in the product uses them.
 export * from './testing/hostile-bodies';
 export { DEFAULT_SCAN_LIMITS, type WpiScanLimits } from './message-scan';
+export { prescanDocument } from './xml-document.reader';
 export { detachedCopy } from './detached-copy.util';
 export {
   DEFAULT_MAX_ITEM_VALUE_CHARS,

@@ -53,7 +53,12 @@ function toText(input: string | Buffer): string {
   return utf8.decode(input);
 }
 
-export function readXmlDocument(input: string | Buffer, limits: WpiScanLimits = DEFAULT_SCAN_LIMITS): XmlDocument {
+/**
+ * The cheap checks that come before validation and parsing (empty, DTD, pre-scan caps), on
+ * their own: the gateway runs them on the event loop before it hands a large body to a parse
+ * worker, so a hostile body is refused without a worker round trip. Returns the decoded text.
+ */
+export function prescanDocument(input: string | Buffer, limits: WpiScanLimits = DEFAULT_SCAN_LIMITS): string {
   const text = toText(input);
   if (text.trim() === '') {
     throw new WpiParseError('empty-body', 'document is empty');
@@ -62,6 +67,11 @@ export function readXmlDocument(input: string | Buffer, limits: WpiScanLimits = 
     throw new WpiParseError('doctype-forbidden', 'document contains a DOCTYPE or ENTITY declaration');
   }
   scanDocument(text, limits);
+  return text;
+}
+
+export function readXmlDocument(input: string | Buffer, limits: WpiScanLimits = DEFAULT_SCAN_LIMITS): XmlDocument {
+  const text = prescanDocument(input, limits);
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { msg, line, col } = validation.err;

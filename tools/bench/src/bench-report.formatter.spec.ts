@@ -202,7 +202,7 @@ describe('bench report, hostile neighbour', () => {
     ...report,
     targets: [],
     hostile: {
-      parameters: { phones: 300, concurrency: 32, itemCount: 200, maxBodyBytes: 1048576, bodies: ['many-attributes', 'deep-nesting'], connections: 2, maxRequests: 5000, deadlineMs: 30000, neighbourAddress: '127.0.0.2' },
+      parameters: { phones: 300, concurrency: 32, itemCount: 200, maxBodyBytes: 1048576, bodies: ['many-attributes', 'deep-nesting'], connections: 2, acceptedConnections: 16, maxRequests: 5000, deadlineMs: 30000, neighbourAddress: '127.0.0.2' },
       targets: [
         {
           key: 'b',

@@ -190,7 +190,9 @@ function hostileNotes(report: HostileBenchReport): string[] {
   const p = report.parameters;
   const notes = [
     `${p.phones} phones per storm, concurrency ${p.concurrency}, ${p.itemCount} items; the neighbour (from ${p.neighbourAddress}) sends ${p.bodies.join(', ')} ` +
-      `in turn, each ${p.maxBodyBytes} bytes (MAX_BODY_BYTES), on ${p.connections} connection(s), at most ${p.maxRequests} requests, each storm bounded by ${p.deadlineMs} ms.`,
+      `in turn, each ${p.maxBodyBytes} bytes (MAX_BODY_BYTES), on ${p.connections} connection(s), ` +
+      `and max-accepted (the most expensive body every cap accepts, parsed in full) on ${p.acceptedConnections} more, ` +
+      `at most ${p.maxRequests} requests of each kind, each storm bounded by ${p.deadlineMs} ms.`,
   ];
   for (const target of report.targets) {
     const n = target.neighbour;

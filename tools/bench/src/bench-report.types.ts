@@ -55,6 +55,11 @@ export interface HostileBenchParameters {
   bodies: string[];
   /** The neighbour's connections (requests in flight at once). */
   connections: number;
+  /**
+   * More connections of the neighbour, each sending the most expensive body every cap accepts
+   * (max-accepted), which is parsed in full and then waits for its unknown nonce (nonce wait).
+   */
+  acceptedConnections: number;
   /** Upper bound on the neighbour's requests per storm. */
   maxRequests: number;
   /** Hard bound on each storm (and the neighbour with it). */

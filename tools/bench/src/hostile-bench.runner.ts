@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { GatewayEnvSchema } from '@workpoint/config';
 import { formatStormSummary, type StormResult } from '@workpoint/phone-sim';
-import { worstCaseBodies } from '@workpoint/wpi-codec';
+import { DEFAULT_SCAN_LIMITS, type HostileBody, maxAcceptedBody, worstCaseBodies } from '@workpoint/wpi-codec';
 import { errorText } from './async.util';
 import type { HostileBenchParameters, HostileBenchReport, HostileTargetOutcome } from './bench-report.types';
-import { startHostileNeighbour } from './hostile-neighbour.client';
+import { type HostileNeighbourResult, startHostileNeighbour } from './hostile-neighbour.client';
 import { envInt, type StartedTarget, startTarget, stopTarget, targetPlans } from './storm-targets';
 
 /**
@@ -36,9 +36,30 @@ export function hostileParameters(concurrency: number, itemCount: number): Hosti
     maxBodyBytes,
     bodies: worstCaseBodies(maxBodyBytes).map((body) => body.name),
     connections: envInt('BENCH_HOSTILE_CONNECTIONS', 2),
+    // Each max-accepted request waits for its unknown nonce (500 ms) after the parse, so it takes
+    // more connections than the refused bodies to keep the gateway's parser busy: 16 give ~32/s.
+    acceptedConnections: envInt('BENCH_HOSTILE_ACCEPTED_CONNECTIONS', 16),
     maxRequests: envInt('BENCH_HOSTILE_MAX_REQUESTS', 5000),
     deadlineMs: envInt('BENCH_HOSTILE_DEADLINE_MS', 30_000),
     neighbourAddress: process.env.BENCH_HOSTILE_ADDRESS || '127.0.0.2',
+  };
+}
+
+/** The most expensive body the gateway accepts at `maxBodyBytes` and the default caps (the target runs with them). */
+function acceptedBodies(maxBodyBytes: number): HostileBody[] {
+  return [{ name: 'max-accepted', body: maxAcceptedBody({ maxBodyBytes, scanLimits: DEFAULT_SCAN_LIMITS }) }];
+}
+
+/** One result for the neighbour's two kinds of connection. */
+function merged(results: readonly HostileNeighbourResult[]): HostileNeighbourResult {
+  const answers: Record<string, number> = {};
+  for (const result of results) for (const [status, count] of Object.entries(result.answers)) answers[status] = (answers[status] ?? 0) + count;
+  return {
+    requests: results.reduce((sum, result) => sum + result.requests, 0),
+    answers,
+    bytesSent: results.reduce((sum, result) => sum + result.bytesSent, 0),
+    wallMs: Math.max(0, ...results.map((result) => result.wallMs)),
+    firstErrors: results.flatMap((result) => result.firstErrors).slice(0, 5),
   };
 }
 
@@ -48,6 +69,7 @@ export async function runHostileBench(parameters: HostileBenchParameters, option
   const { log } = options;
   const targets: HostileTargetOutcome[] = [];
   const bodies = worstCaseBodies(parameters.maxBodyBytes);
+  const accepted = acceptedBodies(parameters.maxBodyBytes);
   // Warm-up phones per target, so the first storm does not pay for cold caches alone.
   // A storm as large as the measured ones: with only 20 phones the distributed stack was still
   // warming up (JIT, consumer fetches, connection pools) in the run without the neighbour, which
@@ -71,18 +93,21 @@ export async function runHostileBench(parameters: HostileBenchParameters, option
       await options.storm(running.urls, warmUp, parameters.deadlineMs);
       outcome.without = await options.storm(running.urls, parameters.phones, parameters.deadlineMs);
       log(`without the neighbour:\n${formatStormSummary(outcome.without)}`);
-      const neighbour = startHostileNeighbour({
-        urls: running.urls,
-        bodies,
-        connections: parameters.connections,
-        maxRequests: parameters.maxRequests,
-        maxMs: parameters.deadlineMs,
-        localAddress: parameters.neighbourAddress,
-      });
+      const neighbourOf = (sent: readonly HostileBody[], connections: number) =>
+        startHostileNeighbour({
+          urls: running.urls,
+          bodies: sent,
+          connections,
+          maxRequests: parameters.maxRequests,
+          maxMs: parameters.deadlineMs,
+          localAddress: parameters.neighbourAddress,
+        });
+      const neighbours = [neighbourOf(bodies, parameters.connections)];
+      if (parameters.acceptedConnections > 0) neighbours.push(neighbourOf(accepted, parameters.acceptedConnections));
       try {
         outcome.with = await options.storm(running.urls, parameters.phones, parameters.deadlineMs);
       } finally {
-        outcome.neighbour = await neighbour.stop();
+        outcome.neighbour = merged(await Promise.all(neighbours.map((neighbour) => neighbour.stop())));
       }
       log(`with the neighbour:\n${formatStormSummary(outcome.with)}`);
       log(`neighbour: ${outcome.neighbour.requests} requests (${JSON.stringify(outcome.neighbour.answers)}), ${(outcome.neighbour.bytesSent / 1048576).toFixed(0)} MiB sent`);

@@ -46,6 +46,10 @@ export function gatewayTestSettings(pems: { cert: string; private: string }, ove
     perSourceMaxConcurrent: 100,
     scanLimits: DEFAULT_SCAN_LIMITS,
     maxItemValueChars: DEFAULT_MAX_ITEM_VALUE_CHARS,
+    // Inline only: unit tests must not need the built worker (phone-message.parser.int-spec.ts tests the pool).
+    parseInlineMaxBytes: 16_384,
+    parseWorkers: 0,
+    parseQueueMax: 64,
     ...overrides,
   };
 }

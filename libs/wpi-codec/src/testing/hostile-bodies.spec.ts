@@ -1,4 +1,6 @@
 import { XMLValidator } from 'fast-xml-parser';
+import { DEFAULT_SCAN_LIMITS } from '../message-scan';
+import { DEFAULT_MAX_ITEM_VALUE_CHARS, valueLimitBreach } from '../value-limits';
 import { parseWorkpointMessage } from '../workpoint-message.parser';
 import {
   controlCharNonceBody,
@@ -6,6 +8,7 @@ import {
   longNonceBody,
   manyAttributesBody,
   manyElementsBody,
+  maxAcceptedBody,
   overlongValueBody,
   worstCaseBodies,
 } from './hostile-bodies';
@@ -73,5 +76,24 @@ describe('hostile bodies', () => {
       expect({ name, fits: body.length <= 64 * 1024, wellFormed: wellFormed(body) }).toEqual({ name, fits: true, wellFormed: true });
       expect({ name, nearLimit: body.length > 60 * 1024 }).toEqual({ name, nearLimit: true });
     }
+  });
+
+  it('maxAcceptedBody fills MAX_BODY_BYTES with as many 3-attribute items as the caps allow, and passes every check', () => {
+    const body = maxAcceptedBody({ maxBodyBytes: 128 * 1024, scanLimits: DEFAULT_SCAN_LIMITS });
+    expect(body.length).toBe(128 * 1024);
+    const message = parseWorkpointMessage(body, DEFAULT_SCAN_LIMITS);
+    expect(valueLimitBreach(message, DEFAULT_MAX_ITEM_VALUE_CHARS)).toBeUndefined();
+    // One element fewer, or three attributes fewer, and the next item would be over a cap.
+    const text = body.toString('ascii');
+    const elements = text.split('<').length - 1 - (text.split('</').length - 1);
+    const attributes = text.split('=').length - 1;
+    expect(DEFAULT_SCAN_LIMITS.maxElements - elements < 1 || DEFAULT_SCAN_LIMITS.maxAttributes - attributes < 3).toBe(true);
+    expect(message.items.every((item) => item.name === 'function-key-def' && item.index !== undefined && item.status !== undefined)).toBe(true);
+  });
+
+  it('maxAcceptedBody stops at the byte limit when it binds first', () => {
+    const body = maxAcceptedBody({ maxBodyBytes: 8192, scanLimits: DEFAULT_SCAN_LIMITS });
+    expect(body.length).toBe(8192);
+    expect(parseWorkpointMessage(body, DEFAULT_SCAN_LIMITS).items.length).toBeGreaterThan(100);
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { WpiScanLimits } from '../message-scan';
 import { ROOT_NAMESPACE_ATTRIBUTES } from '../wpi-xml.constants';
 
 /**
@@ -180,4 +181,61 @@ export function worstCaseBodies(maxBodyBytes: number): readonly HostileBody[] {
     { name: 'many-references', body: manyReferencesBody(maxBodyBytes, hostileNonce()) },
     { name: 'overlong-value', body: overlongValueBody('device-type', maxBodyBytes - 1024) },
   ];
+}
+
+/** Occurrences of `character` in `text`, skipping those followed by `notFollowedBy` (counted as the pre-scan counts). */
+function countOf(text: string, character: string, notFollowedBy?: string): number {
+  let count = 0;
+  for (let at = text.indexOf(character); at !== -1; at = text.indexOf(character, at + 1)) {
+    if (notFollowedBy === undefined || text[at + 1] !== notFollowedBy) count += 1;
+  }
+  return count;
+}
+
+/** Values stay far under MAX_ITEM_VALUE_CHARS (default 16 384): a filled body is many items, not one long value. */
+const DEFAULT_VALUE_FILL_LIMIT = 1024;
+
+export interface AcceptedBodyLimits {
+  /** MAX_BODY_BYTES. */
+  readonly maxBodyBytes: number;
+  /** The pre-scan caps (MAX_ELEMENTS/ATTRIBUTES/REFERENCES_PER_MESSAGE). */
+  readonly scanLimits: WpiScanLimits;
+}
+
+/**
+ * The most expensive body that passes every cap of the edge, so it is parsed in full: a
+ * ReadAllItems reply fragment with as many `function-key-def` items as the element and
+ * attribute caps allow (3 attributes each: name, index and a one-letter status, the most a phone writes, kept short so the caps bind before the byte limit), their
+ * values sharing what is left of `maxBodyBytes` (digits, as the item's integer type). Exactly
+ * `maxBodyBytes` long when the items fit (ASCII), shorter otherwise; every value within the
+ * default per-item limit. It carries no mac-addr: after the parse it costs a nonce lookup, not
+ * storage.
+ */
+export function maxAcceptedBody(limits: AcceptedBodyLimits, nonce = hostileNonce()): Buffer {
+  const open =
+    `<?xml version="1.0" encoding="utf-8"?>\n<WorkpointMessage ${ROOT_NAMESPACE_ATTRIBUTES}>` +
+    `<Message nonce="${nonce}" maxItems="-1" fragment="next"><ReasonForContact action="ReadAllItems" status="accepted">reply-to</ReasonForContact><ItemList>`;
+  const close = '</ItemList></Message></WorkpointMessage>';
+  const frame = open + close;
+  const { maxElements, maxAttributes } = limits.scanLimits;
+  const byCaps = Math.min(maxElements - countOf(frame, '<', '/'), Math.floor((maxAttributes - countOf(frame, '=')) / 3));
+  const itemWithValue = (index: number, value: string) => `<Item name="function-key-def" index="${index + 1}" status="x">${value}</Item>`;
+  // Indexes grow with the count, so the bare size of n items is found by adding them up.
+  let items = 0;
+  let bare = frame.length;
+  while (items < byCaps && bare + itemWithValue(items, '0').length <= limits.maxBodyBytes) {
+    bare += itemWithValue(items, '0').length;
+    items += 1;
+  }
+  const spare = limits.maxBodyBytes - bare;
+  const extra = items === 0 ? 0 : Math.min(DEFAULT_VALUE_FILL_LIMIT, Math.floor(spare / items));
+  let leftover = items === 0 ? 0 : spare - extra * items;
+  const parts = [open];
+  for (let index = 0; index < items; index++) {
+    const more = leftover > 0 && extra < DEFAULT_VALUE_FILL_LIMIT ? 1 : 0;
+    leftover -= more;
+    parts.push(itemWithValue(index, '1'.repeat(1 + extra + more)));
+  }
+  parts.push(close);
+  return Buffer.from(parts.join(''), 'ascii');
 }
