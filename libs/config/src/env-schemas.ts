@@ -93,8 +93,12 @@ const edgeLimits = z.object({
   PARSE_INLINE_MAX_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(16_384),
   /** Parse worker threads for bodies over PARSE_INLINE_MAX_BYTES; 0 parses everything on the event loop. */
   PARSE_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
-  /** Large messages waiting for a parse worker; more get 503 busy + Retry-After. */
-  PARSE_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(64),
+  /**
+   * Large messages allowed to wait for a parse worker; more get 503 busy + Retry-After. A real
+   * phone's full reply is 20–50 kB (≈400 items: 22 kB), so in a building-wide start-up most replies
+   * wait here: the default matches PER_SOURCE_MAX_CONCURRENT, and the bodies are in memory anyway.
+   */
+  PARSE_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 
 /** Correlation state every gateway keeps in memory (issue 8: bounded by bytes as well as entries). */
