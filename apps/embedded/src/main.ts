@@ -12,7 +12,7 @@ import { GatewayModule, gatewaySettingsFrom } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
-import { exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
+import { deliveryPolicyFrom, exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
 import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       });
   const databaseUrl = env.DATABASE_URL ?? postgres!.url;
 
-  const bus = new InProcessBus(logger, { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000, deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES });
+  const bus = new InProcessBus(logger, deliveryPolicyFrom(env));
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
   for (const { stage, schema, module } of stages(dataDir)) {

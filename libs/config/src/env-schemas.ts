@@ -20,6 +20,13 @@ const sessionSecret = z.string().superRefine((s, ctx) => {
 });
 const dbUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
 
+// Failures classified in the delivery loop (issue 9): a handler failing on a transient error
+// (PostgreSQL or the broker down) is retried with backoff for as long as the error lasts.
+const transientRetry = {
+  /** Longest pause in ms between retries of a message whose handler failed on a transient error (backoff from 100 ms doubles up to it). */
+  TRANSIENT_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+};
+
 // Bounds of what a process writes about hostile input (issue 8): log lines and dead letters.
 const outputBounds = {
   /** Longest log line in bytes; a longer record has its strings cut and is marked `truncated: true`. */
@@ -45,6 +52,7 @@ export const ServiceEnvSchema = z.object({
   HEALTH_PORT: port.optional(),
   /** Attempts of a failing handler before its failure path runs. */
   HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  ...transientRetry,
 });
 export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
 
@@ -132,6 +140,7 @@ export const EmbeddedEnvSchema = z.object({
   ANSWER_TIMEOUT_MS: gatewayOnly.shape.ANSWER_TIMEOUT_MS,
   MAX_BODY_BYTES: gatewayOnly.shape.MAX_BODY_BYTES,
   HANDLER_ATTEMPTS: ServiceEnvSchema.shape.HANDLER_ATTEMPTS,
+  TRANSIENT_RETRY_MAX_DELAY_MS: ServiceEnvSchema.shape.TRANSIENT_RETRY_MAX_DELAY_MS,
   DATABASE_POOL_SIZE: ServiceEnvSchema.shape.DATABASE_POOL_SIZE,
   NONCE_VIEW_MAX_BYTES: gatewayCorrelation.shape.NONCE_VIEW_MAX_BYTES,
   ...edgeLimits.shape,

@@ -10,6 +10,22 @@ const fastRetries = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
 const quiet = () => createLogger('test', 'error', () => undefined);
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
+/** Subscribes group 'a' to Topic with a handler that always throws `error()`; collects its dead letters and failure-path runs. */
+async function alwaysFailing(bus: InProcessBus, error: () => unknown) {
+  const state = { attempts: 0, dead: [] as DeadLetter[], exhausted: [] as Array<Envelope<{ n: number }>> };
+  await bus.subscribe({ topic: DeadLetterTopic, groupId: 'ops', handle: async ({ value }) => void state.dead.push(value) });
+  await bus.subscribe({
+    topic: Topic,
+    groupId: 'a',
+    handle: async () => {
+      state.attempts++;
+      throw error();
+    },
+    onExhausted: async (m) => void state.exhausted.push(m),
+  });
+  return state;
+}
+
 describe('InProcessBus', () => {
   it('delivers each message once per consumer group, in publish order per key', async () => {
     const bus = new InProcessBus(quiet(), fastRetries);
@@ -49,24 +65,12 @@ describe('InProcessBus', () => {
 
   it('retries a failing handler, then dead-letters the message and runs the failure path', async () => {
     const bus = new InProcessBus(quiet(), fastRetries);
-    let attempts = 0;
-    const exhausted: Array<Envelope<{ n: number }>> = [];
-    const dead: unknown[] = [];
-    await bus.subscribe({ topic: DeadLetterTopic, groupId: 'ops', handle: async ({ value }) => void dead.push(value) });
-    await bus.subscribe({
-      topic: Topic,
-      groupId: 'a',
-      handle: async () => {
-        attempts++;
-        throw new Error('database down');
-      },
-      onExhausted: async (m) => void exhausted.push(m),
-    });
+    const failing = await alwaysFailing(bus, () => new Error('database down'));
     await bus.publish(Topic, 'mac-1', { n: 1 });
     await settle();
-    expect(attempts).toBe(3);
-    expect(exhausted.map((m) => m.value)).toEqual([{ n: 1 }]);
-    expect(dead).toEqual([expect.objectContaining({ sourceTopic: Topic.name, groupId: 'a', key: 'mac-1', error: 'database down', attempts: 3 })]);
+    expect(failing.attempts).toBe(3);
+    expect(failing.exhausted.map((m) => m.value)).toEqual([{ n: 1 }]);
+    expect(failing.dead).toEqual([expect.objectContaining({ sourceTopic: Topic.name, groupId: 'a', key: 'mac-1', error: 'database down', attempts: 3 })]);
   });
 
   it('succeeds on a later attempt without running the failure path', async () => {
@@ -85,6 +89,22 @@ describe('InProcessBus', () => {
     await settle();
     expect(attempts).toBe(2);
     expect(onExhausted).not.toHaveBeenCalled();
+  });
+
+  it('holds a message whose handler fails on a transient error, without dead letter, until close stops it', async () => {
+    const lines: string[] = [];
+    const bus = new InProcessBus(createLogger('test', 'error', (l) => lines.push(l)), { ...fastRetries, transientMaxDelayMs: 2 });
+    const failing = await alwaysFailing(bus, () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+    await bus.publish(Topic, 'mac-1', { n: 1 });
+    await settle();
+    expect(failing.attempts).toBeGreaterThan(fastRetries.attempts);
+    await bus.close();
+    const after = failing.attempts;
+    await settle();
+    expect(failing.attempts).toBe(after);
+    expect(failing.dead).toEqual([]);
+    expect(failing.exhausted).toEqual([]);
+    expect(lines.filter((l) => l.includes('message not done when the bus closed'))).toHaveLength(1);
   });
 
   it('logs and publishes a dead letter redacted and bounded: no sip-pwd, no 1 MB line', async () => {

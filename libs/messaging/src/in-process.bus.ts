@@ -2,7 +2,7 @@ import { DeadLetterTopic, type TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus, Subscription } from './bus';
 import { encodeValue } from './codec';
-import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, type RawMessage, deliver } from './delivery';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, DeliveryStoppedError, type RawMessage, deliver } from './delivery';
 
 /**
  * The embedded default's bus: same contract as Kafka — values serialised and validated on
@@ -18,6 +18,8 @@ export class InProcessBus implements Bus {
   /** Latest value per key of compacted topics, replayed to new subscribers as Kafka would. */
   private readonly compacted = new Map<string, Map<string, RawMessage>>();
   private closed = false;
+  /** Aborted by close(): handlers waiting to retry a transient failure give up. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly logger: Logger,
@@ -57,6 +59,7 @@ export class InProcessBus implements Bus {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     await Promise.allSettled([...this.tails.values()]);
   }
 
@@ -64,10 +67,12 @@ export class InProcessBus implements Bus {
     const slot = `${sub.groupId}\u0000${raw.topic}\u0000${raw.key}`;
     const previous = this.tails.get(slot) ?? Promise.resolve();
     const next = previous
-      .then(() => deliver(raw, sub, { bus: this, logger: this.logger, policy: this.policy }))
+      .then(() => deliver(raw, sub, { bus: this, logger: this.logger, policy: this.policy, closing: this.closing.signal }))
       .catch((error: unknown) => {
-        // Only reachable if even the failure path threw: nothing can redeliver in-process.
-        this.logger.error('message lost after its failure path failed', { topic: raw.topic, mac: raw.key, error: String(error) });
+        // Nothing can redeliver in-process: either the bus closed while the message waited
+        // for a dependency, or even its failure path threw.
+        const why = error instanceof DeliveryStoppedError ? 'message not done when the bus closed' : 'message lost after its failure path failed';
+        this.logger.error(why, { topic: raw.topic, mac: raw.key, error: String(error) });
       })
       .finally(() => {
         if (this.tails.get(slot) === next) this.tails.delete(slot);

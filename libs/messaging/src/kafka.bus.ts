@@ -28,6 +28,8 @@ export class KafkaBus implements Bus {
   private producerUp = false;
   private readonly outbox: Array<{ topic: string; message: Message; resolve: () => void; reject: (error: unknown) => void }> = [];
   private crashed = false;
+  /** Aborted by close(): handlers waiting to retry a transient failure give up (uncommitted) so disconnect is prompt. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly options: KafkaBusOptions,
@@ -98,7 +100,10 @@ export class KafkaBus implements Bus {
       // are idempotent, so the few messages a crash would redeliver are harmless.
       autoCommitInterval: 500,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachMessage: async ({ topic, message }) => {
+      // A transient failure holds its partition (not its consumer: other partitions keep
+      // flowing when partitionsConsumedConcurrently > 1) until it clears; heartbeat() between
+      // retries keeps the group membership meanwhile.
+      eachMessage: async ({ topic, message, heartbeat }) => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) {
           if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
@@ -106,7 +111,7 @@ export class KafkaBus implements Bus {
         await deliver(
           { topic, key: message.key ? message.key.toString() : null, value: message.value ? message.value.toString('utf8') : '', headers },
           sub,
-          { bus: this, logger: this.logger, policy: this.options.policy ?? DEFAULT_DELIVERY_POLICY },
+          { bus: this, logger: this.logger, policy: this.options.policy ?? DEFAULT_DELIVERY_POLICY, closing: this.closing.signal, heartbeat },
         );
       },
     });
@@ -151,6 +156,7 @@ export class KafkaBus implements Bus {
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
     if (this.producerReady) await this.producer.disconnect().catch(() => undefined);
   }

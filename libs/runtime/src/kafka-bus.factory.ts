@@ -1,10 +1,10 @@
 import type { ServiceEnv } from '@workpoint/config';
 import type { Logger } from '@workpoint/logging';
-import { KafkaBus } from '@workpoint/messaging';
+import { type DeliveryPolicy, KafkaBus } from '@workpoint/messaging';
 
 type KafkaEnv = Pick<
   ServiceEnv,
-  'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_TOPIC_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR' | 'KAFKA_PARTITIONS_CONCURRENTLY' | 'HANDLER_ATTEMPTS' | 'DEAD_LETTER_MAX_BYTES'
+  'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_TOPIC_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR' | 'KAFKA_PARTITIONS_CONCURRENTLY' | 'HANDLER_ATTEMPTS' | 'TRANSIENT_RETRY_MAX_DELAY_MS' | 'DEAD_LETTER_MAX_BYTES'
 >;
 
 export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): KafkaBus {
@@ -15,8 +15,13 @@ export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): Kaf
       partitions: env.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
-      policy: { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000, deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES },
+      policy: deliveryPolicyFrom(env),
     },
     logger,
   );
+}
+
+/** The delivery policy of either bus, from the validated settings. */
+export function deliveryPolicyFrom(env: Pick<ServiceEnv, 'HANDLER_ATTEMPTS' | 'TRANSIENT_RETRY_MAX_DELAY_MS' | 'DEAD_LETTER_MAX_BYTES'>): DeliveryPolicy {
+  return { attempts: env.HANDLER_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2000, transientMaxDelayMs: env.TRANSIENT_RETRY_MAX_DELAY_MS, deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES };
 }
