@@ -1,1 +1,2 @@
 export * from './stage-harness';
+export * from './outage-harness';

@@ -1,3 +1,4 @@
 export * from './infra-env';
 export * from './test-data';
 export * from './test-logger';
+export * from './own-postgres';
