@@ -16,11 +16,17 @@ export interface Subscription<T> {
   groupId: string;
   handle: Handler<T>;
   /**
-   * The failure path, run once the handler has failed on every attempt and the message has
-   * been dead-lettered (e.g. answer the waiting phone). If it throws, the message is not
+   * The failure path, run once the handler has failed for good (a permanent error, every
+   * attempt, or a transient error past `retryUntil`) and the message has been dead-lettered (e.g. answer the waiting phone). If it throws, the message is not
    * committed and will be delivered again.
    */
   onExhausted?: (message: Envelope<T>, error: unknown) => Promise<void>;
+  /**
+   * Until when (epoch ms) a transient failure is worth retrying for this message, e.g. the
+   * moment the phone waiting for it stops waiting; past it the message is dead-lettered and
+   * its failure path runs. Unset or undefined: for as long as the failure lasts.
+   */
+  retryUntil?: (message: Envelope<T>) => number | undefined;
   /** Start from the oldest retained message when the group has no committed offset. */
   fromBeginning?: boolean;
 }

@@ -73,6 +73,33 @@ describe('deliver', () => {
     expect(warnings.map((w) => w['retryInMs'])).toEqual([1, 2, 4, 4, 4]);
   });
 
+  it('gives up a transient failure once the message\'s deadline (retryUntil) has passed, with dead letter and failure path', async () => {
+    const { bus, logger, deadLetters } = setup();
+    const { sub, calls, exhausted } = failing(...Array.from({ length: 1000 }, transient));
+    const deadline = Date.now() + 20;
+    await deliver(raw(), { ...sub, retryUntil: () => deadline }, { bus, logger, policy });
+    expect(calls.length).toBeLessThan(1000);
+    expect(deadLetters()).toHaveLength(1);
+    expect(exhausted).toHaveLength(1);
+  });
+
+  it('retries a transient failure of a message without a deadline (retryUntil undefined) until it clears', async () => {
+    const { bus, logger, deadLetters } = setup();
+    const { sub, calls } = failing(transient(), transient());
+    await deliver(raw(), { ...sub, retryUntil: () => undefined }, { bus, logger, policy });
+    expect(calls).toHaveLength(3);
+    expect(deadLetters()).toEqual([]);
+  });
+
+  it('does not retry a transient failure of a message whose deadline is already past', async () => {
+    const { bus, logger, deadLetters } = setup();
+    const { sub, calls, exhausted } = failing(transient(), transient());
+    await deliver(raw(), { ...sub, retryUntil: () => Date.now() - 1 }, { bus, logger, policy });
+    expect(calls).toHaveLength(1);
+    expect(deadLetters()[0]?.attempts).toBe(1);
+    expect(exhausted).toHaveLength(1);
+  });
+
   it('dead-letters a permanent failure at once and runs the failure path', async () => {
     const { bus, logger, deadLetters } = setup();
     const error = permanent();

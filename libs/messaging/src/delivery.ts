@@ -55,8 +55,9 @@ export class DeliveryStoppedError extends Error {
 /**
  * Shared by both bus implementations: validate once, run the handler, and act on how it
  * failed (classifyFailure):
- * - transient (a dependency is down): retry with backoff for as long as it lasts; the message
- *   is not done, so nothing is dead-lettered or committed meanwhile;
+ * - transient (a dependency is down): retry with backoff for as long as it lasts (or until the
+ *   subscription's `retryUntil` for the message); the message is not done, so nothing is
+ *   dead-lettered or committed meanwhile;
  * - permanent (the message is at fault): dead-letter it at once and run the failure path;
  * - unknown: `policy.attempts` attempts, then dead letter and failure path.
  * It only returns normally when the message is done with (handled, or dead-lettered and its
@@ -72,6 +73,11 @@ export async function deliver<T>(raw: RawMessage, sub: Subscription<T>, deps: De
     return;
   }
   const envelope = { topic: raw.topic, key: raw.key ?? '', value: decoded.value, headers: raw.headers };
+  const giveUp = async (why: string, attempt: number, error: unknown): Promise<void> => {
+    log.error(`${why}; dead-lettering and running the failure path`, { attempt, error: describe(error) });
+    await deadLetter(bus, raw, sub.groupId, describe(error), attempt, policy);
+    if (sub.onExhausted) await sub.onExhausted(envelope, error);
+  };
   let failures = 0;
   let transientInARow = 0;
   for (let attempt = 1; ; attempt++) {
@@ -86,20 +92,18 @@ export async function deliver<T>(raw: RawMessage, sub: Subscription<T>, deps: De
     const failure = classifyFailure(error);
     let delayMs: number;
     if (failure === 'transient') {
-      delayMs = Math.min(policy.transientMaxDelayMs ?? DEFAULT_TRANSIENT_MAX_DELAY_MS, policy.baseDelayMs * 2 ** Math.min(transientInARow, 30));
+      const deadline = sub.retryUntil?.(envelope);
+      const left = deadline === undefined || Number.isNaN(deadline) ? Infinity : deadline - Date.now();
+      if (left <= 0) return giveUp('handler failed on a transient error past the message\'s deadline', attempt, error);
+      delayMs = Math.min(left, policy.transientMaxDelayMs ?? DEFAULT_TRANSIENT_MAX_DELAY_MS, policy.baseDelayMs * 2 ** Math.min(transientInARow, 30));
       transientInARow++;
       // One line per backoff step: at most one per transientMaxDelayMs per blocked message once the backoff is at its cap.
       log.warn('handler failed on a transient error; retrying until it clears', { attempt, retryInMs: delayMs, error: describe(error) });
     } else {
       transientInARow = 0;
       failures++;
-      if (failure === 'permanent' || failures >= policy.attempts) {
-        const why = failure === 'permanent' ? 'handler failed on a permanent error' : 'handler failed on every attempt';
-        log.error(`${why}; dead-lettering and running the failure path`, { attempt, error: describe(error) });
-        await deadLetter(bus, raw, sub.groupId, describe(error), attempt, policy);
-        if (sub.onExhausted) await sub.onExhausted(envelope, error);
-        return;
-      }
+      if (failure === 'permanent') return giveUp('handler failed on a permanent error', attempt, error);
+      if (failures >= policy.attempts) return giveUp('handler failed on every attempt', attempt, error);
       delayMs = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failures - 1));
       log.warn('handler failed', { attempt: failures, of: policy.attempts, error: describe(error) });
     }

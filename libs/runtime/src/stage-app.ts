@@ -35,6 +35,10 @@ export async function startStageApp({ stage, deps, module }: StageAppOptions): P
     onExhausted: async (message) => {
       if (message.topic === PIPELINE[stage].input.name) await router.answerAfterFailure(message.value as ContactEvent);
     },
+    // A contact is worth retrying only while its phone waits (answerBy): past it the gateway has
+    // answered the phone itself, and acting on the contact then (sending it a job) would be wrong.
+    // Job commands and contact-me requests wait for as long as the database is down.
+    retryUntil: (message) => (message.topic === PIPELINE[stage].input.name ? Date.parse((message.value as ContactEvent).answerBy) : undefined),
   });
   await deps.bus.ensureTopics(stageTopics(stage));
   const app = await NestFactory.createMicroservice(module(deps), { strategy: transport, logger: new NestLoggerAdapter(deps.logger) });

@@ -15,6 +15,8 @@ export interface BusTransportOptions {
   groupId: string;
   /** The failure path for every handler of this app; see Subscription.onExhausted. */
   onExhausted?: (message: Envelope<unknown>, error: unknown) => Promise<void>;
+  /** How long a transient failure is retried, for every handler of this app; see Subscription.retryUntil. */
+  retryUntil?: (message: Envelope<unknown>) => number | undefined;
 }
 
 /**
@@ -47,6 +49,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
             await lastValueFrom(this.transformToObservable(result) as Observable<unknown>, { defaultValue: undefined });
           },
           ...(this.options.onExhausted ? { onExhausted: this.options.onExhausted } : {}),
+          ...(this.options.retryUntil ? { retryUntil: this.options.retryUntil } : {}),
         });
       }
       callback();
