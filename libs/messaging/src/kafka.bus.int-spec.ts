@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { DeadLetterTopic, type DeadLetter, defineTopic } from '@workpoint/contracts';
 import { capturingLogger, eventually, infraFromEnv, randomId } from '@workpoint/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, Partitioners } from 'kafkajs';
 import type { Envelope } from './bus';
-import { KafkaBus } from './kafka.bus';
+import { KafkaBus, type KafkaBusOptions } from './kafka.bus';
 
 const infra = infraFromEnv();
-const { logger } = capturingLogger('kafka-int');
-const newBus = () =>
+const { logger, lines } = capturingLogger('kafka-int');
+const newBus = (overrides: Partial<KafkaBusOptions> = {}) =>
   new KafkaBus(
     {
       brokers: infra.kafkaBrokers.split(','),
@@ -17,6 +18,7 @@ const newBus = () =>
       partitionsConsumedConcurrently: 3,
       sessionTimeoutMs: 10_000,
       policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
+      ...overrides,
     },
     logger,
   );
@@ -111,6 +113,78 @@ describe('KafkaBus on a real broker', () => {
     expect(attempts).toBe(3);
     expect(exhausted).toEqual([100]);
     expect(dead.find((d) => d.groupId === groupId)).toMatchObject({ error: 'store unavailable', attempts: 3, key: 'mac-B' });
+  });
+
+  describe('a handler failing on a transient error (the database down)', () => {
+    const SESSION_TIMEOUT_MS = 6000; // the broker's minimum (group.min.session.timeout.ms)
+    const databaseDown = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    /** The attempt numbers this group's delivery loop logged for its transient failures. */
+    const transientAttempts = (groupId: string) =>
+      lines
+        .map((l) => JSON.parse(l) as { msg?: string; groupId?: string; attempt?: number })
+        .filter((l) => l.groupId === groupId && l.msg?.startsWith('handler failed on a transient error'))
+        .map((l) => l.attempt);
+
+    it('keeps the message and its partition past the session timeout, without dead letter, until the failure clears', async () => {
+      const held = newBus({ sessionTimeoutMs: SESSION_TIMEOUT_MS, policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20, transientMaxDelayMs: 500 } });
+      const groupId = randomId('transient');
+      let down = true;
+      const handled: number[] = [];
+      const exhausted: number[] = [];
+      try {
+        await held.subscribe({
+          topic,
+          groupId,
+          fromBeginning: true,
+          handle: async ({ value }) => {
+            if (value.n !== 200) return;
+            if (down) throw databaseDown();
+            handled.push(value.n);
+          },
+          onExhausted: async ({ value }) => void exhausted.push(value.n),
+        });
+        await bus.publish(topic, 'mac-T', { n: 200 });
+        await eventually(async () => (transientAttempts(groupId).length > 3 ? true : undefined));
+        // Longer than the session timeout: only the heartbeats between retries keep the member in its group.
+        await sleep(SESSION_TIMEOUT_MS + 2000);
+        down = false;
+        await eventually(async () => (handled.length > 0 ? true : undefined));
+      } finally {
+        await held.close();
+      }
+      expect(handled).toEqual([200]);
+      expect(exhausted).toEqual([]);
+      expect(dead.filter((d) => d.groupId === groupId)).toEqual([]);
+      // One delivery loop from first attempt to last: never restarted by a rebalance.
+      const attempts = transientAttempts(groupId);
+      expect(attempts).toEqual(Array.from({ length: attempts.length }, (_, i) => i + 1));
+    });
+
+    it('stops retrying when the bus closes, dead-letters nothing and runs no failure path', async () => {
+      const closing = newBus({ policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20, transientMaxDelayMs: 200 } });
+      const groupId = randomId('closing');
+      let calls = 0;
+      const exhausted: number[] = [];
+      await closing.subscribe({
+        topic,
+        groupId,
+        fromBeginning: true,
+        handle: async ({ value }) => {
+          if (value.n !== 300) return;
+          calls++;
+          throw databaseDown();
+        },
+        onExhausted: async ({ value }) => void exhausted.push(value.n),
+      });
+      await bus.publish(topic, 'mac-C', { n: 300 });
+      await eventually(async () => (calls > 3 ? true : undefined));
+      await closing.close();
+      const callsAtClose = calls;
+      await sleep(500);
+      expect(calls).toBe(callsAtClose);
+      expect(exhausted).toEqual([]);
+      expect(dead.filter((d) => d.groupId === groupId)).toEqual([]);
+    });
   });
 
   it('refuses to publish a value that breaks the schema', async () => {
