@@ -125,65 +125,57 @@ describe('KafkaBus on a real broker', () => {
         .filter((l) => l.groupId === groupId && l.msg?.startsWith('handler failed on a transient error'))
         .map((l) => l.attempt);
 
+    /** Subscribes a new group whose handler fails on message `n` while `down()` holds. */
+    async function subscribeWhileDown(on: KafkaBus, n: number, down: () => boolean) {
+      const state = { groupId: randomId('transient'), calls: 0, handled: [] as number[], exhausted: [] as number[] };
+      await on.subscribe({
+        topic,
+        groupId: state.groupId,
+        fromBeginning: true,
+        handle: async ({ value }) => {
+          if (value.n !== n) return;
+          state.calls++;
+          if (down()) throw databaseDown();
+          state.handled.push(value.n);
+        },
+        onExhausted: async ({ value }) => void state.exhausted.push(value.n),
+      });
+      return state;
+    }
+
     it('keeps the message and its partition past the session timeout, without dead letter, until the failure clears', async () => {
       const held = newBus({ sessionTimeoutMs: SESSION_TIMEOUT_MS, policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20, transientMaxDelayMs: 500 } });
-      const groupId = randomId('transient');
       let down = true;
-      const handled: number[] = [];
-      const exhausted: number[] = [];
+      const state = await subscribeWhileDown(held, 200, () => down);
       try {
-        await held.subscribe({
-          topic,
-          groupId,
-          fromBeginning: true,
-          handle: async ({ value }) => {
-            if (value.n !== 200) return;
-            if (down) throw databaseDown();
-            handled.push(value.n);
-          },
-          onExhausted: async ({ value }) => void exhausted.push(value.n),
-        });
         await bus.publish(topic, 'mac-T', { n: 200 });
-        await eventually(async () => (transientAttempts(groupId).length > 3 ? true : undefined));
+        await eventually(async () => (transientAttempts(state.groupId).length > 3 ? true : undefined));
         // Longer than the session timeout: only the heartbeats between retries keep the member in its group.
         await sleep(SESSION_TIMEOUT_MS + 2000);
         down = false;
-        await eventually(async () => (handled.length > 0 ? true : undefined));
+        await eventually(async () => (state.handled.length > 0 ? true : undefined));
       } finally {
         await held.close();
       }
-      expect(handled).toEqual([200]);
-      expect(exhausted).toEqual([]);
-      expect(dead.filter((d) => d.groupId === groupId)).toEqual([]);
+      expect(state.handled).toEqual([200]);
+      expect(state.exhausted).toEqual([]);
+      expect(dead.filter((d) => d.groupId === state.groupId)).toEqual([]);
       // One delivery loop from first attempt to last: never restarted by a rebalance.
-      const attempts = transientAttempts(groupId);
+      const attempts = transientAttempts(state.groupId);
       expect(attempts).toEqual(Array.from({ length: attempts.length }, (_, i) => i + 1));
     });
 
     it('stops retrying when the bus closes, dead-letters nothing and runs no failure path', async () => {
       const closing = newBus({ policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20, transientMaxDelayMs: 200 } });
-      const groupId = randomId('closing');
-      let calls = 0;
-      const exhausted: number[] = [];
-      await closing.subscribe({
-        topic,
-        groupId,
-        fromBeginning: true,
-        handle: async ({ value }) => {
-          if (value.n !== 300) return;
-          calls++;
-          throw databaseDown();
-        },
-        onExhausted: async ({ value }) => void exhausted.push(value.n),
-      });
+      const state = await subscribeWhileDown(closing, 300, () => true);
       await bus.publish(topic, 'mac-C', { n: 300 });
-      await eventually(async () => (calls > 3 ? true : undefined));
+      await eventually(async () => (state.calls > 3 ? true : undefined));
       await closing.close();
-      const callsAtClose = calls;
+      const callsAtClose = state.calls;
       await sleep(500);
-      expect(calls).toBe(callsAtClose);
-      expect(exhausted).toEqual([]);
-      expect(dead.filter((d) => d.groupId === groupId)).toEqual([]);
+      expect(state.calls).toBe(callsAtClose);
+      expect(state.exhausted).toEqual([]);
+      expect(dead.filter((d) => d.groupId === state.groupId)).toEqual([]);
     });
   });
 
