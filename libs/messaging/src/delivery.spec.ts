@@ -11,7 +11,7 @@ const policy: DeliveryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, tra
 const raw = (value: string = encodeValue(Topic, { n: 1 })): RawMessage => ({ topic: Topic.name, key: '00:1A:E8:00:00:01', value, headers: {} });
 
 const transient = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-const permanent = () => Object.assign(new DatabaseError('duplicate key value violates unique constraint', 0, 'error'), { code: '23505' });
+const permanent = () => Object.assign(new DatabaseError('invalid input syntax for type uuid', 0, 'error'), { code: '22P02' });
 
 /** A bus that only records what is published (the dead letters). */
 function fakeBus(): Bus & { published: Array<{ topic: string; value: unknown }> } {
@@ -107,7 +107,7 @@ describe('deliver', () => {
     await deliver(raw(), sub, { bus, logger, policy });
     expect(calls).toHaveLength(1);
     expect(deadLetters()).toHaveLength(1);
-    expect(deadLetters()[0]).toMatchObject({ sourceTopic: Topic.name, groupId: 'g', attempts: 1, error: 'duplicate key value violates unique constraint' });
+    expect(deadLetters()[0]).toMatchObject({ sourceTopic: Topic.name, groupId: 'g', attempts: 1, error: 'invalid input syntax for type uuid' });
     expect(exhausted).toEqual([error]);
   });
 

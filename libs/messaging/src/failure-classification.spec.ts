@@ -49,7 +49,7 @@ const cases: Array<[string, unknown, FailureClass]> = [
   // TypeORM wraps the driver's error
   ['TypeORM QueryFailedError of 57P01', typeorm(pgError('57P01')), 'transient'],
   ['TypeORM QueryFailedError of a lost connection', typeorm(new Error('Connection terminated unexpectedly')), 'transient'],
-  ['TypeORM QueryFailedError of 23505', typeorm(pgError('23505', 'duplicate key value violates unique constraint')), 'permanent'],
+  ['TypeORM QueryFailedError of 23505 (a race as often as bad input)', typeorm(pgError('23505', 'duplicate key value violates unique constraint')), 'unknown'],
   ['an error caused by ECONNREFUSED', new Error('could not queue the job', { cause: socketError('ECONNREFUSED') }), 'transient'],
   // The broker, when a handler publishes
   ['KafkaJSConnectionError', new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), 'transient'],
@@ -61,8 +61,8 @@ const cases: Array<[string, unknown, FailureClass]> = [
   // The message itself is at fault
   ['22P02 invalid_text_representation', pgError('22P02'), 'permanent'],
   ['22001 string_data_right_truncation', pgError('22001'), 'permanent'],
-  ['23505 unique_violation', pgError('23505'), 'permanent'],
-  ['23503 foreign_key_violation', pgError('23503'), 'permanent'],
+  ['23505 unique_violation', pgError('23505'), 'unknown'],
+  ['23503 foreign_key_violation', pgError('23503'), 'unknown'],
   ['BusValidationError (publishing a value that breaks its schema)', new BusValidationError('t.v1', ['mac: required']), 'permanent'],
   ['ZodError', zodError, 'permanent'],
   // Anything else keeps the bounded retries of before
@@ -81,7 +81,7 @@ describe('classifyFailure', () => {
 
   it('lets the outermost verdict win over a wrapped one', () => {
     expect(classifyFailure(new BusValidationError('t.v1', ['x']))).toBe('permanent');
-    const wrapper = Object.assign(pgError('23505'), { cause: socketError('ECONNREFUSED') });
+    const wrapper = Object.assign(pgError('22P02'), { cause: socketError('ECONNREFUSED') });
     expect(classifyFailure(wrapper)).toBe('permanent');
   });
 

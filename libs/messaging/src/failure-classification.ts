@@ -5,7 +5,7 @@ import { BusValidationError } from './bus';
  * - `transient`: a dependency is down or busy (PostgreSQL restarting, a lock, the broker
  *   unreachable); the same message will succeed later, so it is retried for as long as that
  *   lasts and never dead-lettered.
- * - `permanent`: the message itself is at fault (schema, integrity, bad data); no retry can
+ * - `permanent`: the message itself is at fault (schema, bad data); no retry can
  *   fix it, so it is dead-lettered at once.
  * - `unknown`: anything else; keeps the bounded retries (HANDLER_ATTEMPTS) of before.
  */
@@ -30,8 +30,10 @@ const TRANSIENT_SQLSTATE_CLASSES = new Set([
 ]);
 const PERMANENT_SQLSTATE_CLASSES = new Set([
   '22', // data_exception: the value is bad
-  '23', // integrity_constraint_violation
 ]);
+// Class 23 (integrity_constraint_violation) is deliberately `unknown`: a unique or foreign-key
+// violation is as often two contacts of one phone racing (check, then insert) as a bad message,
+// and the bounded retries of before settle the race where a dead letter would lose the work.
 
 /**
  * Messages of node-postgres / pg-pool that carry no code: the server went away under an open
