@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { BusJobEvents, completedJobsSweep, JobQueue, jobStageModule, type StageDeps } from '@workpoint/contact-pipeline';
+import { BusJobEvents, completedJobsSweep, JobQueue, jobStageModule, SecretBox, type StageDeps } from '@workpoint/contact-pipeline';
 import type { StorageEnv } from '@workpoint/config';
 import { ageSweep, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { ApiKeys, AuditLog } from './api/access';
@@ -15,7 +15,6 @@ import { CONFIGURATION_JOB_TABLE } from './configuration.schema';
 import { ConfigurationSync } from './desired-state/configuration-sync';
 import { DesiredStateStore } from './desired-state/desired-state.store';
 import { ConfigurationOutbox } from './desired-state/outbox';
-import { SecretBox } from './desired-state/secret-box';
 import { ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic, type TopicContract } from '@workpoint/contracts';
 
 export interface ConfigurationSettings {

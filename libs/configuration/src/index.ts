@@ -4,7 +4,7 @@ export * from './profiles';
 export * from './import';
 export { OperatorApi, OPERATOR_API_INFO, type OperatorApiSettings } from './api/operator-api';
 export { operatorApiRoutes } from './api/operator-api.routes';
-export { SecretBox } from './desired-state/secret-box';
+export { SecretBox } from '@workpoint/contact-pipeline';
 export { planDelivery, type DeliveryPlan, type PhoneConfigState } from './desired-state/delivery-plan';
 export { phoneFacts, profilesForPhone, type PhoneFactsInput } from './desired-state/phone-profiles';
 export type { StoredItem, StoredProfile } from './desired-state/stored-profile';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BusJobEvents } from '@workpoint/contact-pipeline';
+import { BusJobEvents, SecretBox } from '@workpoint/contact-pipeline';
 import { StorageEnvSchema } from '@workpoint/config';
 import { ConfigAppliedTopic, type ContactMeRequested, ContactMeRequestedTopic, DriftDetectedTopic, FaultRaisedTopic, type TopicContract } from '@workpoint/contracts';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
@@ -9,7 +9,6 @@ import { CONFIGURATION_SCHEMA } from '../configuration.schema';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
 import { DesiredStateStore } from '../desired-state/desired-state.store';
 import { ConfigurationOutbox } from '../desired-state/outbox';
-import { SecretBox } from '../desired-state/secret-box';
 import { ChangeFanout } from './change-fanout';
 
 // Fleet-wide re-plans skip dormant one-off phones, and the configuration service's retention

@@ -10,7 +10,7 @@ import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { type DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
 import { parseItemKey } from '../profiles/item-key';
 import { checkProfile } from '../desired-state/profile-rules';
-import { SecretBox } from '../desired-state/secret-box';
+import { SecretBox } from '@workpoint/contact-pipeline';
 import type { StoredItem } from '../desired-state/stored-profile';
 import { actorOf, type AuditLog, numericCursor } from './access';
 import type { PhoneListQueryT } from './api-schemas';

@@ -1,6 +1,6 @@
 import { isSecretItem } from '@workpoint/logging';
 import { itemWith } from '@workpoint/wpi-codec';
-import type { SecretBox } from '../desired-state/secret-box';
+import type { SecretBox } from '@workpoint/contact-pipeline';
 import { itemKey } from '../profiles/item-key';
 import type { StoredItem } from '../desired-state/stored-profile';
 

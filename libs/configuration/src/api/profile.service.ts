@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { type DesiredStateStore, toStoredProfile } from '../desired-state/desired-state.store';
 import { checkProfile, type RuleProblem } from '../desired-state/profile-rules';
-import type { SecretBox } from '../desired-state/secret-box';
+import type { SecretBox } from '@workpoint/contact-pipeline';
 import type { StoredProfile } from '../desired-state/stored-profile';
 import { actorOf, type AuditLog } from './access';
 import type { ProfileInputT } from './api-schemas';

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems } from '@workpoint/contact-pipeline';
+import { type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems, SecretBox } from '@workpoint/contact-pipeline';
 import {
   type ConfigApplied,
   ConfigAppliedTopic,
@@ -27,7 +27,6 @@ import type { DesiredSnapshot, DesiredStateStore, ManagedPhone } from './desired
 import { itemKey } from '../profiles/item-key';
 import { phoneFacts, profilesForPhone } from './phone-profiles';
 import type { ConfigurationOutbox } from './outbox';
-import { SecretBox } from './secret-box';
 import type { StoredItem } from './stored-profile';
 
 /** What a contact tells configuration management about a phone. */
@@ -67,13 +66,18 @@ const TEMPLATE_FAULT = 'template';
  * never interleave for one phone.
  */
 export class ConfigurationSync {
+  /** Sealing of job items, shared with deployment's jobs (one rule for what is secret). */
+  private readonly jobItems: SealedJobItems;
+
   constructor(
     private readonly store: DesiredStateStore,
     private readonly box: SecretBox,
     private readonly outbox: ConfigurationOutbox,
     private readonly jobEvents: Pick<JobEvents, 'pendingChanged' | 'contactMe'>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.jobItems = new SealedJobItems(box);
+  }
 
   async onContact(contact: ContactEvent): Promise<void> {
     const seen = observationOf(contact);
@@ -197,12 +201,12 @@ export class ConfigurationSync {
 
   /** Job items as the phone must get them: sealed secrets opened. */
   reveal(items: readonly WpiItem[]): WpiItem[] {
-    return new SealedJobItems(this.box).reveal(items);
+    return this.jobItems.reveal(items);
   }
 
   /** Job items as stored: secret values sealed. */
   conceal(items: readonly WpiItem[]): WpiItem[] {
-    return new SealedJobItems(this.box).conceal(items);
+    return this.jobItems.conceal(items);
   }
 
   private async reconcile(

@@ -3,7 +3,7 @@ import type { WpiItem } from '@workpoint/wpi-codec';
 import { effectiveConfiguration, type EffectiveItem, type Profile } from '../profiles';
 import { adoptLocalChanges, type FaultRecord, type Fingerprint, observeChanges, observeFullReport, type PhoneConfigState, planDelivery, recordWriteResult } from './delivery-plan';
 import { itemKey, parseItemKey } from '../profiles/item-key';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '@workpoint/contact-pipeline';
 
 // A fixed key keeps fingerprints deterministic across runs; the real ones come from SecretBox too.
 const box = new SecretBox(Buffer.alloc(32, 7));

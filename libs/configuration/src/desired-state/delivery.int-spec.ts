@@ -17,7 +17,7 @@ import { DataSource } from 'typeorm';
 import { ConfigurationModule } from '../configuration.module';
 import { CONFIGURATION_SCHEMA } from '../configuration.schema';
 import { itemKey } from '../profiles/item-key';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '@workpoint/contact-pipeline';
 import type { StoredItem } from './stored-profile';
 
 /*

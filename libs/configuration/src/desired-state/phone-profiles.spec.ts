@@ -1,6 +1,6 @@
 import { effectiveConfiguration, type Profile } from '../profiles';
 import { appliesTo, modelOf, OVERRIDES_PROFILE_ID, phoneFacts, type PhoneFactsInput, profilesForPhone } from './phone-profiles';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '@workpoint/contact-pipeline';
 import type { StoredItem, StoredProfile } from './stored-profile';
 
 const box = new SecretBox(Buffer.alloc(32, 3));
