@@ -20,10 +20,13 @@ export function boundStrings(value: unknown, maxChars: number, depth = 0): unkno
 }
 
 function cutChars(text: string, maxChars: number): string {
-  let end = maxChars;
-  // Never split a surrogate pair.
-  if (end > 0 && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+  const end = cutPoint(text, maxChars);
   return text.slice(0, end) + truncationMarker(text.length - end, 'chars');
+}
+
+/** Where to cut `text` to keep at most `n` UTF-16 units: never inside a surrogate pair. */
+function cutPoint(text: string, n: number): number {
+  return n > 0 && /[\uD800-\uDBFF]/.test(text[n - 1]!) ? n - 1 : n;
 }
 
 /**
@@ -37,7 +40,7 @@ export function fitJsonString(text: string, maxBytes: number): string {
   let low = 0;
   let high = Math.min(text.length, maxBytes);
   const cut = (n: number) => {
-    const end = n > 0 && /[\uD800-\uDBFF]/.test(text[n - 1]!) ? n - 1 : n;
+    const end = cutPoint(text, n);
     return text.slice(0, end) + truncationMarker(Buffer.byteLength(text.slice(end)), 'bytes');
   };
   while (low < high) {
