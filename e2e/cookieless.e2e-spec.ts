@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
-import { infraFromEnv, randomMac } from '@workpoint/testing';
+import { infraFromEnv, randomMac, rawHttps } from '@workpoint/testing';
 import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { Pool } from 'pg';
-import { rawHttps } from './raw-https';
 
 /**
  * A phone whose reply-to comes back without its session cookie and without mac-addr

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { buildWorkpointMessage, type DlsMessage, parseDlsMessage, type WorkpointMessage, type WpiItem } from '@workpoint/wpi-codec';
-import { rawHttps, type RawResponse } from './raw-https';
+import { rawHttps, type RawResponse } from '@workpoint/testing';
 
 /**
  * The hostile e2e suite's clients: a hand-driven phone (any nonce, cookie or source address it

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedPhone } from '@workpoint/phone-sim';
 import { type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
-import { distinctMacs, eventually, infraFromEnv, randomMac } from '@workpoint/testing';
+import { distinctMacs, eventually, infraFromEnv, randomMac, rawHttps } from '@workpoint/testing';
 import {
   controlCharNonceBody,
   longNonceBody,
@@ -15,7 +15,6 @@ import {
 import { Pool } from 'pg';
 import { awaitContactMeAttempt, Cleanup, FAST_CONTACT_ME, notAPhone, reportsOf } from './conformance-harness';
 import { RawPhone, reportedItems, stalledRequest } from './hostile-client';
-import { rawHttps } from './raw-https';
 
 /**
  * Issue 8, "Hostile networks": every attack a client on the phone network (or a web page in

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedPhone } from '@workpoint/phone-sim';
 import { type RunningStack, startDistributed, startEmbedded } from '@workpoint/stack';
-import { infraFromEnv, randomMac } from '@workpoint/testing';
+import { infraFromEnv, randomMac, rawHttps } from '@workpoint/testing';
 import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { Pool } from 'pg';
 import { expectedStoredItems, stormOf, storedReports } from './phone-fleet';
-import { rawHttps } from './raw-https';
 
 /**
  * The start-up interaction end to end, over HTTPS, driven by the project's phone simulator:

@@ -1,11 +1,10 @@
 import type { ContactEvent } from '@workpoint/contracts';
 import { KafkaBus } from '@workpoint/messaging';
-import { capturingLogger, eventually, infraFromEnv, randomId, randomMac } from '@workpoint/testing';
+import { capturingLogger, eventually, infraFromEnv, randomId, randomMac, rawHttps } from '@workpoint/testing';
 import { buildWorkpointMessage, DEFAULT_SCAN_LIMITS, maxAcceptedBody, parseDlsMessage, parseWorkpointMessage } from '@workpoint/wpi-codec';
 import { generate } from 'selfsigned';
 import { GatewayService } from './gateway.service';
 import { answerAsServices, gatewayTestSettings } from './testing/gateway-test-doubles';
-import { postAsPhone } from './testing/phone-post';
 
 const infra = infraFromEnv();
 const { logger } = capturingLogger('gateway-int');
@@ -56,17 +55,17 @@ describe('two gateway instances on a real broker', () => {
     const [one] = gateways as [GatewayService];
     const mac = randomMac();
     const nonce = randomId('n').replace(/[^A-Za-z0-9]/g, '').toUpperCase();
-    const startUp = await postAsPhone(url(one), buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }] }));
-    const cookie = startUp.setCookie![0]!.split(';')[0]!;
+    const startUp = await rawHttps(url(one), { body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }] }) });
+    const cookie = (startUp.headers['set-cookie'] as string[])[0]!.split(';')[0]!;
     const large = maxAcceptedBody({ maxBodyBytes: 128 * 1024, scanLimits: DEFAULT_SCAN_LIMITS }, nonce).toString('ascii');
 
-    const answered = await postAsPhone(url(one), large, cookie);
+    const answered = await rawHttps(url(one), { body: large, headers: { Cookie: cookie } });
     expect(parseDlsMessage(answered.body)).toMatchObject({ nonce, action: 'CleanUp' });
     const published = contacts.filter((c) => c.mac === mac && c.message.reason === 'reply-to');
     expect(published).toHaveLength(1);
     expect(published[0]!.message.items).toEqual(parseWorkpointMessage(large).items);
 
-    const spoilt = await postAsPhone(url(one), large.replace('</ItemList>', '</ItemLis>'), cookie);
+    const spoilt = await rawHttps(url(one), { body: large.replace('</ItemList>', '</ItemLis>'), headers: { Cookie: cookie } });
     expect(spoilt.status).toBe(400);
     expect(spoilt.body).toMatch(/^malformed-xml: not well-formed XML at line 2, column \d+: Expected closing tag 'ItemList'/);
   });
@@ -78,23 +77,23 @@ describe('two gateway instances on a real broker', () => {
     const reply = () =>
       buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, fragment: 'final', items: [] });
 
-    const startUp = await postAsPhone(url(one), buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }] }));
+    const startUp = await rawHttps(url(one), { body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'start-up', items: [{ name: 'mac-addr', value: mac }] }) });
     expect(parseDlsMessage(startUp.body).action).toBe('ReadAllItems');
-    const cookie = startUp.setCookie![0]!.split(';')[0]!;
+    const cookie = (startUp.headers['set-cookie'] as string[])[0]!.split(';')[0]!;
     const interactionId = contacts.find((c) => c.mac === mac)!.interactionId;
     // Instance 2 learned the nonce, bound to the address the phone spoke from.
     await eventually(async () => (two.nonces.find(nonce, '127.0.0.1').kind === 'found' ? true : undefined), 30_000, 50);
     expect(two.nonces.find(nonce, '127.0.0.2').kind).toBe('unknown');
 
-    const last = await postAsPhone(url(one), reply(), cookie);
+    const last = await rawHttps(url(one), { body: reply(), headers: { Cookie: cookie } });
     expect(parseDlsMessage(last.body).action).toBe('CleanUp');
     await eventually(async () => (two.nonces.ended.has(interactionId) ? true : undefined), 30_000, 50);
     expect(two.nonces.find(nonce, '127.0.0.1').kind).toBe('unknown');
 
-    const stale = await postAsPhone(url(two), reply(), cookie);
+    const stale = await rawHttps(url(two), { body: reply(), headers: { Cookie: cookie } });
     expect(stale.status).toBe(200);
     expect(parseDlsMessage(stale.body)).toMatchObject({ nonce, action: 'CleanUp', items: [] });
-    expect(stale.setCookie).toBeUndefined();
+    expect(stale.headers['set-cookie']).toBeUndefined();
     expect(contacts.filter((c) => c.mac === mac)).toHaveLength(2);
   });
 });

@@ -2,13 +2,12 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ConfigurationPendingJobsTopic, DeploymentPendingJobsTopic, SessionClosedTopic, SessionOpenedTopic, type TopicContract } from '@workpoint/contracts';
 import { type Bus, InProcessBus } from '@workpoint/messaging';
-import { capturingLogger, eventually } from '@workpoint/testing';
+import { capturingLogger, eventually, rawHttps } from '@workpoint/testing';
 import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { generate } from 'selfsigned';
 import { GatewayService } from './gateway.service';
 import { SessionCookies } from './session-cookie';
 import { gatewayTestSettings } from './testing/gateway-test-doubles';
-import { postAsPhone } from './testing/phone-post';
 
 const MAC = '00:1A:E8:00:00:01';
 
@@ -96,14 +95,13 @@ describe('GatewayService on the in-process bus', () => {
 
     // The interaction's own cookie, as the other instance issued it: no longer a session here.
     const cookie = `JSESSIONID=${new SessionCookies('s'.repeat(32), 600).issue({ mac: MAC, interactionId })}`;
-    const reply = await postAsPhone(
-      `https://127.0.0.1:${service.port}/DeploymentService/LoginService`,
-      buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [] }),
-      cookie,
-    );
+    const reply = await rawHttps(`https://127.0.0.1:${service.port}/DeploymentService/LoginService`, {
+      body: buildWorkpointMessage({ nonce, maxItems: -1, reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [] }),
+      headers: { Cookie: cookie },
+    });
     expect(reply.status).toBe(200);
     expect(parseDlsMessage(reply.body)).toMatchObject({ nonce, action: 'CleanUp', items: [] });
-    expect(reply.setCookie).toBeUndefined();
+    expect(reply.headers['set-cookie']).toBeUndefined();
   });
 
   it('serves /healthz on both ports', async () => {

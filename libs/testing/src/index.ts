@@ -2,3 +2,4 @@ export * from './infra-env';
 export * from './test-data';
 export * from './test-logger';
 export * from './own-postgres';
+export * from './raw-https';
