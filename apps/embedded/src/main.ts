@@ -82,7 +82,8 @@ async function main(): Promise<void> {
     await gateway.close();
     for (const app of apps) await app.close();
     await bus.close();
-    for (const ds of dataSources) await ds.destroy();
+    // Each stage app destroyed its own; these are the ones of apps that never started.
+    for (const ds of dataSources) if (ds.isInitialized) await ds.destroy();
     await postgres?.stop();
   });
 }

@@ -57,3 +57,9 @@ export class BusValidationError extends Error {
     this.name = 'BusValidationError';
   }
 }
+
+/**
+ * The Nest injection token of the process's {@link Bus}: `@Inject(BUS) private readonly bus: Bus`.
+ * The root module of each app provides it (`StageCoreModule` in `@workpoint/runtime`).
+ */
+export const BUS = Symbol('workpoint:bus');

@@ -3,3 +3,4 @@ export * from './shutdown';
 export * from './stage-app';
 export * from './service-process';
 export * from './kafka-bus.factory';
+export * from './stage-core.module';

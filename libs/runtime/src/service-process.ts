@@ -29,6 +29,7 @@ export async function runServiceProcess({ stage, schema, module }: ServiceProces
     health?.close();
     await app.close();
     await bus.close();
-    await dataSource.destroy();
+    // Nest destroyed it with the app unless the app never started.
+    if (dataSource.isInitialized) await dataSource.destroy();
   });
 }

@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { ContactRouter, type StageDeps } from '@workpoint/contact-pipeline';
@@ -15,6 +15,11 @@ import {
 } from '@workpoint/contracts';
 import { type Logger, NestLoggerAdapter } from '@workpoint/logging';
 import { type Bus, BusTransport, RethrowRpcFilter } from '@workpoint/messaging';
+import { StageCoreModule } from './stage-core.module';
+
+/** The root of a stage app: the process's bus, logger and data source, then the stage's own module. */
+@Module({})
+class StageRootModule {}
 
 export interface StageAppOptions {
   stage: Stage;
@@ -41,7 +46,8 @@ export async function startStageApp({ stage, deps, module }: StageAppOptions): P
     retryUntil: (message) => (message.topic === PIPELINE[stage].input.name ? Date.parse((message.value as ContactEvent).answerBy) : undefined),
   });
   await deps.bus.ensureTopics(stageTopics(stage));
-  const app = await NestFactory.createMicroservice(module(deps), { strategy: transport, logger: new NestLoggerAdapter(deps.logger) });
+  const root: DynamicModule = { module: StageRootModule, imports: [StageCoreModule.forRoot(deps), module(deps)] };
+  const app = await NestFactory.createMicroservice(root, { strategy: transport, logger: new NestLoggerAdapter(deps.logger) });
   app.useGlobalFilters(new RethrowRpcFilter());
   await app.listen();
   deps.logger.info('stage consuming', { stage, topic: PIPELINE[stage].input.name });

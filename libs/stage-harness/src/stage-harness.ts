@@ -88,7 +88,8 @@ export async function startStageHarness(
     close: async () => {
       await app?.close();
       await bus.close();
-      await dataSource.destroy();
+      // The app destroys its data source when it closes.
+      if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
 }

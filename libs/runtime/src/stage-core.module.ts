@@ -1,0 +1,36 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Logger } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
+import type { DataSource } from 'typeorm';
+
+export interface StageCoreDeps {
+  bus: Bus;
+  dataSource: DataSource;
+  logger: Logger;
+}
+
+/**
+ * What every stage app gets from its process: the bus (token {@link BUS}), the logger (class
+ * token `Logger`) and the service's data source through `@nestjs/typeorm` (inject `DataSource`,
+ * or `TypeOrmModule.forFeature([...])` + `@InjectRepository`). Global, so feature modules
+ * only declare what they add.
+ *
+ * The data source is opened (and migrated) by the process before Nest starts, because the
+ * process decides the schema, pool and migrations; Nest destroys it when the app closes.
+ */
+@Global()
+@Module({})
+export class StageCoreModule {
+  static forRoot(deps: StageCoreDeps): DynamicModule {
+    return {
+      module: StageCoreModule,
+      imports: [TypeOrmModule.forRootAsync({ useFactory: () => deps.dataSource.options, dataSourceFactory: async () => deps.dataSource })],
+      providers: [
+        { provide: BUS, useValue: deps.bus },
+        { provide: Logger, useValue: deps.logger },
+      ],
+      exports: [BUS, Logger, TypeOrmModule],
+    };
+  }
+}
