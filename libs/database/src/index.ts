@@ -1,3 +1,4 @@
 export * from './service-data-source';
 export * from './embedded-postgres';
 export * from './retention.job';
+export * from './schema-description';
