@@ -5,7 +5,7 @@ import { MASK, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
 import type { DataSource, EntityManager } from 'typeorm';
-import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
+import { PHONE_SEARCH_TEXT } from '../desired-state/managed-phone-search';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { type DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
 import { parseItemKey } from '../profiles/item-key';
