@@ -20,8 +20,9 @@ function migrationFiles(): string[] {
       let names: string[];
       try {
         names = readdirSync(dir);
-      } catch {
-        return []; // this lib has no migrations
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []; // this lib has no migrations
+        throw e;
       }
       return names.filter((n) => /^\d{13}-[a-z0-9-]+\.ts$/.test(n)).map((n) => join(dir, n));
     });

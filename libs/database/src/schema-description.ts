@@ -107,15 +107,27 @@ export async function withScratchDatabase<T>(url: string, work: (scratchUrl: str
   }
 }
 
-/** The schema that `migrations` build in an empty database, as `describeSchema` prints it. */
-export async function describeMigratedSchema(url: string, owned: Pick<ServiceDataSourceOptions, 'schema' | 'migrations'>): Promise<string[]> {
+/**
+ * Runs `work` on a DataSource of a new, empty scratch database in which `owned`'s migrations
+ * have run, as a service's start runs them; then closes it and drops the database.
+ */
+export async function withMigratedScratchDatabase<T>(
+  url: string,
+  owned: Pick<ServiceDataSourceOptions, 'schema' | 'entities' | 'migrations'>,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
   return withScratchDatabase(url, async (scratchUrl) => {
-    const dataSource = createServiceDataSource({ url: scratchUrl, ...owned, entities: [], poolSize: 2, applicationName: 'workpoint-schema-description' });
+    const dataSource = createServiceDataSource({ url: scratchUrl, ...owned, poolSize: 2, applicationName: 'workpoint-scratch' });
     try {
       await initialiseServiceDataSource(dataSource);
-      return await describeSchema(dataSource, owned.schema);
+      return await work(dataSource);
     } finally {
       if (dataSource.isInitialized) await dataSource.destroy();
     }
   });
+}
+
+/** The schema that `migrations` build in an empty database, as `describeSchema` prints it. */
+export async function describeMigratedSchema(url: string, owned: Pick<ServiceDataSourceOptions, 'schema' | 'migrations'>): Promise<string[]> {
+  return withMigratedScratchDatabase(url, { ...owned, entities: [] }, (dataSource) => describeSchema(dataSource, owned.schema));
 }
