@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EntitySchema, getMetadataArgsStorage } from 'typeorm';
-import type { ServiceDataSourceOptions } from './service-data-source';
+import { pendingSchemaChanges, type ServiceDataSourceOptions } from './service-data-source';
 import { withMigratedScratchDatabase } from './schema-description';
 
 /** How the schema a service's migrations build differs from the entities the service registers. */
@@ -19,10 +19,9 @@ export interface SchemaDrift {
  */
 export async function schemaDrift(url: string, owned: Pick<ServiceDataSourceOptions, 'schema' | 'entities' | 'migrations'>): Promise<SchemaDrift> {
   return withMigratedScratchDatabase(url, owned, async (dataSource) => {
-    const log = await dataSource.driver.createSchemaBuilder().log();
     const tables = (await dataSource.query(`SELECT tablename AS "name" FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [owned.schema])) as { name: string }[];
     const described = new Set([...dataSource.entityMetadatas.map((m) => m.tableName), 'migrations']);
-    return { entityChanges: log.upQueries.map((q) => q.query), tablesWithoutEntity: tables.map((t) => t.name).filter((t) => !described.has(t)) };
+    return { entityChanges: await pendingSchemaChanges(dataSource), tablesWithoutEntity: tables.map((t) => t.name).filter((t) => !described.has(t)) };
   });
 }
 
