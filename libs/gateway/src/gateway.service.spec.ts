@@ -5,9 +5,9 @@ import { type Bus, InProcessBus } from '@workpoint/messaging';
 import { capturingLogger, eventually, rawHttps } from '@workpoint/testing';
 import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { generate } from 'selfsigned';
-import { GatewayService } from './gateway.service';
+import type { GatewayService } from './gateway.service';
 import { SessionCookies } from './session-cookie';
-import { gatewayTestSettings } from './testing/gateway-test-doubles';
+import { gatewayTestSettings, createTestGateway } from './testing/gateway-test-doubles';
 
 const MAC = '00:1A:E8:00:00:01';
 
@@ -33,6 +33,7 @@ describe('GatewayService on the in-process bus', () => {
   const ensured: string[] = [];
   const subscribed: Array<{ topic: string; groupId: string; portsOpenAtSubscribe: boolean }> = [];
   let service: GatewayService;
+  let close: () => Promise<void>;
   const recording: Bus = {
     publish: <T>(topic: TopicContract<T>, key: string, value: T, headers?: Record<string, string>) => bus.publish(topic, key, value, headers),
     subscribe: (subscription) => {
@@ -48,12 +49,9 @@ describe('GatewayService on the in-process bus', () => {
 
   beforeAll(async () => {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
-    service = new GatewayService({
-      bus: recording,
-      logger,
-      settings: gatewayTestSettings(pems),
-    });
-    await service.onApplicationBootstrap();
+    const gateway = await createTestGateway(recording, logger, gatewayTestSettings(pems));
+    ({ service, close } = gateway);
+    await gateway.start();
   }, 30_000);
   afterAll(() => bus.close());
 
@@ -111,7 +109,7 @@ describe('GatewayService on the in-process bus', () => {
 
   it('closes both ports on shutdown', async () => {
     const ports = [service.port, service.dcmpPort];
-    await service.onApplicationShutdown();
+    await close();
     await expect(status(`http://127.0.0.1:${ports[1]}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
     await expect(status(`https://127.0.0.1:${ports[0]}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
   });

@@ -1,5 +1,7 @@
 export * from './gateway.module';
 export * from './gateway.service';
+export * from './gateway.settings';
+export * from './gateway-core.module';
 export * from './phone-request.handler';
 export * from './response-waiter';
 export * from './session-cookie';

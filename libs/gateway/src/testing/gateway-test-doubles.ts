@@ -1,7 +1,12 @@
 import { ContactReceivedTopic, type ContactEvent, gatewayResponseTopic } from '@workpoint/contracts';
 import type { Bus } from '@workpoint/messaging';
 import { DEFAULT_MAX_ITEM_VALUE_CHARS, DEFAULT_SCAN_LIMITS } from '@workpoint/wpi-codec';
-import type { GatewaySettings } from '../gateway.service';
+import { Test } from '@nestjs/testing';
+import type { Logger } from '@workpoint/logging';
+import { GatewayCoreModule } from '../gateway-core.module';
+import { GatewayModule } from '../gateway.module';
+import { GatewayService } from '../gateway.service';
+import type { GatewaySettings } from '../gateway.settings';
 
 /**
  * Stands in for the services: records every contact and answers ReadAllItems to a start-up and
@@ -51,5 +56,23 @@ export function gatewayTestSettings(pems: { cert: string; private: string }, ove
     parseWorkers: 0,
     parseQueueMax: 64,
     ...overrides,
+  };
+}
+
+export interface TestGateway {
+  service: GatewayService;
+  /** Runs the gateway's start-up: subscriptions, then ports. */
+  start(): Promise<void>;
+  /** Runs its shutdown. */
+  close(): Promise<void>;
+}
+
+/** A gateway built by Nest as the apps build it, on the given bus, not yet started. */
+export async function createTestGateway(bus: Bus, logger: Logger, settings: GatewaySettings): Promise<TestGateway> {
+  const moduleRef = await Test.createTestingModule({ imports: [GatewayCoreModule.forRoot({ bus, logger }), GatewayModule.forRoot(settings)] }).compile();
+  return {
+    service: moduleRef.get(GatewayService),
+    start: async () => void (await moduleRef.init()),
+    close: () => moduleRef.close(),
   };
 }
