@@ -1,9 +1,11 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
-import { DcmpServer } from './dcmp.server';
+import { HealthModule, type ProcessCoreDeps, ProcessCoreModule } from '@workpoint/runtime';
+import { DcmpController } from './dcmp.controller';
+import { DcmpAdmission, DcmpExceptionFilter } from './dcmp.http';
 import { EndedInteractions } from './ended-interactions';
-import { type GatewayCoreDeps, GatewayCoreModule } from './gateway-core.module';
 import { GatewayService } from './gateway.service';
 import { GATEWAY_SETTINGS, GatewayModuleBase, type GatewaySettings } from './gateway.settings';
 import { HttpsEdge } from './https-edge';
@@ -88,12 +90,6 @@ const pieces: Provider[] = [
         logger,
       ),
   },
-  {
-    provide: DcmpServer,
-    inject: [PendingJobsView, GATEWAY_SETTINGS, Logger],
-    useFactory: (pending: PendingJobsView, s: GatewaySettings, logger: Logger) =>
-      new DcmpServer(pending, { host: s.dcmpHost, port: s.dcmpPort, maxConnections: s.maxConnections, perSourceMaxConcurrent: s.perSourceMaxConcurrent }, logger),
-  },
 ];
 
 @Module({})
@@ -101,15 +97,18 @@ class GatewayRootModule {}
 
 /**
  * The gateway: phone edge, DCMP, views, response waiter and the lifecycle that orders them.
- * Needs BUS and Logger from a global module (GatewayCoreModule in the apps).
+ * Needs BUS and Logger from a global module (ProcessCoreModule in the apps), and runs as a Nest
+ * Fastify application whose listener is the DCMP port (see startGatewayApp).
  */
 @Module({
-  providers: [ResponseWaiter, PendingJobsView, ...pieces, GatewayService],
+  // DCMP polls are answered by a controller of the gateway's Fastify app (its plain-HTTP listener).
+  controllers: [DcmpController],
+  providers: [ResponseWaiter, PendingJobsView, ...pieces, DcmpAdmission, { provide: APP_FILTER, useClass: DcmpExceptionFilter }, GatewayService],
   exports: [GatewayService],
 })
 export class GatewayModule extends GatewayModuleBase {
-  /** The gateway with its process's bus and logger, as one root module. */
-  static register(deps: GatewayCoreDeps & { settings: GatewaySettings }): DynamicModule {
-    return { module: GatewayRootModule, imports: [GatewayCoreModule.forRoot(deps), GatewayModule.forRoot(deps.settings)] };
+  /** The gateway app's root: its process's bus and logger, the gateway, and /healthz + /readyz on the DCMP listener. */
+  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger'> & { settings: GatewaySettings }): DynamicModule {
+    return { module: GatewayRootModule, imports: [ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger }), GatewayModule.forRoot(deps.settings), HealthModule] };
   }
 }

@@ -2,7 +2,6 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import { ContactReceivedTopic, DeadLetterTopic, gatewayResponseTopic, type TopicContract } from '@workpoint/contracts';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
-import { DcmpServer } from './dcmp.server';
 import { GATEWAY_VIEW_TOPICS, subscribeGatewayViews } from './gateway-views.subscriber';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings';
 import { HttpsEdge } from './https-edge';
@@ -13,13 +12,12 @@ import { SessionNonceView } from './session-nonce.view';
 
 /**
  * The gateway's lifecycle: its response topic and its views are consumed before the HTTPS and
- * DCMP ports open, so no answer to a phone can arrive before someone listens for it, and no
+ * DCMP ports open (the edge here, DCMP when the app listens after its bootstrap hooks), so no answer to a phone can arrive before someone listens for it, and no
  * phone is served from a view nobody feeds.
  */
 @Injectable()
 export class GatewayService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private boundPort?: number;
-  private boundDcmpPort?: number;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -29,16 +27,11 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
     readonly pendingJobs: PendingJobsView,
     readonly nonces: SessionNonceView,
     private readonly edge: HttpsEdge,
-    private readonly dcmp: DcmpServer,
     private readonly parser: PhoneMessageParser,
   ) {}
 
   get port(): number | undefined {
     return this.boundPort;
-  }
-
-  get dcmpPort(): number | undefined {
-    return this.boundDcmpPort;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,13 +49,8 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
       },
     });
     await subscribeGatewayViews(bus, settings.gatewayId, { pending: this.pendingJobs, nonces: this.nonces }, logger);
+    // The DCMP port opens after this, when the Nest app listens (startGatewayApp).
     this.boundPort = await this.edge.listen();
-    this.boundDcmpPort = await this.dcmp.listen();
-    logger.info('gateway listening', {
-      url: `https://${settings.host}:${this.boundPort}/DeploymentService/LoginService`,
-      dcmpUrl: `http://${settings.dcmpHost}:${this.boundDcmpPort}/dcmp/contact-me`,
-      gatewayId: settings.gatewayId,
-    });
   }
 
   /**
@@ -82,11 +70,11 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** Open requests are answered now rather than cut off, then the ports close. */
+  /** Open requests are answered now rather than cut off, then the edge closes (Nest closes the DCMP port next). */
   async beforeApplicationShutdown(): Promise<void> {
     this.waiter.expireAll();
     this.nonces.close();
-    await Promise.all([this.edge.close(), this.dcmp.close()]);
+    await this.edge.close();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -11,7 +11,7 @@ export interface GatewaySettings {
   sessionTtlSeconds: number;
   answerTimeoutMs: number;
   maxBodyBytes: number;
-  /** Plain-HTTP listener for DCMP polls (and /healthz). */
+  /** Plain-HTTP listener (a Nest Fastify app) for DCMP polls, /healthz and /readyz. */
   dcmpHost: string;
   dcmpPort: number;
   /** How long a cookie-less, MAC-less message waits for its nonce (default 500 ms). */
