@@ -2,13 +2,12 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { StageDeps } from '@workpoint/contact-pipeline';
 import { ContactMeEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, ensurePrivateDir, loadConfig, readKeyFile, StorageEnvSchema } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
-import { GatewayModule, gatewaySettingsFrom } from '@workpoint/gateway';
+import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
@@ -67,15 +66,10 @@ async function main(): Promise<void> {
     dataSources.push(dataSource);
     apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module }));
   }
-  const gateway = await NestFactory.createApplicationContext(
-    GatewayModule.register({
-      bus,
-      logger: logger.child({ stage: 'gateway' }),
-      settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }),
-    }),
-    { logger: new NestLoggerAdapter(logger) },
+  const { app: gateway } = await startGatewayApp(
+    { bus, logger: logger.child({ stage: 'gateway' }), settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },
+    new NestLoggerAdapter(logger),
   );
-  await gateway.init();
   logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminKeyFile: join(dataDir, 'api-admin-key') });
 
   onShutdownSignal(logger, async () => {

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { NestFactory } from '@nestjs/core';
 import { GatewayEnvSchema, loadConfig, readKeyFile } from '@workpoint/config';
-import { GatewayModule, gatewaySettingsFrom } from '@workpoint/gateway';
+import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { createKafkaBus, exitOnBootFailure, onShutdownSignal } from '@workpoint/runtime';
 
@@ -14,8 +13,9 @@ async function main(): Promise<void> {
   const gatewayId = env.GATEWAY_ID ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
   const logger = createLogger('gateway', env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES }).child({ gatewayId });
   const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger);
-  const app = await NestFactory.createApplicationContext(
-    GatewayModule.register({
+  // A Nest Fastify app listening on DCMP_HOST:DCMP_PORT; the phone edge (node:https) opens before it.
+  const { app } = await startGatewayApp(
+    {
       bus,
       logger,
       settings: gatewaySettingsFrom(env, {
@@ -25,10 +25,9 @@ async function main(): Promise<void> {
         key: readKeyFile(env.TLS_KEY_FILE, (msg, fields) => logger.warn(msg, fields)),
         sessionSecret: env.SESSION_SECRET,
       }),
-    }),
-    { logger: new NestLoggerAdapter(logger) },
+    },
+    new NestLoggerAdapter(logger),
   );
-  await app.init();
   onShutdownSignal(logger, async () => {
     await app.close();
     await bus.close();

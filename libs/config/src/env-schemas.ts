@@ -59,7 +59,7 @@ export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
 const gatewayOnly = z.object({
   GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
   GATEWAY_PORT: port.default(18443),
-  /** Plain-HTTP DCMP polling (GET /dcmp/contact-me?device-id=<MAC>) and /healthz. */
+  /** Plain-HTTP DCMP polling (GET /dcmp/contact-me?device-id=<MAC>), /healthz and /readyz. */
   DCMP_HOST: z.string().min(1).default('0.0.0.0'),
   DCMP_PORT: port.default(18080),
   TLS_CERT_FILE: z.string().min(1),

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { capturingLogger } from '@workpoint/testing';
-import { DcmpServer } from './dcmp.server';
 import { PendingJobsView } from './pending-jobs.view';
+import { dcmpTestServer } from './testing/gateway-test-doubles';
 
 const MAC = '00:1A:E8:00:00:01';
 const at = '2025-01-01T00:00:00.000Z';
@@ -29,7 +29,7 @@ function call(port: number, path: string, method = 'GET'): Promise<Answer> {
 describe('DcmpServer', () => {
   const pending = new PendingJobsView();
   const { logger, lines } = capturingLogger();
-  const server = new DcmpServer(pending, { host: '127.0.0.1', port: 0, maxConnections: 100, perSourceMaxConcurrent: 100 }, logger);
+  const server = dcmpTestServer(pending, { maxConnections: 100, perSourceMaxConcurrent: 100 }, logger);
   let port: number;
 
   beforeAll(async () => {
@@ -101,11 +101,48 @@ describe('DcmpServer', () => {
     expect(res.status).toBe(200);
     expect(res.body).toBe('ok\n');
   });
+
+  it('answers a poll with a trailing slash', async () => {
+    expect((await call(port, `/dcmp/contact-me/?device-id=${MAC}`)).status).toBe(202);
+  });
+
+  it('answers 405, not 415 or 400, to a POST with a JSON body, and reads the body off', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      const body = '{"not":"json';
+      socket.write(`POST /dcmp/contact-me?device-id=${MAC} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 405 /);
+    expect(answer).toMatch(/\r\nallow: GET, HEAD\r\n/i);
+    expect(answer.endsWith('only GET\n')).toBe(true);
+  });
+
+  it('answers a request Node cannot parse with a bare 400 and closes', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.write('GARBAGE\r\n\r\n');
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      socket.on('error', reject);
+    });
+    expect(answer).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  it('answers 404 as plain text', async () => {
+    const res = await call(port, '/nowhere');
+    expect(res.body).toBe('not found\n');
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+  });
 });
 
 describe('DcmpServer connection cap', () => {
   const { logger } = capturingLogger();
-  const server = new DcmpServer(new PendingJobsView(), { host: '127.0.0.1', port: 0, maxConnections: 1, perSourceMaxConcurrent: 100 }, logger);
+  const server = dcmpTestServer(new PendingJobsView(), { maxConnections: 1, perSourceMaxConcurrent: 100 }, logger);
   afterAll(() => server.close());
 
   it('closes a connection over GATEWAY_MAX_CONNECTIONS as soon as it is accepted', async () => {
@@ -120,5 +157,30 @@ describe('DcmpServer connection cap', () => {
     await new Promise((resolve) => second.once('close', resolve));
     expect(Buffer.concat(received).toString('utf8')).toBe('');
     first.destroy();
+  });
+});
+
+describe('DcmpServer per-source limit', () => {
+  const { logger, lines } = capturingLogger();
+  // No poll in flight is allowed from any address: each is refused as one over the limit.
+  const server = dcmpTestServer(new PendingJobsView(), { maxConnections: 100, perSourceMaxConcurrent: 0 }, logger);
+  let port: number;
+
+  beforeAll(async () => {
+    port = await server.listen();
+  });
+  afterAll(() => server.close());
+
+  it('answers 503 busy with Retry-After and Connection: close, and logs the refusal', async () => {
+    const res = await call(port, `/dcmp/contact-me?device-id=${MAC}`);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.headers['connection']).toBe('close');
+    expect(res.body).toBe('busy: 0 requests from this address are in flight; retry later\n');
+    expect(lines.some((l) => l.includes('refused a DCMP poll'))).toBe(true);
+  });
+
+  it('keeps /healthz outside the limit', async () => {
+    expect((await call(port, '/healthz')).status).toBe(200);
   });
 });

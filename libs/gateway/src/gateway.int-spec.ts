@@ -3,8 +3,8 @@ import { KafkaBus } from '@workpoint/messaging';
 import { capturingLogger, eventually, infraFromEnv, randomId, randomMac, rawHttps } from '@workpoint/testing';
 import { buildWorkpointMessage, DEFAULT_SCAN_LIMITS, maxAcceptedBody, parseDlsMessage, parseWorkpointMessage } from '@workpoint/wpi-codec';
 import { generate } from 'selfsigned';
-import { GatewayService } from './gateway.service';
-import { answerAsServices, gatewayTestSettings } from './testing/gateway-test-doubles';
+import type { GatewayService } from './gateway.service';
+import { answerAsServices, gatewayTestSettings, createTestGateway } from './testing/gateway-test-doubles';
 
 const infra = infraFromEnv();
 const { logger } = capturingLogger('gateway-int');
@@ -29,25 +29,23 @@ const newBus = () =>
 describe('two gateway instances on a real broker', () => {
   const buses = [newBus(), newBus(), newBus()] as const;
   const gateways: GatewayService[] = [];
+  const closers: Array<() => Promise<void>> = [];
   const contacts: ContactEvent[] = [];
   const url = (g: GatewayService) => `https://127.0.0.1:${g.port}/DeploymentService/LoginService`;
 
   beforeAll(async () => {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
     for (const bus of buses.slice(0, 2)) {
-      const gateway = new GatewayService({
-        bus,
-        logger,
-        settings: gatewayTestSettings(pems, { gatewayId: randomId('gw'), answerTimeoutMs: 20_000, nonceWaitMs: 200, parseWorkers: 1 }),
-      });
-      await gateway.onApplicationBootstrap();
-      gateways.push(gateway);
+      const gateway = await createTestGateway(bus, logger, gatewayTestSettings(pems, { gatewayId: randomId('gw'), answerTimeoutMs: 20_000, nonceWaitMs: 200, parseWorkers: 1 }));
+      await gateway.start();
+      gateways.push(gateway.service);
+      closers.push(gateway.close);
     }
     await answerAsServices(buses[2], randomId('services'), contacts);
   }, 120_000);
 
   afterAll(async () => {
-    for (const gateway of gateways) await gateway.onApplicationShutdown();
+    for (const close of closers) await close();
     for (const bus of buses) await bus.close();
   });
 

@@ -5,9 +5,9 @@ import { type Bus, InProcessBus } from '@workpoint/messaging';
 import { capturingLogger, eventually, rawHttps } from '@workpoint/testing';
 import { buildWorkpointMessage, parseDlsMessage } from '@workpoint/wpi-codec';
 import { generate } from 'selfsigned';
-import { GatewayService } from './gateway.service';
+import type { GatewayService } from './gateway.service';
 import { SessionCookies } from './session-cookie';
-import { gatewayTestSettings } from './testing/gateway-test-doubles';
+import { createTestGateway, gatewayTestSettings, type TestGateway } from './testing/gateway-test-doubles';
 
 const MAC = '00:1A:E8:00:00:01';
 
@@ -33,27 +33,25 @@ describe('GatewayService on the in-process bus', () => {
   const ensured: string[] = [];
   const subscribed: Array<{ topic: string; groupId: string; portsOpenAtSubscribe: boolean }> = [];
   let service: GatewayService;
+  let gateway: TestGateway;
   const recording: Bus = {
     publish: <T>(topic: TopicContract<T>, key: string, value: T, headers?: Record<string, string>) => bus.publish(topic, key, value, headers),
     subscribe: (subscription) => {
-      subscribed.push({ topic: subscription.topic.name, groupId: subscription.groupId, portsOpenAtSubscribe: service.port !== undefined || service.dcmpPort !== undefined });
+      subscribed.push({ topic: subscription.topic.name, groupId: subscription.groupId, portsOpenAtSubscribe: service.port !== undefined || gateway.dcmpPort !== undefined });
       return bus.subscribe(subscription);
     },
     ensureTopics: async (topics) => void ensured.push(...topics.map((t) => t.name)),
     healthy: () => bus.healthy(),
     close: () => bus.close(),
   };
-  const dcmp = (mac: string) => `http://127.0.0.1:${service.dcmpPort}/dcmp/contact-me?device-id=${mac}`;
+  const dcmp = (mac: string) => `http://127.0.0.1:${gateway.dcmpPort}/dcmp/contact-me?device-id=${mac}`;
   const pending = (topic: typeof ConfigurationPendingJobsTopic, queued: number) => bus.publish(topic, MAC, { mac: MAC, queued, at: new Date().toISOString() });
 
   beforeAll(async () => {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
-    service = new GatewayService({
-      bus: recording,
-      logger,
-      settings: gatewayTestSettings(pems),
-    });
-    await service.onApplicationBootstrap();
+    gateway = await createTestGateway(recording, logger, gatewayTestSettings(pems));
+    service = gateway.service;
+    await gateway.start();
   }, 30_000);
   afterAll(() => bus.close());
 
@@ -105,13 +103,18 @@ describe('GatewayService on the in-process bus', () => {
   });
 
   it('serves /healthz on both ports', async () => {
-    expect(await status(`http://127.0.0.1:${service.dcmpPort}/healthz`)).toBe(200);
+    expect(await status(`http://127.0.0.1:${gateway.dcmpPort}/healthz`)).toBe(200);
     expect(await status(`https://127.0.0.1:${service.port}/healthz`)).toBe(200);
   });
 
+  it('serves /readyz on both ports while the bus is up', async () => {
+    expect(await status(`http://127.0.0.1:${gateway.dcmpPort}/readyz`)).toBe(200);
+    expect(await status(`https://127.0.0.1:${service.port}/readyz`)).toBe(200);
+  });
+
   it('closes both ports on shutdown', async () => {
-    const ports = [service.port, service.dcmpPort];
-    await service.onApplicationShutdown();
+    const ports = [service.port, gateway.dcmpPort];
+    await gateway.close();
     await expect(status(`http://127.0.0.1:${ports[1]}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
     await expect(status(`https://127.0.0.1:${ports[0]}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
   });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '@workpoint/logging';
 import { type HttpReply, plain } from './http-reply';
 import type { PerSourceLimiter } from './per-source.limiter';
@@ -14,10 +15,20 @@ export async function closeServer(server: Server | undefined): Promise<void> {
 
 /** A request Node cannot even parse gets a bare 400 and a closed connection, and a debug line. */
 export function answerClientErrors(server: Server, logger: Logger, what: string): void {
-  server.on('clientError', (error, socket) => {
+  server.on('clientError', clientErrorAnswer(logger, what));
+}
+
+/** The 'clientError' listener of answerClientErrors, for servers whose framework takes it as an option. */
+export function clientErrorAnswer(logger: Logger, what: string): (error: Error, socket: Duplex) => void {
+  return (error, socket) => {
     logger.debug(`malformed ${what} request`, { error: error.message });
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  });
+  };
+}
+
+/** Orchestrators' probes, which stay outside the per-source limit: a busy gateway is still alive. */
+export function isProbe(url: string | undefined): boolean {
+  return url === '/healthz' || url === '/readyz';
 }
 
 /**

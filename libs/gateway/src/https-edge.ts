@@ -4,7 +4,7 @@ import type { Logger } from '@workpoint/logging';
 import { type HttpReply, plain, sendReply } from './http-reply';
 import type { PhoneRequestHandler } from './phone-request.handler';
 import { listenOn } from '@workpoint/http-api';
-import { admitPerSource, answerClientErrors, busyReply, capConnections, closeServer, remoteAddressOf, SERVER_TIMEOUTS } from './http-server.util';
+import { admitPerSource, answerClientErrors, busyReply, capConnections, closeServer, isProbe, remoteAddressOf, SERVER_TIMEOUTS } from './http-server.util';
 import { PerSourceLimiter } from './per-source.limiter';
 
 export interface HttpsEdgeOptions {
@@ -106,10 +106,6 @@ export class HttpsEdge {
     }
     return this.handler.handle({ body, cookieHeader: req.headers.cookie, remoteAddress });
   }
-}
-
-function isProbe(url: string | undefined): boolean {
-  return url === '/healthz' || url === '/readyz';
 }
 
 /** Reads at most `limit` bytes; a larger body is refused without buffering it. */

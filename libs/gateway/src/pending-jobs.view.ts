@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { JobStage, PendingJobs } from '@workpoint/contracts';
 
 /** Jobs queued for one phone, per service that runs jobs. */
@@ -11,6 +12,7 @@ export type PendingCounts = Record<JobStage, number>;
  * Updates are applied in the order they arrive, not by their `at`: per MAC that is the topic's
  * order, which is also what compaction keeps, so a rebuilt view ends where a live one does.
  */
+@Injectable()
 export class PendingJobsView {
   private readonly byMac = new Map<string, PendingCounts>();
 

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { PhoneResponse } from '@workpoint/contracts';
 
 export type WaitOutcome = { kind: 'response'; response: PhoneResponse } | { kind: 'timeout' };
@@ -6,6 +7,7 @@ export type WaitOutcome = { kind: 'response'; response: PhoneResponse } | { kind
  * The phone requests this gateway instance holds open, by contact id, each waiting for the
  * services' answer on this instance's response topic, or for its deadline.
  */
+@Injectable()
 export class ResponseWaiter {
   private readonly pending = new Map<string, { resolve: (o: WaitOutcome) => void; timer: NodeJS.Timeout }>();
 

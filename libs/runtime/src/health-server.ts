@@ -1,25 +1,20 @@
-import { createServer, type Server } from 'node:http';
+import { type LoggerService, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { HealthModule } from './health/health.module';
+import { type ProcessCoreDeps, ProcessCoreModule } from './process-core.module';
+
+@Module({})
+class HealthRootModule {}
 
 /**
- * Plain-HTTP liveness/readiness for orchestrators (docker-compose, Kubernetes):
- * GET /healthz = the process runs; GET /readyz = it can reach what it needs.
+ * Plain-HTTP liveness/readiness of a distributed service on HEALTH_PORT, all interfaces (IPv4):
+ * a small Nest Fastify app beside the stage's microservice, which has no HTTP listener of its
+ * own. Readiness = the bus is healthy and `SELECT 1` succeeds on the stage's data source.
  */
-export async function startHealthServer(port: number, ready: () => Promise<boolean>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const reply = (status: number, text: string) => {
-      res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': String(Buffer.byteLength(text)) });
-      res.end(text);
-    };
-    if (req.url === '/healthz') return reply(200, 'ok\n');
-    if (req.url === '/readyz') {
-      ready().then(
-        (ok) => reply(ok ? 200 : 503, ok ? 'ready\n' : 'not ready\n'),
-        () => reply(503, 'not ready\n'),
-      );
-      return;
-    }
-    reply(404, 'not found\n');
-  });
-  await new Promise<void>((resolve) => server.listen(port, resolve));
-  return server;
+export async function startHealthApp(port: number, deps: Required<ProcessCoreDeps>, logger: LoggerService): Promise<NestFastifyApplication> {
+  const root = { module: HealthRootModule, imports: [ProcessCoreModule.forRoot(deps), HealthModule] };
+  const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter(), { logger, bodyParser: false, abortOnError: false });
+  await app.listen(port, '0.0.0.0');
+  return app;
 }

@@ -4,3 +4,7 @@ export * from './stage-app';
 export * from './service-process';
 export * from './kafka-bus.factory';
 export * from './stage-core.module';
+export * from './process-core.module';
+export * from './health/health.module';
+export * from './health/health.controller';
+export * from './health/bus.health';

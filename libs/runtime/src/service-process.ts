@@ -3,9 +3,9 @@ import type { StageDeps } from '@workpoint/contact-pipeline';
 import type { Stage } from '@workpoint/contracts';
 import { loadConfig, ServiceEnvSchema } from '@workpoint/config';
 import { openServiceDataSource, type ServiceDataSourceOptions } from '@workpoint/database';
-import { createLogger } from '@workpoint/logging';
+import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { createKafkaBus } from './kafka-bus.factory';
-import { startHealthServer } from './health-server';
+import { startHealthApp } from './health-server';
 import { onShutdownSignal } from './shutdown';
 import { startStageApp } from './stage-app';
 
@@ -22,11 +22,9 @@ export async function runServiceProcess({ stage, schema, module }: ServiceProces
   const bus = createKafkaBus(env, stage, logger);
   const dataSource = await openServiceDataSource(env.DATABASE_URL, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
   const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module });
-  const health = env.HEALTH_PORT
-    ? await startHealthServer(env.HEALTH_PORT, async () => bus.healthy() && (await dataSource.query('SELECT 1').then(() => true, () => false)))
-    : undefined;
+  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, dataSource }, new NestLoggerAdapter(logger)) : undefined;
   onShutdownSignal(logger, async () => {
-    health?.close();
+    await health?.close();
     await app.close();
     await bus.close();
     // Nest destroyed it with the app unless the app never started.

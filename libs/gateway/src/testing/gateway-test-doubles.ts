@@ -1,7 +1,18 @@
+import { APP_FILTER } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { ContactReceivedTopic, type ContactEvent, gatewayResponseTopic } from '@workpoint/contracts';
+import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
+import { HealthModule, ProcessCoreModule } from '@workpoint/runtime';
 import { DEFAULT_MAX_ITEM_VALUE_CHARS, DEFAULT_SCAN_LIMITS } from '@workpoint/wpi-codec';
-import type { GatewaySettings } from '../gateway.service';
+import { DcmpController } from '../dcmp.controller';
+import { configureDcmpApp, DcmpAdmission, dcmpAdapter, DcmpExceptionFilter, dcmpPortOf } from '../dcmp.http';
+import { listenGatewayApp } from '../gateway.app';
+import { GatewayModule } from '../gateway.module';
+import { GatewayService } from '../gateway.service';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway.settings';
+import { PendingJobsView } from '../pending-jobs.view';
 
 /**
  * Stands in for the services: records every contact and answers ReadAllItems to a start-up and
@@ -51,5 +62,61 @@ export function gatewayTestSettings(pems: { cert: string; private: string }, ove
     parseWorkers: 0,
     parseQueueMax: 64,
     ...overrides,
+  };
+}
+
+export interface TestGateway {
+  service: GatewayService;
+  /** The DCMP listener's port once it listens. */
+  readonly dcmpPort: number | undefined;
+  /** Runs the gateway's start-up as the apps do: subscriptions, the HTTPS edge, then the DCMP listener. */
+  start(): Promise<void>;
+  /** Runs its shutdown. */
+  close(): Promise<void>;
+}
+
+/** A gateway built by Nest as the apps build it (a Fastify app), on the given bus, not yet started. */
+export async function createTestGateway(bus: Bus, logger: Logger, settings: GatewaySettings): Promise<TestGateway> {
+  const moduleRef = await Test.createTestingModule({ imports: [GatewayModule.register({ bus, logger, settings })] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(dcmpAdapter(settings, logger), { bodyParser: false, logger: false });
+  return {
+    service: app.get(GatewayService),
+    get dcmpPort() {
+      return app.getHttpServer().listening ? dcmpPortOf(app) : undefined;
+    },
+    start: async () => void (await listenGatewayApp(app, settings, logger)),
+    close: () => app.close(),
+  };
+}
+
+/** The DCMP listener alone (controller, admission, error answers) over `pending`, as a Nest Fastify app. */
+export function dcmpTestServer(
+  pending: PendingJobsView,
+  limits: Pick<GatewaySettings, 'maxConnections' | 'perSourceMaxConcurrent'>,
+  logger: Logger,
+): { listen(): Promise<number>; close(): Promise<void> } {
+  let app: NestFastifyApplication | undefined;
+  return {
+    listen: async () => {
+      const moduleRef = await Test.createTestingModule({
+        // Probes as the gateway app has them, over a bus that is always up.
+        imports: [ProcessCoreModule.forRoot({ bus: { healthy: () => true } as Bus, logger }), HealthModule],
+        controllers: [DcmpController],
+        providers: [
+          PendingJobsView,
+          DcmpAdmission,
+          { provide: APP_FILTER, useClass: DcmpExceptionFilter },
+          { provide: GATEWAY_SETTINGS, useValue: limits },
+        ],
+      })
+        .overrideProvider(PendingJobsView)
+        .useValue(pending)
+        .compile();
+      app = moduleRef.createNestApplication<NestFastifyApplication>(dcmpAdapter(limits, logger), { bodyParser: false, logger: false });
+      configureDcmpApp(app);
+      await app.listen(0, '127.0.0.1');
+      return dcmpPortOf(app);
+    },
+    close: async () => app?.close(),
   };
 }

@@ -1,0 +1,69 @@
+import { request } from 'node:http';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Bus } from '@workpoint/messaging';
+import { capturingLogger, infraFromEnv } from '@workpoint/testing';
+import { DataSource } from 'typeorm';
+import { startHealthApp } from '../health-server';
+
+const infra = infraFromEnv();
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A service's HEALTH_PORT app on the real PostgreSQL: readiness follows the bus and `SELECT 1`. */
+describe('the health app of a distributed service', () => {
+  const { logger } = capturingLogger('health-int');
+  let busUp = true;
+  const bus = { healthy: () => busUp } as Bus;
+  const dataSource = new DataSource({ type: 'postgres', url: infra.databaseUrl, poolSize: 1 });
+  let app: NestFastifyApplication;
+  let port: number;
+
+  beforeAll(async () => {
+    await dataSource.initialize();
+    // Port 0: the OS chooses, as tests must not fight over ports.
+    app = await startHealthApp(0, { bus, logger, dataSource }, { log: () => undefined, error: () => undefined, warn: () => undefined });
+    port = (app.getHttpServer().address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await app.close();
+    if (dataSource.isInitialized) await dataSource.destroy();
+  });
+
+  it('is alive and ready while the bus is up and PostgreSQL answers', async () => {
+    expect(await get(port, '/healthz')).toEqual({ status: 200, body: 'ok\n' });
+    expect(await get(port, '/readyz')).toEqual({ status: 200, body: 'ready\n' });
+  });
+
+  it('is not ready while the bus is down, and alive all the same', async () => {
+    busUp = false;
+    try {
+      expect(await get(port, '/readyz')).toEqual({ status: 503, body: 'not ready\n' });
+      expect((await get(port, '/healthz')).status).toBe(200);
+    } finally {
+      busUp = true;
+    }
+  });
+
+  it('answers 404 elsewhere', async () => {
+    expect((await get(port, '/metrics')).status).toBe(404);
+  });
+
+  it('is not ready once the database cannot be queried, and does not close the data source itself', async () => {
+    await app.close();
+    expect(dataSource.isInitialized).toBe(true);
+    app = await startHealthApp(0, { bus, logger, dataSource }, { log: () => undefined, error: () => undefined, warn: () => undefined });
+    port = (app.getHttpServer().address() as { port: number }).port;
+    await dataSource.destroy();
+    expect(await get(port, '/readyz')).toEqual({ status: 503, body: 'not ready\n' });
+  });
+});

@@ -1,0 +1,32 @@
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { Logger } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
+import { DataSource } from 'typeorm';
+
+export interface ProcessCoreDeps {
+  bus: Bus;
+  logger: Logger;
+  /** Only for a process with a database whose app must not own it (the health app). */
+  dataSource?: DataSource;
+}
+
+/**
+ * What a Nest app gets from its process without TypeORM's module: the bus (token {@link BUS}),
+ * the logger (class token `Logger`) and, where given, the data source (class token
+ * `DataSource`), all built before Nest starts because the process owns and closes them. The
+ * gateway's app uses it (the gateway has no database), and so does the services' health app,
+ * which must read the stage's data source without destroying it when it closes (as
+ * StageCoreModule's TypeOrmModule would).
+ */
+@Global()
+@Module({})
+export class ProcessCoreModule {
+  static forRoot(deps: ProcessCoreDeps): DynamicModule {
+    const data: Provider[] = deps.dataSource ? [{ provide: DataSource, useValue: deps.dataSource }] : [];
+    return {
+      module: ProcessCoreModule,
+      providers: [{ provide: BUS, useValue: deps.bus }, { provide: Logger, useValue: deps.logger }, ...data],
+      exports: [BUS, Logger, ...(deps.dataSource ? [DataSource] : [])],
+    };
+  }
+}
