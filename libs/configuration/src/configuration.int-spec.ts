@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { JobQueue } from '@workpoint/contact-pipeline';
+import { JobQueue } from '@workpoint/jobs';
 import {
   ConfigurationJobCompletedTopic,
   ConfigurationJobRequestedTopic,

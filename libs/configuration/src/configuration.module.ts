@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { BusJobEvents, completedJobsSweep, JobQueue, jobStageModule, SecretBox, type StageDeps } from '@workpoint/contact-pipeline';
+import { SecretBox, type StageDeps } from '@workpoint/contact-pipeline';
+import { BusJobEvents, completedJobsSweep, JobQueue, jobStageModule } from '@workpoint/jobs';
 import type { StorageEnv } from '@workpoint/config';
 import { ageSweep, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { ApiKeys, AuditLog } from './api/access';

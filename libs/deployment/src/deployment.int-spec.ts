@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
-import { JobQueue, SecretBox } from '@workpoint/contact-pipeline';
+import { SecretBox } from '@workpoint/contact-pipeline';
+import { JobQueue } from '@workpoint/jobs';
 import { DeploymentJobRequestedTopic, JOB_TOPICS, type JobCompleted } from '@workpoint/contracts';
 import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';

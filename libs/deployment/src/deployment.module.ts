@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { completedJobsSweep, JobQueue, jobStageModule, SealedJobItems, sealJobsStoredInClear, type StageDeps } from '@workpoint/contact-pipeline';
+import { type StageDeps } from '@workpoint/contact-pipeline';
+import { completedJobsSweep, JobQueue, jobStageModule, SealedJobItems, sealJobsStoredInClear } from '@workpoint/jobs';
 import type { StorageEnv } from '@workpoint/config';
 import { RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { DEPLOYMENT_JOB_TABLE } from './deployment.schema';

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems, SecretBox } from '@workpoint/contact-pipeline';
+import { SecretBox } from '@workpoint/contact-pipeline';
+import { type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems } from '@workpoint/jobs';
 import {
   type ConfigApplied,
   ConfigAppliedTopic,

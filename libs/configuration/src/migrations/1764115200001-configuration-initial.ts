@@ -1,4 +1,4 @@
-import { jobTableSql } from '@workpoint/contact-pipeline';
+import { jobTableSql } from '@workpoint/jobs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The queue of configuration jobs per phone. */

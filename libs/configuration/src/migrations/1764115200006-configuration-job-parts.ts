@@ -1,4 +1,4 @@
-import { jobPartsSql } from '@workpoint/contact-pipeline';
+import { jobPartsSql } from '@workpoint/jobs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Command ids of configuration jobs, and jobs sent in several parts. */

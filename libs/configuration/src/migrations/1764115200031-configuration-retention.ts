@@ -1,4 +1,4 @@
-import { jobRetentionSql } from '@workpoint/contact-pipeline';
+import { jobRetentionSql } from '@workpoint/jobs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**

@@ -1,4 +1,4 @@
-import { jobOutcomeSql } from '@workpoint/contact-pipeline';
+import { jobOutcomeSql } from '@workpoint/jobs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Outcomes of deployment jobs, as the phone answered them. */

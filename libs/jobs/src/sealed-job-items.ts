@@ -3,7 +3,7 @@ import { ITEM_TYPES, type WpiItem } from '@workpoint/wpi-codec';
 import type { Logger } from '@workpoint/logging';
 import type { JobQueue } from './job-queue';
 import type { JobItemSecrets } from './job-stage.use-case';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '@workpoint/contact-pipeline';
 
 /** Secret items: those the catalogue marks `secret`, and the names the log redactor masks. */
 export function isSealedItem(name: string): boolean {

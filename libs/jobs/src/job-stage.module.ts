@@ -1,19 +1,10 @@
 import { Controller, type DynamicModule, Inject, type Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { type ContactEvent, JOB_TOPICS, type JobRequested, type JobStage, PIPELINE } from '@workpoint/contracts';
-import type { Logger } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
-import type { DataSource } from 'typeorm';
-import { ContactRouter } from './contact-router';
+import { ContactRouter, type StageDeps } from '@workpoint/contact-pipeline';
 import { BusJobEvents, type JobEvents } from './job-events';
 import { JobQueue } from './job-queue';
 import { type JobItemSecrets, JobStageUseCase } from './job-stage.use-case';
-
-export interface StageDeps {
-  bus: Bus;
-  dataSource: DataSource;
-  logger: Logger;
-}
 
 /** What a service adds to the plain job stage. */
 export interface JobStageHooks {

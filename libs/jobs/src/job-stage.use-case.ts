@@ -4,7 +4,7 @@ import { type Logger, maskSecretItems } from '@workpoint/logging';
 import { itemValue, relatedGroupKey, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
 import type { JobEvents } from './job-events';
 import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
-import { answer, pass, type StageDecision } from './stage-decision';
+import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 
 /**
  * How a service keeps secret item values in its job table: `conceal` when a job is queued,
