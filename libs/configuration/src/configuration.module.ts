@@ -16,6 +16,7 @@ import { CONFIGURATION_JOB_TABLE } from './configuration.schema';
 import { ConfigurationSync } from './desired-state/configuration-sync';
 import { DesiredStateStore } from './desired-state/desired-state.store';
 import { ConfigurationOutbox } from './desired-state/outbox';
+import { RestartSettlement } from './restart/restart.settlement';
 import { ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic, type TopicContract } from '@workpoint/contracts';
 
 export interface ConfigurationSettings {
@@ -67,6 +68,7 @@ export class ConfigurationModule {
       },
       secrets: { conceal: (items) => sync.conceal(items), reveal: (items) => sync.reveal(items) },
       beforeContact: (contact) => sync.onContact(contact),
+      settlement: new RestartSettlement(),
     });
     const retention = settings.storage ? [{ provide: RetentionJob, useValue: configurationRetention(deps, settings.storage) }] : [];
     const withOutbox = { ...stage, providers: [...(stage.providers ?? []), { provide: ConfigurationOutbox, useValue: outbox }, ...retention] };

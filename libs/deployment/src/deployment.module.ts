@@ -4,6 +4,7 @@ import { completedJobsSweep, JobQueue, jobStageModule, SealedJobItems, sealJobsS
 import type { StorageEnv } from '@workpoint/config';
 import { RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { DEPLOYMENT_JOB_TABLE } from './deployment.schema';
+import { DeploymentSettlement } from './deployment.settlement';
 
 export interface DeploymentSettings {
   /** Base64 of 32 bytes (`CONFIG_SECRET_KEY`): seals secret job items (`file-pwd` …) at rest. */
@@ -23,7 +24,7 @@ export class DeploymentModule {
   /** `storage` left out (stage tests): no retention job. */
   static register(deps: StageDeps, settings: DeploymentSettings, storage?: StorageEnv): DynamicModule {
     const secrets = SealedJobItems.fromBase64(settings.secretKey);
-    const stage = jobStageModule(DeploymentModule, 'deployment', DEPLOYMENT_JOB_TABLE, deps, { secrets });
+    const stage = jobStageModule(DeploymentModule, 'deployment', DEPLOYMENT_JOB_TABLE, deps, { secrets, settlement: new DeploymentSettlement() });
     // Versions before issue 8 stored deployment jobs' file-pwd in clear.
     const sealOlderJobs = { onApplicationBootstrap: () => sealJobsStoredInClear(new JobQueue(deps.dataSource, DEPLOYMENT_JOB_TABLE), secrets, deps.logger) };
     const providers = [...(stage.providers ?? []), { provide: SEAL_OLDER_JOBS, useValue: sealOlderJobs }];

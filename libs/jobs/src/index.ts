@@ -1,4 +1,5 @@
 export * from './job-queue';
+export * from './job-settlement';
 export * from './job-stage.use-case';
 export * from './job-stage.module';
 export * from './job-events';

@@ -4,6 +4,7 @@ import { type ContactEvent, JOB_TOPICS, type JobRequested, type JobStage, PIPELI
 import { ContactRouter, type StageDeps } from '@workpoint/contact-pipeline';
 import { BusJobEvents, type JobEvents } from './job-events';
 import { JobQueue } from './job-queue';
+import type { JobSettlement } from './job-settlement';
 import { type JobItemSecrets, JobStageUseCase } from './job-stage.use-case';
 
 /** What a service adds to the plain job stage. */
@@ -13,6 +14,8 @@ export interface JobStageHooks {
   secrets?: JobItemSecrets;
   /** Runs for every contact before its queued jobs are looked at. */
   beforeContact?: (contact: ContactEvent) => Promise<void>;
+  /** The stage's rules for jobs settled by a later contact (Restart, SoftwareDeployment…). */
+  settlement?: JobSettlement;
 }
 
 /** The transport adapter of a job stage: its input topic in, the router out. */
@@ -50,7 +53,7 @@ export function jobStageModule(module: Type<unknown>, stage: JobStage, jobTable:
     providers: [
       {
         provide: JobStageUseCase,
-        useValue: new JobStageUseCase(new JobQueue(deps.dataSource, jobTable), hooks.events ?? new BusJobEvents(stage, deps.bus), deps.logger, hooks.secrets),
+        useValue: new JobStageUseCase(new JobQueue(deps.dataSource, jobTable), hooks.events ?? new BusJobEvents(stage, deps.bus), deps.logger, hooks.secrets, hooks.settlement),
       },
       { provide: BEFORE_CONTACT, useValue: hooks.beforeContact ?? (async () => undefined) },
       { provide: ContactRouter, useValue: new ContactRouter(stage, deps.bus, deps.logger) },
