@@ -1,4 +1,5 @@
-import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntitySchema, type EntityManager } from 'typeorm';
 import { WPI_ACTIONS, type WpiAction, type WpiItem } from '@workpoint/wpi-codec';
 
 /**
@@ -126,11 +127,19 @@ export function completedJobsSweep(jobs: Pick<JobQueue, 'deleteCompletedBefore'>
   return { name, deleteBatch: (now: Date, limit: number) => jobs.deleteCompletedBefore(new Date(now.getTime() - keepMs), limit) };
 }
 
-/** Repository over one service's job table (the only code touching it). */
+/** Injection token of the name of a stage's job table. */
+export const JOB_TABLE = Symbol('JOB_TABLE');
+
+/**
+ * Repository over one service's job table (the only code touching it). Hand-written SQL: the
+ * table name is the stage's (one class serves both job tables), and the hot path (take the next
+ * job, FOR UPDATE SKIP LOCKED, UPDATE … RETURNING) runs once per contact of every phone.
+ */
+@Injectable()
 export class JobQueue {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly table: string,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(JOB_TABLE) private readonly table: string,
   ) {
     if (!/^[a-z_]+$/.test(table)) throw new Error(`invalid table name ${table}`);
   }

@@ -1,10 +1,10 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ContactEvent, JobRequested } from '@workpoint/contracts';
-import { type Logger, maskSecretItems } from '@workpoint/logging';
+import { Logger, maskSecretItems } from '@workpoint/logging';
 import { relatedGroupKey, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
-import type { JobEvents } from './job-events';
-import { type JobSettlement, NO_SETTLEMENT, SETTLED_BY_LATER_CONTACT, sentInThisInteraction } from './job-settlement';
-import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
+import { JOB_EVENTS, type JobEvents } from './job-events';
+import { JOB_SETTLEMENT, type JobSettlement, NO_SETTLEMENT, SETTLED_BY_LATER_CONTACT, sentInThisInteraction } from './job-settlement';
+import { JobQueue, outstandingPart, type QueuedJob } from './job-queue';
 import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 
 /**
@@ -16,6 +16,9 @@ export interface JobItemSecrets {
   reveal(items: WpiItem[]): WpiItem[];
 }
 export const PLAIN_ITEMS: JobItemSecrets = { conceal: (items) => items, reveal: (items) => items };
+
+/** Injection token of a job stage's {@link JobItemSecrets} (PLAIN_ITEMS unless the stage seals). */
+export const JOB_ITEM_SECRETS = Symbol('JOB_ITEM_SECRETS');
 
 const BUSY_ANSWER = (): StageDecision => answer('CleanUp', 'phone busy', [{ name: 'send-solicited', value: 'true' }]);
 
@@ -54,13 +57,14 @@ export function relatedItemsTogether(items: readonly WpiItem[]): WpiItem[] {
  *   gone) is queued again when the phone next gets in touch.
  * Every step is idempotent: a redelivered contact yields the same answer and records nothing twice.
  */
+@Injectable()
 export class JobStageUseCase implements OnApplicationBootstrap {
   constructor(
-    private readonly jobs: JobQueue,
-    private readonly events: JobEvents,
-    private readonly logger: Logger,
-    private readonly secrets: JobItemSecrets = PLAIN_ITEMS,
-    private readonly settlement: JobSettlement = NO_SETTLEMENT,
+    @Inject(JobQueue) private readonly jobs: JobQueue,
+    @Inject(JOB_EVENTS) private readonly events: JobEvents,
+    @Inject(Logger) private readonly logger: Logger,
+    @Inject(JOB_ITEM_SECRETS) private readonly secrets: JobItemSecrets = PLAIN_ITEMS,
+    @Inject(JOB_SETTLEMENT) private readonly settlement: JobSettlement = NO_SETTLEMENT,
   ) {}
 
   /**

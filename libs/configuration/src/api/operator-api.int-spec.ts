@@ -154,11 +154,9 @@ async function insertPhone(row: Record<string, unknown> & { mac: string }): Prom
   );
 }
 
-function operatorApiOf(module: DynamicModule): OperatorApi {
-  for (const provider of module.providers ?? []) {
-    if (typeof provider === 'object' && 'provide' in provider && provider.provide === OperatorApi && 'useValue' in provider) return provider.useValue as OperatorApi;
-  }
-  throw new Error('the configuration module provides no OperatorApi');
+/** The module, plus a provider that hands the test the OperatorApi Nest built. */
+function capturingOperatorApi(module: DynamicModule, capture: (api: OperatorApi) => void): DynamicModule {
+  return { ...module, providers: [...(module.providers ?? []), { provide: 'capture-operator-api', useFactory: capture, inject: [OperatorApi] }] };
 }
 
 beforeAll(async () => {
@@ -166,8 +164,7 @@ beforeAll(async () => {
   h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (deps) => {
     // Several tests fail authentication on purpose; the per-source limit has a server of its own below.
     const module = ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } });
-    api = operatorApiOf(module);
-    return module;
+    return capturingOperatorApi(module, (built) => (api = built));
   });
   base = `http://127.0.0.1:${api!.port}`;
   // Inventory owns the contact-me topic (the broker creates no topics on its own); configuration

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ContactEvent } from '@workpoint/contracts';
 import type { JobSettlement, QueuedJob, Settlement } from '@workpoint/jobs';
-import { settleFileDeployment } from './file-deployment/file-deployment.settlement';
-import { settleSoftwareDeployment } from './software-deployment/software-deployment.settlement';
+import { settleFileDeployment } from '../file-deployment/file-deployment.settlement';
+import { settleSoftwareDeployment } from '../software-deployment/software-deployment.settlement';
 
 /** Deployment's jobs settled by a later contact: firmware and files (one folder each). */
 @Injectable()
