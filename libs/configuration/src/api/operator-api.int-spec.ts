@@ -898,7 +898,14 @@ describe('commands', () => {
     const mac = randomMac();
     const deployments = await watch(DeploymentJobRequestedTopic, mac);
     const contactMes = await watch(ContactMeRequestedTopic, mac);
-    const deployment = jobCommand(mac, { action: 'SoftwareDeployment', items: [], requestedBy: 'billing-system' });
+    const firmware = [
+      { name: 'file-https-base-url', value: 'https://files.example/OS_60_SIP.img' },
+      { name: 'file-type', value: 'APP' },
+      { name: 'file-sw-type', value: 'Siemens SIP' },
+      { name: 'file-sw-version', value: 'V3 R5.15.0' },
+      { name: 'file-priority', value: 'immediate' },
+    ];
+    const deployment = jobCommand(mac, { action: 'SoftwareDeployment', items: firmware, requestedBy: 'billing-system' });
     expect(await call('POST', commandPath(DeploymentJobRequestedTopic), { json: deployment })).toMatchObject({ status: 202, body: { accepted: true, topic: DeploymentJobRequestedTopic.name } });
     const contactMe = { mac, requestedBy: 'noc', at: new Date().toISOString() };
     expect(await call('POST', commandPath(ContactMeRequestedTopic), { json: contactMe })).toMatchObject({ status: 202, body: { accepted: true, topic: ContactMeRequestedTopic.name } });

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { type ContactEvent, ConfigurationJobRequestedTopic, type JobRequested, PIPELINE } from '@workpoint/contracts';
+import { type ContactEvent, type ConfigurationJobRequested, ConfigurationJobRequestedTopic, PIPELINE } from '@workpoint/contracts';
 import { JobStageInputs } from '@workpoint/jobs';
 
 /** Configuration's Kafka handlers: the contacts inventory passes on, and configuration job commands. */
@@ -14,7 +14,7 @@ export class ConfigurationStageController {
   }
 
   @EventPattern(ConfigurationJobRequestedTopic.name)
-  async onJobRequested(@Payload() command: JobRequested): Promise<void> {
+  async onJobRequested(@Payload() command: ConfigurationJobRequested): Promise<void> {
     await this.stage.onJobRequested(command);
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { type ContactEvent, DeploymentJobRequestedTopic, type JobRequested, PIPELINE } from '@workpoint/contracts';
+import { type ContactEvent, type DeploymentJobRequested, DeploymentJobRequestedTopic, PIPELINE } from '@workpoint/contracts';
 import { JobStageInputs } from '@workpoint/jobs';
 
 /** Deployment's Kafka handlers: the contacts that reach the last stage, and deployment job commands. */
@@ -14,7 +14,7 @@ export class DeploymentStageController {
   }
 
   @EventPattern(DeploymentJobRequestedTopic.name)
-  async onJobRequested(@Payload() command: JobRequested): Promise<void> {
+  async onJobRequested(@Payload() command: DeploymentJobRequested): Promise<void> {
     await this.stage.onJobRequested(command);
   }
 }
