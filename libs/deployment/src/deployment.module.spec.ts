@@ -1,51 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { SecretBox } from '@workpoint/contact-pipeline';
-import { gatewayResponseTopic, JOB_TOPICS, type TopicContract } from '@workpoint/contracts';
-import { JOB_SETTLEMENT, JobQueue, type QueuedJob } from '@workpoint/jobs';
-import { contactOf, sentJob } from '@workpoint/jobs/src/testing/job-fixtures';
-import { Logger } from '@workpoint/logging';
-import { BUS } from '@workpoint/messaging';
-import { capturingLogger } from '@workpoint/testing';
-import { DataSource } from 'typeorm';
+import { gatewayResponseTopic, JOB_TOPICS } from '@workpoint/contracts';
+import { JOB_SETTLEMENT, JobQueue } from '@workpoint/jobs';
+import { contactOf, fakeJobQueue, fakeStageCore, sentJob } from '@workpoint/jobs/src/testing/job-fixtures';
 import { DeploymentModule } from './deployment.module';
 import { DeploymentStageController } from './job-stage/deployment-stage.controller';
 
 const secretKey = randomBytes(32).toString('base64');
 
-/** What StageCoreModule gives a stage, as test doubles (unit tier: no broker, no database). */
-function fakeCore() {
-  const published: { topic: string; key: string; value: unknown }[] = [];
-  const bus = { publish: jest.fn(async (topic: TopicContract<unknown>, key: string, value: unknown) => void published.push({ topic: topic.name, key, value })) };
-  @Global()
-  @Module({
-    providers: [
-      { provide: BUS, useValue: bus },
-      { provide: Logger, useValue: capturingLogger('deployment-spec').logger },
-      { provide: DataSource, useValue: {} },
-    ],
-    exports: [BUS, Logger, DataSource],
-  })
-  class FakeCoreModule {}
-  return { FakeCoreModule, published };
-}
-
-function fakeQueue(out: QueuedJob[]) {
-  return {
-    sentJobs: jest.fn(async () => out),
-    takeNext: jest.fn(async () => null),
-    countQueued: jest.fn(async () => 0),
-    requeueUnanswered: jest.fn(async () => undefined),
-    complete: jest.fn(async (id: string, outcome: 'accepted' | 'failed') => ({ ...out.find((j) => j.id === id)!, state: 'done' as const, outcome, completedAt: new Date(), itemResults: [] })),
-    enqueue: jest.fn(async () => ({ id: '1', created: true })),
-    queuedCounts: jest.fn(async () => []),
-    withClearSecrets: jest.fn(async () => []),
-  };
-}
-
-async function deploymentWith(queue: ReturnType<typeof fakeQueue>, override?: (b: ReturnType<typeof Test.createTestingModule>) => void) {
-  const core = fakeCore();
+async function deploymentWith(queue: ReturnType<typeof fakeJobQueue>, override?: (b: ReturnType<typeof Test.createTestingModule>) => void) {
+  const core = fakeStageCore();
   const builder = Test.createTestingModule({ imports: [core.FakeCoreModule, DeploymentModule.forRoot({ secretKey })] })
     .overrideProvider(JobQueue)
     .useValue(queue);
@@ -66,7 +31,7 @@ const statusFor = (name: string, state: string) =>
 
 describe('DeploymentModule', () => {
   it('settles a FileDeployment by the phone\'s status through its controller, publishes the outcome, and ends the interaction', async () => {
-    const queue = fakeQueue([fileJob()]);
+    const queue = fakeJobQueue([fileJob()]);
     const { controller, published } = await deploymentWith(queue);
     const contact = statusFor('logo.png', 'ok');
     await controller.onContact(contact);
@@ -76,14 +41,14 @@ describe('DeploymentModule', () => {
   });
 
   it('takes its settlement rules from the JOB_SETTLEMENT provider, which a test can replace', async () => {
-    const queue = fakeQueue([fileJob()]);
+    const queue = fakeJobQueue([fileJob()]);
     const { controller } = await deploymentWith(queue, (b) => void b.overrideProvider(JOB_SETTLEMENT).useValue({ settle: () => 'failed' }));
     await controller.onContact(statusFor('logo.png', 'ok'));
     expect(queue.complete).toHaveBeenCalledWith('42', 'failed', []);
   });
 
   it('queues a commanded job with its file-pwd sealed under CONFIG_SECRET_KEY', async () => {
-    const queue = fakeQueue([]);
+    const queue = fakeJobQueue([]);
     const { controller } = await deploymentWith(queue);
     const items = [
       { name: 'file-https-base-url', value: 'https://files.example/logo.png' },
