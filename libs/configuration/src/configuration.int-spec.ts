@@ -1,16 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { JobQueue } from '@workpoint/contact-pipeline';
+import { JobQueue } from '@workpoint/jobs';
 import {
   ConfigurationJobCompletedTopic,
   ConfigurationJobRequestedTopic,
   ConfigurationPendingJobsTopic,
   type ContactMeRequested,
   ContactMeRequestedTopic,
+  type DeadLetter,
+  DeadLetterTopic,
   type JobCompleted,
   type PendingJobs,
 } from '@workpoint/contracts';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
-import { eventually, randomMac } from '@workpoint/testing';
+import { eventually, infraFromEnv, randomMac } from '@workpoint/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { ConfigurationModule } from './configuration.module';
 import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.schema';
 
@@ -188,6 +191,31 @@ describe('configuration commands on Kafka', () => {
     const [completed] = await eventually(async () => (seen.completed.length > 0 ? seen.completed : undefined));
     expect(completed).toMatchObject({ requestId, mac, action: 'WriteItems', outcome: 'accepted', itemResults: [] });
     expect(seen.pending.at(-1)?.queued).toBe(0);
+  });
+
+  it('refuses a SoftwareDeployment sent to its topic (deployment\'s action): dead-lettered at once, no job queued', async () => {
+    const mac = randomMac();
+    const letters: DeadLetter[] = [];
+    await h.bus.subscribe({ topic: DeadLetterTopic, groupId: `test-dlq-${randomUUID()}`, fromBeginning: true, handle: async ({ value }) => void (value.key === mac && letters.push(value)) });
+    const firmware = [
+      { name: 'file-https-base-url', value: 'https://files.example/OS_60_SIP.img' },
+      { name: 'file-sw-type', value: 'Siemens SIP' },
+      { name: 'file-sw-version', value: 'V3 R5.15.0' },
+      { name: 'file-priority', value: 'immediate' },
+    ];
+    const command = { requestId: randomUUID(), mac, action: 'SoftwareDeployment', items: firmware, contactMe: false, requestedBy: 'int-test' };
+    // Past the bus's own schema check, as a foreign producer would send it.
+    const producer = new Kafka({ clientId: 'configuration-int-raw', brokers: infraFromEnv().kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: ConfigurationJobRequestedTopic.name, messages: [{ key: mac, value: JSON.stringify(command) }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const [letter] = await eventually(async () => (letters.length > 0 ? letters : undefined));
+    expect(letter).toMatchObject({ sourceTopic: ConfigurationJobRequestedTopic.name, key: mac, attempts: 0 });
+    expect(letter!.error).toMatch(/action/);
+    expect(await h.dataSource.query('SELECT id FROM configuration_job WHERE mac = $1', [mac])).toEqual([]);
   });
 
   it('sends a 100-item write to a phone with maxItems=30 in 4 messages, never splitting a function key', async () => {

@@ -1,7 +1,11 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { BusJobEvents, completedJobsSweep, JobQueue, jobStageModule, SecretBox, type StageDeps } from '@workpoint/contact-pipeline';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { SecretBox, type StageDeps } from '@workpoint/contact-pipeline';
 import type { StorageEnv } from '@workpoint/config';
 import { ageSweep, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
+import { completedJobsSweep, JobQueue, JobStageModule } from '@workpoint/jobs';
+import { Logger } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
+import { DataSource } from 'typeorm';
 import { ApiKeys, AuditLog } from './api/access';
 import { ChangeFanout } from './api/change-fanout';
 import { CommandService } from './api/command.service';
@@ -13,9 +17,11 @@ import { ProfileService } from './api/profile.service';
 import { SiteService } from './api/site.service';
 import { CONFIGURATION_JOB_TABLE } from './configuration.schema';
 import { ConfigurationSync } from './desired-state/configuration-sync';
+import { ConfigurationSyncModule } from './desired-state/configuration-sync.module';
 import { DesiredStateStore } from './desired-state/desired-state.store';
-import { ConfigurationOutbox } from './desired-state/outbox';
-import { ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic, type TopicContract } from '@workpoint/contracts';
+import { ConfigurationJobEvents } from './job-stage/configuration-job.events';
+import { ConfigurationStageController } from './job-stage/configuration-stage.controller';
+import { RestartSettlement } from './restart/restart.settlement';
 
 export interface ConfigurationSettings {
   /** Base64 of 32 bytes: seals secret item values at rest (`CONFIG_SECRET_KEY`). */
@@ -41,6 +47,30 @@ export function configurationRetention(deps: Pick<StageDeps, 'dataSource' | 'log
   );
 }
 
+/** The operator API, built as before from the process's objects and the desired-state providers. */
+function operatorApiProvider(api: OperatorApiSettings, storage: StorageEnv | undefined): Provider {
+  return {
+    provide: OperatorApi,
+    inject: [DataSource, BUS, Logger, DesiredStateStore, ConfigurationSync, SecretBox],
+    useFactory: (dataSource: DataSource, bus: Bus, logger: Logger, store: DesiredStateStore, sync: ConfigurationSync, box: SecretBox) => {
+      const audit = new AuditLog();
+      const keys = new ApiKeys(dataSource, logger);
+      const fanout = new ChangeFanout(dataSource, sync, logger, storage ? storage.DORMANT_AFTER_HOURS * 3600_000 : undefined);
+      const routes = operatorApiRoutes({
+        phones: new PhoneService(dataSource, store, sync, box, bus, audit, fanout),
+        profiles: new ProfileService(dataSource, store, box, sync, audit, fanout, logger),
+        sites: new SiteService(dataSource, audit, fanout),
+        imports: new ImportService(dataSource, audit, fanout, logger),
+        commands: new CommandService(dataSource, bus, sync, audit, logger.child({ component: 'operator-api' })),
+        keys,
+        audit,
+        db: dataSource,
+      });
+      return new OperatorApi(routes, keys, fanout, api, logger.child({ component: 'operator-api' }));
+    },
+  };
+}
+
 /**
  * The configuration service: the desired state of every phone (profiles, assignments, the
  * phone's own overrides), delivery of the difference on each contact as a WriteItems job, drift
@@ -48,42 +78,35 @@ export function configurationRetention(deps: Pick<StageDeps, 'dataSource' | 'log
  */
 @Module({})
 export class ConfigurationModule {
-  static register(deps: StageDeps, settings: ConfigurationSettings): DynamicModule {
-    const box = SecretBox.fromBase64(settings.secretKey);
-    const store = new DesiredStateStore(deps.dataSource);
-    const outbox = new ConfigurationOutbox(deps.dataSource, deps.bus, deps.logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]);
-    const events = new BusJobEvents('configuration', deps.bus);
-    const sync = new ConfigurationSync(store, box, outbox, events, deps.logger);
-    const stage = jobStageModule(ConfigurationModule, 'configuration', CONFIGURATION_JOB_TABLE, deps, {
-      // Every answered job also updates what the phone has (a write's items, item by item).
-      events: {
-        completed: async (job) => {
-          await sync.onWriteAnswered(job);
-          await events.completed(job);
-        },
-        pendingChanged: (mac, queued) => events.pendingChanged(mac, queued),
-        contactMe: (mac) => events.contactMe(mac),
-      },
-      secrets: { conceal: (items) => sync.conceal(items), reveal: (items) => sync.reveal(items) },
-      beforeContact: (contact) => sync.onContact(contact),
-    });
-    const retention = settings.storage ? [{ provide: RetentionJob, useValue: configurationRetention(deps, settings.storage) }] : [];
-    const withOutbox = { ...stage, providers: [...(stage.providers ?? []), { provide: ConfigurationOutbox, useValue: outbox }, ...retention] };
-    if (!settings.api) return withOutbox;
-    const audit = new AuditLog();
-    const keys = new ApiKeys(deps.dataSource, deps.logger);
-    const fanout = new ChangeFanout(deps.dataSource, sync, deps.logger, settings.storage ? settings.storage.DORMANT_AFTER_HOURS * 3600_000 : undefined);
-    const routes = operatorApiRoutes({
-      phones: new PhoneService(deps.dataSource, store, sync, box, deps.bus, audit, fanout),
-      profiles: new ProfileService(deps.dataSource, store, box, sync, audit, fanout, deps.logger),
-      sites: new SiteService(deps.dataSource, audit, fanout),
-      imports: new ImportService(deps.dataSource, audit, fanout, deps.logger),
-      commands: new CommandService(deps.dataSource, deps.bus, sync, audit, deps.logger.child({ component: 'operator-api' })),
-      keys,
-      audit,
-      db: deps.dataSource,
-    });
-    const api = new OperatorApi(routes, keys, fanout, settings.api, deps.logger.child({ component: 'operator-api' }));
-    return { ...withOutbox, providers: [...withOutbox.providers, { provide: OperatorApi, useValue: api }], exports: [OperatorApi] };
+  static forRoot(settings: ConfigurationSettings): DynamicModule {
+    // One module object, imported here and by the job stage: one ConfigurationSync for both.
+    const sync = ConfigurationSyncModule.forRoot({ secretKey: settings.secretKey });
+    const { storage, api } = settings;
+    const retention: Provider[] = storage
+      ? [{ provide: RetentionJob, useFactory: (dataSource: DataSource, logger: Logger) => configurationRetention({ dataSource, logger }, storage), inject: [DataSource, Logger] }]
+      : [];
+    return {
+      module: ConfigurationModule,
+      imports: [
+        sync,
+        JobStageModule.forRoot({
+          stage: 'configuration',
+          table: CONFIGURATION_JOB_TABLE,
+          imports: [sync],
+          events: ConfigurationJobEvents,
+          secrets: { useExisting: ConfigurationSync },
+          beforeContact: { useExisting: ConfigurationSync },
+          settlement: RestartSettlement,
+        }),
+      ],
+      controllers: [ConfigurationStageController],
+      providers: [...retention, ...(api ? [operatorApiProvider(api, storage)] : [])],
+      exports: api ? [OperatorApi] : [],
+    };
+  }
+
+  /** The entry point of callers that still pass the process's deps (they now come from StageCoreModule). */
+  static register(_deps: StageDeps, settings: ConfigurationSettings): DynamicModule {
+    return ConfigurationModule.forRoot(settings);
   }
 }

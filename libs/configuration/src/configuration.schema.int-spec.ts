@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { jobEntitySchema } from '@workpoint/contact-pipeline';
+import { jobEntitySchema } from '@workpoint/jobs';
 import { type EntityUse, entityUseMismatches, schemaDrift } from '@workpoint/database';
 import { infraFromEnv } from '@workpoint/testing';
 import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.schema';

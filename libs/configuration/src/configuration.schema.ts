@@ -1,4 +1,4 @@
-import { jobEntitySchema } from '@workpoint/contact-pipeline';
+import { jobEntitySchema } from '@workpoint/jobs';
 import { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 import { DESIRED_STATE_ENTITIES } from './desired-state/desired-state.entities';
 import { OutboxEntity } from './desired-state/outbox';

@@ -1,18 +1,23 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { type ContactEvent, gatewayResponseTopic, HEADERS, PIPELINE, type Stage } from '@workpoint/contracts';
-import type { Logger } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
+import { Logger } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
 import type { StageDecision } from './stage-decision';
+
+/** Injection token of the name of the stage a module serves (`Stage`). */
+export const PIPELINE_STAGE = Symbol('PIPELINE_STAGE');
 
 /**
  * Carries out a stage's decision: the answer goes to the response topic of the gateway
  * instance holding the phone's request; a pass goes to the next stage. The last stage has no
  * next stage, so a pass there ends the interaction with CleanUp.
  */
+@Injectable()
 export class ContactRouter {
   constructor(
-    private readonly stage: Stage,
-    private readonly bus: Bus,
-    private readonly logger: Logger,
+    @Inject(PIPELINE_STAGE) private readonly stage: Stage,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(Logger) private readonly logger: Logger,
   ) {}
 
   async route(contact: ContactEvent, decision: StageDecision): Promise<void> {

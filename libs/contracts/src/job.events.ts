@@ -3,18 +3,93 @@ import { defineTopic } from './topic-contract';
 import { MacSchema, WpiActionSchema, WpiItemSchema } from './wpi-schemas';
 
 /**
- * A command from another system (or an operator tool): queue this action for this phone.
- * `requestId` is chosen by the sender and makes a re-sent command harmless.
+ * What every job command carries, whatever its action: a command from another system (or an
+ * operator tool) to queue an action for a phone. `requestId` is chosen by the sender and makes a
+ * re-sent command harmless.
  */
-export const JobRequestedSchema = z.object({
+const JOB_COMMAND_FIELDS = {
   requestId: z.uuid(),
   mac: MacSchema,
-  /** Full reads (ReadAllItems) are inventory's own; interaction control is the pipeline's. */
-  action: WpiActionSchema.exclude(['CleanUp', 'GetNextFragment', 'ReadAllItems']),
-  items: z.array(WpiItemSchema).max(10_000).default([]),
   /** Ask the phone to call back now (contact-me) rather than wait for its next contact. */
   contactMe: z.boolean().default(true),
   requestedBy: z.string().min(1).max(128),
+};
+const JobItemsSchema = z.array(WpiItemSchema).max(10_000);
+type JobItems = z.infer<typeof JobItemsSchema>;
+
+/** Refuses the items unless `check` finds nothing missing; each message names what is missing. */
+function requiring(check: (names: ReadonlySet<string>, items: JobItems) => string[]) {
+  return (items: JobItems, ctx: z.RefinementCtx) => {
+    for (const message of check(new Set(items.map((i) => i.name)), items)) ctx.addIssue({ code: 'custom', message });
+  };
+}
+
+/** The file a FileDeployment or SoftwareDeployment fetches: its HTTPS URL, or its name on a file server (protocol.md §5). */
+const fileLocation = (names: ReadonlySet<string>): string[] => (names.has('file-https-base-url') || names.has('file-name') ? [] : ['file-https-base-url or file-name is required']);
+
+const RESTART_ITEMS: ReadonlySet<string> = new Set(['restart-type', 'restart-password']);
+
+/**
+ * Configuration's command (`configuration.job.requested.v1`), per action:
+ * - ReadItems: the items to read, by name (at least one);
+ * - WriteItems: the items to write (at least one);
+ * - Restart: no items (a plain reboot), or a factory reset: `restart-type=FactoryReset` with
+ *   `restart-password` (protocol.md §5, G p.50–51), nothing else.
+ * Firmware and files are deployment's: a SoftwareDeployment or FileDeployment here is refused.
+ */
+export const ConfigurationJobRequestedSchema = z.discriminatedUnion('action', [
+  z.object({ ...JOB_COMMAND_FIELDS, action: z.literal('ReadItems'), items: JobItemsSchema.min(1) }),
+  z.object({ ...JOB_COMMAND_FIELDS, action: z.literal('WriteItems'), items: JobItemsSchema.min(1) }),
+  z.object({
+    ...JOB_COMMAND_FIELDS,
+    action: z.literal('Restart'),
+    items: JobItemsSchema.default([]).superRefine(
+      requiring((names, items) => {
+        const other = [...names].filter((n) => !RESTART_ITEMS.has(n));
+        if (other.length > 0) return [`a Restart takes only restart-type and restart-password, not ${other.join(', ')}`];
+        if (names.size === 0) return [];
+        const type = items.find((i) => i.name === 'restart-type')?.value;
+        if (type !== 'FactoryReset') return ['restart-type must be FactoryReset (a plain Restart has no items)'];
+        return names.has('restart-password') ? [] : ['a factory reset needs restart-password'];
+      }),
+    ),
+  }),
+]);
+export type ConfigurationJobRequested = z.infer<typeof ConfigurationJobRequestedSchema>;
+
+/**
+ * Deployment's command (`deployment.job.requested.v1`), per action (protocol.md §5, items.json):
+ * - FileDeployment: the file (`file-https-base-url`, or `file-name` on `file-server`…), and its
+ *   `file-type` and the rest as the phone needs them;
+ * - SoftwareDeployment: the image's file items plus `file-sw-type`, `file-sw-version` (how the
+ *   job is confirmed: the phone reports it after its reboot) and `file-priority`.
+ */
+export const DeploymentJobRequestedSchema = z.discriminatedUnion('action', [
+  z.object({ ...JOB_COMMAND_FIELDS, action: z.literal('FileDeployment'), items: JobItemsSchema.min(1).superRefine(requiring(fileLocation)) }),
+  z.object({
+    ...JOB_COMMAND_FIELDS,
+    action: z.literal('SoftwareDeployment'),
+    items: JobItemsSchema.superRefine(
+      requiring((names) => [...fileLocation(names), ...['file-sw-type', 'file-sw-version', 'file-priority'].filter((n) => !names.has(n)).map((n) => `${n} is required`)]),
+    ),
+  }),
+]);
+export type DeploymentJobRequested = z.infer<typeof DeploymentJobRequestedSchema>;
+
+/**
+ * The shape both command topics share (any queueable action, items unchecked): what the job
+ * stage takes, and the body the operator API documents for its command routes. Each topic
+ * validates its own schema above.
+ */
+export const JobRequestedSchema = z.object({
+  requestId: JOB_COMMAND_FIELDS.requestId,
+  mac: JOB_COMMAND_FIELDS.mac,
+  /** Full reads (ReadAllItems) are inventory's own; interaction control is the pipeline's. */
+  action: WpiActionSchema.exclude(['CleanUp', 'GetNextFragment', 'ReadAllItems']),
+  items: JobItemsSchema.default([]),
+  /** Ask the phone to call back now (contact-me) rather than wait for its next contact. */
+  contactMe: JOB_COMMAND_FIELDS.contactMe,
+  requestedBy: JOB_COMMAND_FIELDS.requestedBy,
 });
 export type JobRequested = z.infer<typeof JobRequestedSchema>;
 
@@ -45,13 +120,13 @@ export type PendingJobs = z.infer<typeof PendingJobsSchema>;
 
 export const ConfigurationJobRequestedTopic = defineTopic(
   'configuration.job.requested.v1',
-  JobRequestedSchema,
-  'any system → configuration: queue ReadItems / WriteItems / Restart … for a phone.',
+  ConfigurationJobRequestedSchema,
+  'any system → configuration: queue ReadItems / WriteItems / Restart (or a factory reset) for a phone.',
 );
 export const DeploymentJobRequestedTopic = defineTopic(
   'deployment.job.requested.v1',
-  JobRequestedSchema,
-  'any system → deployment: queue FileDeployment / SoftwareDeployment … for a phone.',
+  DeploymentJobRequestedSchema,
+  'any system → deployment: queue FileDeployment / SoftwareDeployment for a phone.',
 );
 export const ConfigurationJobCompletedTopic = defineTopic(
   'configuration.job.completed.v1',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BusJobEvents, JobQueue, JobStageUseCase } from '@workpoint/contact-pipeline';
+import { BusJobEvents, JobQueue, JobStageUseCase } from '@workpoint/jobs';
 import { DeploymentJobRequestedTopic, JOB_TOPICS } from '@workpoint/contracts';
 import { type OutageHarness, startOutageHarness } from '@workpoint/stage-harness';
 import { distinctMacs, eventually } from '@workpoint/testing';

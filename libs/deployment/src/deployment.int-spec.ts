@@ -1,13 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
-import { JobQueue, SecretBox } from '@workpoint/contact-pipeline';
+import { Test } from '@nestjs/testing';
+import { SecretBox } from '@workpoint/contact-pipeline';
 import { DeploymentJobRequestedTopic, JOB_TOPICS, type JobCompleted } from '@workpoint/contracts';
+import { JobQueue } from '@workpoint/jobs';
+import { StageCoreModule } from '@workpoint/runtime';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
 import { capturingLogger, eventually, randomId, randomMac } from '@workpoint/testing';
-
-const capturing = capturingLogger('deployment-int-seal');
 import { DeploymentModule } from './deployment.module';
 import { DEPLOYMENT_JOB_TABLE, DEPLOYMENT_SCHEMA } from './deployment.schema';
+
+const capturing = capturingLogger('deployment-int-seal');
 
 const secretKey = randomBytes(32).toString('base64');
 let h: StageHarness;
@@ -93,10 +95,12 @@ describe('deployment service on Kafka and PostgreSQL', () => {
     const rowOf = async () => JSON.stringify(await h.dataSource.query(`SELECT * FROM ${DEPLOYMENT_JOB_TABLE} WHERE id = $1`, [id]));
     expect(await rowOf()).toContain(password);
 
-    // The module's start-up (an application context: no transport, so it consumes nothing).
-    const app = await NestFactory.createApplicationContext(DeploymentModule.register({ bus: h.bus, dataSource: h.dataSource, logger: capturing.logger }, { secretKey }), { logger: false });
+    // The module's start-up (an application context: no transport, so it consumes nothing). Not
+    // closed: closing would destroy the data source the harness still uses.
+    const app = await Test.createTestingModule({
+      imports: [StageCoreModule.forRoot({ bus: h.bus, dataSource: h.dataSource, logger: capturing.logger }), DeploymentModule.forRoot({ secretKey })],
+    }).compile();
     await app.init();
-    await app.close();
     expect(await rowOf()).not.toContain(password);
     expect(capturing.lines.join('\n')).toMatch(/sealed the secret items of jobs stored in clear/);
 

@@ -1,38 +1,69 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { completedJobsSweep, JobQueue, jobStageModule, SealedJobItems, sealJobsStoredInClear, type StageDeps } from '@workpoint/contact-pipeline';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { SecretBox, type StageDeps } from '@workpoint/contact-pipeline';
 import type { StorageEnv } from '@workpoint/config';
 import { RetentionJob, retentionSettingsFrom } from '@workpoint/database';
+import { completedJobsSweep, JobQueue, JobStageModule, SealedJobItems } from '@workpoint/jobs';
+import { Logger } from '@workpoint/logging';
 import { DEPLOYMENT_JOB_TABLE } from './deployment.schema';
+import { DeploymentSettlement } from './job-stage/deployment.settlement';
+import { DeploymentStageController } from './job-stage/deployment-stage.controller';
+import { SealJobsStoredInClearOnBoot } from './job-stage/seal-jobs-stored-in-clear.on-boot';
 
 export interface DeploymentSettings {
   /** Base64 of 32 bytes (`CONFIG_SECRET_KEY`): seals secret job items (`file-pwd` …) at rest. */
   secretKey: string;
+  /** Retention; left out (stage tests), no retention job runs. */
+  storage?: StorageEnv;
 }
 
-const SEAL_OLDER_JOBS = Symbol('seal-older-jobs');
+/** Injection token of the {@link DeploymentSettings}. */
+export const DEPLOYMENT_SETTINGS = Symbol('DEPLOYMENT_SETTINGS');
 
 /**
  * The deployment service, last stage of the contact pipeline. It owns the queue of file and
  * firmware jobs per phone; a contact it has nothing for ends with CleanUp. Secret items of a
  * job (the file server's `file-pwd`…) are sealed when the job is queued and opened only for
- * the message to the phone.
+ * the message to the phone. How its jobs are confirmed: software-deployment/, file-deployment/.
  */
 @Module({})
 export class DeploymentModule {
-  /** `storage` left out (stage tests): no retention job. */
-  static register(deps: StageDeps, settings: DeploymentSettings, storage?: StorageEnv): DynamicModule {
-    const secrets = SealedJobItems.fromBase64(settings.secretKey);
-    const stage = jobStageModule(DeploymentModule, 'deployment', DEPLOYMENT_JOB_TABLE, deps, { secrets });
-    // Versions before issue 8 stored deployment jobs' file-pwd in clear.
-    const sealOlderJobs = { onApplicationBootstrap: () => sealJobsStoredInClear(new JobQueue(deps.dataSource, DEPLOYMENT_JOB_TABLE), secrets, deps.logger) };
-    const providers = [...(stage.providers ?? []), { provide: SEAL_OLDER_JOBS, useValue: sealOlderJobs }];
-    if (storage) providers.push({ provide: RetentionJob, useValue: deploymentRetention(deps, storage) });
-    return { ...stage, providers };
+  static forRoot(settings: DeploymentSettings): DynamicModule {
+    const { storage } = settings;
+    const retention: Provider[] = storage
+      ? [{ provide: RetentionJob, useFactory: (jobs: JobQueue, logger: Logger) => deploymentRetentionJob(jobs, logger, storage), inject: [JobQueue, Logger] }]
+      : [];
+    return {
+      module: DeploymentModule,
+      imports: [
+        JobStageModule.forRoot({
+          stage: 'deployment',
+          table: DEPLOYMENT_JOB_TABLE,
+          providers: [
+            { provide: DEPLOYMENT_SETTINGS, useValue: settings },
+            { provide: SecretBox, useFactory: (s: DeploymentSettings) => SecretBox.fromBase64(s.secretKey), inject: [DEPLOYMENT_SETTINGS] },
+          ],
+          secrets: SealedJobItems,
+          settlement: DeploymentSettlement,
+        }),
+      ],
+      controllers: [DeploymentStageController],
+      providers: [SealJobsStoredInClearOnBoot, ...retention],
+    };
+  }
+
+  /** The entry point of callers that still pass the process's deps (they now come from StageCoreModule). */
+  static register(_deps: StageDeps, settings: Pick<DeploymentSettings, 'secretKey'>, storage?: StorageEnv): DynamicModule {
+    return DeploymentModule.forRoot(storage ? { ...settings, storage } : settings);
   }
 }
 
 /** What deployment forgets: completed jobs after RETENTION_JOBS_DAYS. */
+export function deploymentRetentionJob(jobs: JobQueue, logger: Logger, storage: StorageEnv): RetentionJob {
+  const sweep = completedJobsSweep(jobs, DEPLOYMENT_JOB_TABLE, storage.RETENTION_JOBS_DAYS * 24 * 3600_000);
+  return new RetentionJob('deployment', [sweep], retentionSettingsFrom(storage), logger);
+}
+
+/** deploymentRetentionJob over the given data source (retention tests). */
 export function deploymentRetention(deps: Pick<StageDeps, 'dataSource' | 'logger'>, storage: StorageEnv): RetentionJob {
-  const jobs = completedJobsSweep(new JobQueue(deps.dataSource, DEPLOYMENT_JOB_TABLE), DEPLOYMENT_JOB_TABLE, storage.RETENTION_JOBS_DAYS * 24 * 3600_000);
-  return new RetentionJob('deployment', [jobs], retentionSettingsFrom(storage), deps.logger);
+  return deploymentRetentionJob(new JobQueue(deps.dataSource, DEPLOYMENT_JOB_TABLE), deps.logger, storage);
 }

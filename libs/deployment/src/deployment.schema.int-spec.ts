@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { jobEntitySchema } from '@workpoint/contact-pipeline';
+import { jobEntitySchema } from '@workpoint/jobs';
 import { type EntityUse, entityUseMismatches, schemaDrift } from '@workpoint/database';
 import { infraFromEnv } from '@workpoint/testing';
 import { DEPLOYMENT_JOB_TABLE, DEPLOYMENT_SCHEMA } from './deployment.schema';

@@ -1,4 +1,4 @@
-import { jobEntitySchema } from '@workpoint/contact-pipeline';
+import { jobEntitySchema } from '@workpoint/jobs';
 import { DeploymentInitial1764115200002 } from './migrations/1764115200002-deployment-initial';
 import { DeploymentJobOutcome1764115200004 } from './migrations/1764115200004-deployment-job-outcome';
 import { DeploymentJobParts1764115200007 } from './migrations/1764115200007-deployment-job-parts';

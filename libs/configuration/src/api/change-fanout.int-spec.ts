@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BusJobEvents, SecretBox } from '@workpoint/contact-pipeline';
+import { SecretBox } from '@workpoint/contact-pipeline';
+import { BusJobEvents } from '@workpoint/jobs';
 import { StorageEnvSchema } from '@workpoint/config';
 import { ConfigAppliedTopic, type ContactMeRequested, ContactMeRequestedTopic, DriftDetectedTopic, FaultRaisedTopic, type TopicContract } from '@workpoint/contracts';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';

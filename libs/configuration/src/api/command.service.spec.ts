@@ -32,7 +32,7 @@ function service(publish: Bus['publish']) {
   const { db, state } = fakeDb();
   const published: { topic: string; key: string; value: unknown }[] = [];
   const bus = { publish: async (topic: TopicContract<unknown>, key: string, value: unknown) => (await publish(topic, key, value), void published.push({ topic: topic.name, key, value })) } as unknown as Bus;
-  const sync = { conceal: (items: readonly WpiItem[]) => items.map((i) => (i.name === 'sip-pwd' ? { ...i, value: 'enc:v1:sealed' } : i)) };
+  const sync = { conceal: (items: readonly WpiItem[]) => items.map((i) => (i.name === 'sip-pwd' || i.name === 'file-pwd' ? { ...i, value: 'enc:v1:sealed' } : i)) };
   const { logger, lines } = capturingLogger('commands');
   return { commands: new CommandService(db, bus, sync, new AuditLog(), logger), state, published, lines };
 }
@@ -56,12 +56,23 @@ describe('CommandService', () => {
   it('seals a deployment job too, and keeps a contact-me request as sent', async () => {
     const { commands, published } = service(async () => undefined);
     const mac = randomMac();
-    await commands.publish(DeploymentJobRequestedTopic, { ...job(mac), action: 'FileDeployment', requestedBy: 'billing' }, operator, 'req-2');
+    const file = [{ name: 'file-https-base-url', value: 'https://files.example/logo.png' }];
+    await commands.publish(DeploymentJobRequestedTopic, { ...job(mac), action: 'FileDeployment', items: [...file, { name: 'file-pwd', value: 'S3cret' }], requestedBy: 'billing' }, operator, 'req-2');
     await commands.publish(ContactMeRequestedTopic, { mac, at: '2026-12-04T12:00:00.000Z' }, operator, 'req-3');
     expect(published.map((p) => p.value)).toEqual([
-      { ...job(mac), action: 'FileDeployment', items: [{ name: 'sip-pwd', value: 'enc:v1:sealed' }, { name: 'vlan-id', value: '7' }], requestedBy: 'billing' },
+      { ...job(mac), action: 'FileDeployment', items: [...file, { name: 'file-pwd', value: 'enc:v1:sealed' }], requestedBy: 'billing' },
       { mac, at: '2026-12-04T12:00:00.000Z', requestedBy: 'api:noc (key 0123456789ab, operator)' },
     ]);
+  });
+
+  it('refuses with 400 a command its topic does not take (a SoftwareDeployment sent to configuration): nothing published or audited', async () => {
+    const { commands, state, published } = service(async () => undefined);
+    const firmware = [{ name: 'file-https-base-url', value: 'https://files.example/fw.img' }, { name: 'file-sw-version', value: '3.5.12.0' }];
+    const failure = await commands.publish(ConfigurationJobRequestedTopic, { ...job(randomMac()), action: 'SoftwareDeployment', items: firmware } as never, operator, 'req-5').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HttpError);
+    expect(failure).toMatchObject({ status: 400, code: 'invalid-request', details: [expect.objectContaining({ path: 'body.action' })] });
+    expect(published).toEqual([]);
+    expect(state).toMatchObject({ committed: 0, audited: [] });
   });
 
   it('answers 503 with Retry-After when the bus refuses, and commits no audit row', async () => {

@@ -59,7 +59,14 @@ export class CommandService {
   ) {}
 
   async publish<T extends Command>(topic: TopicContract<T>, input: CommandInput<T>, by: Principal, requestId: string) {
-    const command: Command = topic.schema.parse({ ...input, requestedBy: input.requestedBy ?? `api:${actorOf(by)}`.slice(0, 128) });
+    // The body passed the shape both job topics share; the topic's own schema decides what it
+    // takes (a SoftwareDeployment is deployment's): refused here, nothing published or audited.
+    const parsed = topic.schema.safeParse({ ...input, requestedBy: input.requestedBy ?? `api:${actorOf(by)}`.slice(0, 128) });
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
+      throw new HttpError(400, 'invalid-request', `The command is not one ${topic.name} takes`, details);
+    }
+    const command: Command = parsed.data;
     const items = 'items' in command ? command.items : undefined;
     const audited = items ? { ...command, items: maskSecretItems(items) } : command;
     // Configuration and deployment open what is sealed with CONFIG_SECRET_KEY, so their jobs

@@ -154,11 +154,9 @@ async function insertPhone(row: Record<string, unknown> & { mac: string }): Prom
   );
 }
 
-function operatorApiOf(module: DynamicModule): OperatorApi {
-  for (const provider of module.providers ?? []) {
-    if (typeof provider === 'object' && 'provide' in provider && provider.provide === OperatorApi && 'useValue' in provider) return provider.useValue as OperatorApi;
-  }
-  throw new Error('the configuration module provides no OperatorApi');
+/** The module, plus a provider that hands the test the OperatorApi Nest built. */
+function capturingOperatorApi(module: DynamicModule, capture: (api: OperatorApi) => void): DynamicModule {
+  return { ...module, providers: [...(module.providers ?? []), { provide: 'capture-operator-api', useFactory: capture, inject: [OperatorApi] }] };
 }
 
 beforeAll(async () => {
@@ -166,8 +164,7 @@ beforeAll(async () => {
   h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (deps) => {
     // Several tests fail authentication on purpose; the per-source limit has a server of its own below.
     const module = ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } });
-    api = operatorApiOf(module);
-    return module;
+    return capturingOperatorApi(module, (built) => (api = built));
   });
   base = `http://127.0.0.1:${api!.port}`;
   // Inventory owns the contact-me topic (the broker creates no topics on its own); configuration
@@ -901,7 +898,14 @@ describe('commands', () => {
     const mac = randomMac();
     const deployments = await watch(DeploymentJobRequestedTopic, mac);
     const contactMes = await watch(ContactMeRequestedTopic, mac);
-    const deployment = jobCommand(mac, { action: 'SoftwareDeployment', items: [], requestedBy: 'billing-system' });
+    const firmware = [
+      { name: 'file-https-base-url', value: 'https://files.example/OS_60_SIP.img' },
+      { name: 'file-type', value: 'APP' },
+      { name: 'file-sw-type', value: 'Siemens SIP' },
+      { name: 'file-sw-version', value: 'V3 R5.15.0' },
+      { name: 'file-priority', value: 'immediate' },
+    ];
+    const deployment = jobCommand(mac, { action: 'SoftwareDeployment', items: firmware, requestedBy: 'billing-system' });
     expect(await call('POST', commandPath(DeploymentJobRequestedTopic), { json: deployment })).toMatchObject({ status: 202, body: { accepted: true, topic: DeploymentJobRequestedTopic.name } });
     const contactMe = { mac, requestedBy: 'noc', at: new Date().toISOString() };
     expect(await call('POST', commandPath(ContactMeRequestedTopic), { json: contactMe })).toMatchObject({ status: 202, body: { accepted: true, topic: ContactMeRequestedTopic.name } });

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems, SecretBox } from '@workpoint/contact-pipeline';
+import { SecretBox } from '@workpoint/contact-pipeline';
+import { Inject, Injectable } from '@nestjs/common';
+import { BusJobEvents, type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems } from '@workpoint/jobs';
 import {
   type ConfigApplied,
   ConfigAppliedTopic,
@@ -8,7 +10,7 @@ import {
   DriftDetectedTopic,
   FaultRaisedTopic,
 } from '@workpoint/contracts';
-import { isSecretItem, type Logger, MASK, maskSecretItems } from '@workpoint/logging';
+import { isSecretItem, Logger, MASK, maskSecretItems } from '@workpoint/logging';
 import { attachedItems, BASIC_ITEMS, itemRef, itemValue, itemWith, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
 import type { EntityManager } from 'typeorm';
 import { effectiveConfiguration, type EffectiveResult } from '../profiles';
@@ -23,10 +25,10 @@ import {
   planDelivery,
   recordWriteResult,
 } from './delivery-plan';
-import type { DesiredSnapshot, DesiredStateStore, ManagedPhone } from './desired-state.store';
+import { type DesiredSnapshot, DesiredStateStore, type ManagedPhone } from './desired-state.store';
 import { itemKey } from '../profiles/item-key';
 import { phoneFacts, profilesForPhone } from './phone-profiles';
-import type { ConfigurationOutbox } from './outbox';
+import { ConfigurationOutbox } from './outbox';
 import type { StoredItem } from './stored-profile';
 
 /** What a contact tells configuration management about a phone. */
@@ -64,17 +66,20 @@ const TEMPLATE_FAULT = 'template';
  *   something to write to call back (contact-me, paced by inventory).
  * All of it under the phone's row lock, so a contact, a write answer and an operator change
  * never interleave for one phone.
+ * In the job stage it is also the hook before each contact (onContact) and the sealing of job
+ * items (conceal / reveal).
  */
+@Injectable()
 export class ConfigurationSync {
   /** Sealing of job items, shared with deployment's jobs (one rule for what is secret). */
   private readonly jobItems: SealedJobItems;
 
   constructor(
-    private readonly store: DesiredStateStore,
-    private readonly box: SecretBox,
-    private readonly outbox: ConfigurationOutbox,
-    private readonly jobEvents: Pick<JobEvents, 'pendingChanged' | 'contactMe'>,
-    private readonly logger: Logger,
+    @Inject(DesiredStateStore) private readonly store: DesiredStateStore,
+    @Inject(SecretBox) private readonly box: SecretBox,
+    @Inject(ConfigurationOutbox) private readonly outbox: ConfigurationOutbox,
+    @Inject(BusJobEvents) private readonly jobEvents: Pick<JobEvents, 'pendingChanged' | 'contactMe'>,
+    @Inject(Logger) private readonly logger: Logger,
   ) {
     this.jobItems = new SealedJobItems(box);
   }

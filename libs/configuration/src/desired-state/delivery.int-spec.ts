@@ -42,23 +42,19 @@ const events = { applied: [] as ConfigApplied[], drift: [] as DriftDetected[], f
 
 /**
  * While `on`, the stage's publishes to the integration topics are refused, as by a broker that
- * is away for them (the real broker stays up for the pipeline itself).
+ * is away for them (the real broker stays up for the pipeline itself). The stage's bus is the
+ * process's (StageCoreModule's BUS), so its publish is wrapped in place.
  */
 const outage = { on: false, refused: 0 };
 const INTEGRATION = new Set([ConfigAppliedTopic.name, DriftDetectedTopic.name, FaultRaisedTopic.name]);
-function withOutage(bus: Bus): Bus {
-  return {
-    publish: (topic, key, value, headers) => {
-      if (outage.on && INTEGRATION.has(topic.name)) {
-        outage.refused++;
-        return Promise.reject(new Error('broker unavailable (test outage)'));
-      }
-      return bus.publish(topic, key, value, headers);
-    },
-    subscribe: (subscription) => bus.subscribe(subscription),
-    ensureTopics: (topics) => bus.ensureTopics(topics),
-    healthy: () => bus.healthy(),
-    close: () => bus.close(),
+function withOutage(bus: Bus): void {
+  const publish = bus.publish.bind(bus);
+  bus.publish = (topic, key, value, headers) => {
+    if (outage.on && INTEGRATION.has(topic.name)) {
+      outage.refused++;
+      return Promise.reject(new Error('broker unavailable (test outage)'));
+    }
+    return publish(topic, key, value, headers);
   };
 }
 /** Every secret value this suite puts in a profile: none may reach a log line. */
@@ -71,7 +67,10 @@ beforeAll(async () => {
   const url = new URL(sharedUrl);
   url.pathname = `/${ownDatabase}`;
   process.env['DATABASE_URL'] = url.toString();
-  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => ConfigurationModule.register({ ...d, bus: withOutage(d.bus) }, { secretKey: SECRET_KEY.toString('base64') }));
+  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => {
+    withOutage(d.bus);
+    return ConfigurationModule.forRoot({ secretKey: SECRET_KEY.toString('base64') });
+  });
   const group = (name: string) => `${h.gatewayId}-${name}`;
   await h.bus.subscribe({ topic: ConfigAppliedTopic, groupId: group('applied'), fromBeginning: true, handle: async ({ value }) => void events.applied.push(value) });
   await h.bus.subscribe({ topic: DriftDetectedTopic, groupId: group('drift'), fromBeginning: true, handle: async ({ value }) => void events.drift.push(value) });

@@ -1,4 +1,4 @@
-import { JobQueue } from '@workpoint/contact-pipeline';
+import { JobQueue } from '@workpoint/jobs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ProfileLayer } from '../profiles';
 import { CONFIGURATION_JOB_TABLE } from '../configuration.job-table';

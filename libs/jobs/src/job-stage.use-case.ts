@@ -1,10 +1,11 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ContactEvent, JobRequested } from '@workpoint/contracts';
-import { type Logger, maskSecretItems } from '@workpoint/logging';
-import { itemValue, relatedGroupKey, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
-import type { JobEvents } from './job-events';
-import { type JobQueue, outstandingPart, type QueuedJob } from './job-queue';
-import { answer, pass, type StageDecision } from './stage-decision';
+import { Logger, maskSecretItems } from '@workpoint/logging';
+import { relatedGroupKey, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
+import { JOB_EVENTS, type JobEvents } from './job-events';
+import { JOB_SETTLEMENT, type JobSettlement, NO_SETTLEMENT, SETTLED_BY_LATER_CONTACT, sentInThisInteraction } from './job-settlement';
+import { JobQueue, outstandingPart, type QueuedJob } from './job-queue';
+import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 
 /**
  * How a service keeps secret item values in its job table: `conceal` when a job is queued,
@@ -15,6 +16,9 @@ export interface JobItemSecrets {
   reveal(items: WpiItem[]): WpiItem[];
 }
 export const PLAIN_ITEMS: JobItemSecrets = { conceal: (items) => items, reveal: (items) => items };
+
+/** Injection token of a job stage's {@link JobItemSecrets} (PLAIN_ITEMS unless the stage seals). */
+export const JOB_ITEM_SECRETS = Symbol('JOB_ITEM_SECRETS');
 
 const BUSY_ANSWER = (): StageDecision => answer('CleanUp', 'phone busy', [{ name: 'send-solicited', value: 'true' }]);
 
@@ -47,18 +51,20 @@ export function relatedItemsTogether(items: readonly WpiItem[]): WpiItem[] {
  * - `reply-to … busy` → the job stays queued and the interaction ends with CleanUp +
  *   `send-solicited=true`, so the phone calls back when idle (G p.46, p.72);
  * - Restart / SoftwareDeployment / FileDeployment get no reply-to: they are settled by a
- *   later contact — any contact after a Restart, the reported `software-version` after a
- *   SoftwareDeployment, the `status` message after a FileDeployment;
+ *   later contact, by the rule of the stage that runs them (its JobSettlement: configuration's
+ *   restart/, deployment's software-deployment/ and file-deployment/);
  * - a job whose interaction ended without its answer (lost answer, gateway timeout, phone
  *   gone) is queued again when the phone next gets in touch.
  * Every step is idempotent: a redelivered contact yields the same answer and records nothing twice.
  */
+@Injectable()
 export class JobStageUseCase implements OnApplicationBootstrap {
   constructor(
-    private readonly jobs: JobQueue,
-    private readonly events: JobEvents,
-    private readonly logger: Logger,
-    private readonly secrets: JobItemSecrets = PLAIN_ITEMS,
+    @Inject(JobQueue) private readonly jobs: JobQueue,
+    @Inject(JOB_EVENTS) private readonly events: JobEvents,
+    @Inject(Logger) private readonly logger: Logger,
+    @Inject(JOB_ITEM_SECRETS) private readonly secrets: JobItemSecrets = PLAIN_ITEMS,
+    @Inject(JOB_SETTLEMENT) private readonly settlement: JobSettlement = NO_SETTLEMENT,
   ) {}
 
   /**
@@ -164,28 +170,25 @@ export class JobStageUseCase implements OnApplicationBootstrap {
   }
 
   /**
-   * Jobs the phone answers without a reply-to: settled by what this contact shows. A job sent
-   * in an earlier interaction that needed a reply-to and never got one is queued again. A file
-   * status may also arrive within the same interaction as its FileDeployment (§6.7, Q7).
+   * Jobs sent earlier and still out: a job that needed a reply-to and was sent in an earlier
+   * interaction that ended without it is queued again; a job the phone answers without a
+   * reply-to is settled by what this contact shows, by the stage's rule (JobSettlement).
    */
   private async settleEarlierJobs(contact: ContactEvent, log: Logger): Promise<void> {
     for (const job of await this.jobs.sentJobs(contact.mac)) {
-      const sameInteraction = job.sentInInteraction === contact.interactionId;
-      if (sameInteraction && !(job.action === 'FileDeployment' && contact.message.reason === 'status')) continue;
-      const verdict = settle(job, contact.message);
-      if (verdict === 'unanswered') {
-        if (sameInteraction) continue;
+      if (!SETTLED_BY_LATER_CONTACT.has(job.action)) {
+        if (sentInThisInteraction(job, contact)) continue;
         await this.jobs.requeueUnanswered(job.id);
         log.warn('job sent in an interaction that ended without its answer; queued again', { jobId: job.id, action: job.action });
-      } else if (verdict) {
-        log.info('job settled by a later contact', { jobId: job.id, action: job.action, outcome: verdict, reason: contact.message.reason });
-        await this.finish(job, verdict, [], log);
+        continue;
       }
+      const verdict = this.settlement.settle(job, contact);
+      if (!verdict) continue;
+      log.info('job settled by a later contact', { jobId: job.id, action: job.action, outcome: verdict, reason: contact.message.reason });
+      await this.finish(job, verdict, [], log);
     }
   }
 }
-
-type Verdict = 'accepted' | 'failed' | 'unanswered' | undefined;
 
 /**
  * What is kept of the phone's answer: for ReadItems every item read (that is the point of the
@@ -194,65 +197,4 @@ type Verdict = 'accepted' | 'failed' | 'unanswered' | undefined;
 function resultsOf(action: WpiAction, items: WpiItem[]): WpiItem[] {
   if (action === 'ReadItems') return maskSecretItems(items);
   return maskSecretItems(items.filter((i) => i.status !== undefined));
-}
-
-function settle(job: QueuedJob, message: ContactEvent['message']): Verdict {
-  const { reason, items } = message;
-  switch (job.action) {
-    case 'Restart':
-      // Any contact in a later interaction means the phone went through its reboot.
-      return 'accepted';
-    case 'SoftwareDeployment': {
-      const reported = itemValue(items, 'software-version');
-      const wanted = itemValue(job.items, 'file-sw-version');
-      if (reported === undefined || wanted === undefined) return undefined;
-      if (sameVersion(reported, wanted)) return 'accepted';
-      // The phone's first word after its reboot: the start-up itself, or — when inventory
-      // answered the start-up with ReadAllItems — the full item set that followed.
-      const afterReboot = reason === 'start-up' || (reason === 'reply-to' && message.replyTo?.action === 'ReadAllItems');
-      return afterReboot ? 'failed' : undefined;
-    }
-    case 'FileDeployment':
-      return reason === 'status' ? fileStatus(job, items) : undefined;
-    case 'ReadAllItems':
-    case 'ReadItems':
-    case 'WriteItems':
-    case 'GetNextFragment':
-    case 'CleanUp':
-      return 'unanswered';
-  }
-}
-
-/**
- * The status the phone reports for this job's file: matched by name (`file-name`, or the last
- * part of `file-https-base-url`) and, when both sides say, by type. A status for another file
- * settles nothing.
- */
-function fileStatus(job: QueuedJob, items: WpiItem[]): Verdict {
-  const wantedName = itemValue(job.items, 'file-name') ?? itemValue(job.items, 'file-https-base-url')?.split('/').pop();
-  const wantedType = itemValue(job.items, 'file-type');
-  if (!wantedName) return undefined;
-  const byIndex = new Map<number, Record<string, string | null>>();
-  for (const item of items) {
-    if (!item.name.startsWith('file-deployment-')) continue;
-    const entry = byIndex.get(item.index ?? -1) ?? {};
-    entry[item.name] = item.value;
-    byIndex.set(item.index ?? -1, entry);
-  }
-  for (const entry of byIndex.values()) {
-    if (entry['file-deployment-name'] !== wantedName) continue;
-    const type = entry['file-deployment-type'];
-    if (wantedType && type && type !== wantedType) continue;
-    const status = entry['file-deployment-status'];
-    if (!status) return undefined;
-    return status === 'ok' ? 'accepted' : 'failed';
-  }
-  return undefined;
-}
-
-/** `V3 R5.12.0` (phone) and `3.5.12.0` (the guide's file-sw-version) name the same firmware (protocol.md §9 Q10). */
-export function sameVersion(reported: string, wanted: string): boolean {
-  const digits = (v: string) => (v.match(/\d+/g) ?? []).map(Number).join('.');
-  const [a, b] = [digits(reported), digits(wanted)];
-  return a !== '' && (a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`));
 }

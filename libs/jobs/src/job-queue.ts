@@ -1,4 +1,5 @@
-import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntitySchema, type EntityManager } from 'typeorm';
 import { WPI_ACTIONS, type WpiAction, type WpiItem } from '@workpoint/wpi-codec';
 
 /**
@@ -75,62 +76,24 @@ export function jobEntitySchema(table: string): EntitySchema<QueuedJob> {
   });
 }
 
-/** The migration SQL for jobEntitySchema(table) in `schema`. */
-export function jobTableSql(schema: string, table: string, primaryKeyName: string): string[] {
-  return [
-    `CREATE TABLE "${schema}"."${table}" (
-      "id" BIGSERIAL NOT NULL,
-      "mac" character varying(17) NOT NULL,
-      "action" character varying(32) NOT NULL,
-      "items" jsonb NOT NULL,
-      "state" character varying(16) NOT NULL,
-      "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
-      "sent_at" TIMESTAMP WITH TIME ZONE,
-      "sent_in_contact" uuid,
-      CONSTRAINT "${primaryKeyName}" PRIMARY KEY ("id"))`,
-    `CREATE INDEX "${table}_mac_state" ON "${schema}"."${table}" ("mac", "state")`,
-  ];
-}
-
-/** The second migration of a job table: outcomes recorded from the phone's answers. */
-export function jobOutcomeSql(schema: string, table: string): string[] {
-  return [
-    `ALTER TABLE "${schema}"."${table}"
-       ADD "sent_in_interaction" uuid,
-       ADD "outcome" character varying(16),
-       ADD "item_results" jsonb,
-       ADD "completed_at" TIMESTAMP WITH TIME ZONE,
-       ADD "busy_count" integer NOT NULL DEFAULT 0,
-       ADD "last_busy_contact" uuid`,
-  ];
-}
-
-/** The third migration of a job table: commands' ids, and jobs sent in several parts. */
-export function jobPartsSql(schema: string, table: string): string[] {
-  return [
-    `ALTER TABLE "${schema}"."${table}"
-       ADD "request_id" uuid,
-       ADD "items_done" integer NOT NULL DEFAULT 0,
-       ADD "part_size" integer NOT NULL DEFAULT 0`,
-    `CREATE UNIQUE INDEX "${table}_request_id" ON "${schema}"."${table}" ("request_id")`,
-  ];
-}
-
-/** The fourth migration of a job table: completed jobs found by age, for the retention job. */
-export function jobRetentionSql(schema: string, table: string): string[] {
-  return [`CREATE INDEX "${table}_completed_at" ON "${schema}"."${table}" ("completed_at")`];
-}
-
 /** The retention sweep of a job table (a `RetentionSweep` of @workpoint/database): completed jobs older than `keepMs`. */
 export function completedJobsSweep(jobs: Pick<JobQueue, 'deleteCompletedBefore'>, name: string, keepMs: number) {
   return { name, deleteBatch: (now: Date, limit: number) => jobs.deleteCompletedBefore(new Date(now.getTime() - keepMs), limit) };
 }
 
-/** Repository over one service's job table (the only code touching it). */
+/** Injection token of the name of a stage's job table. */
+export const JOB_TABLE = Symbol('JOB_TABLE');
+
+/**
+ * Repository over one service's job table (the only code touching it). Hand-written SQL: the
+ * table name is the stage's (one class serves both job tables), and the hot path (take the next
+ * job, FOR UPDATE SKIP LOCKED, UPDATE … RETURNING) runs once per contact of every phone.
+ */
+@Injectable()
 export class JobQueue {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly table: string,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(JOB_TABLE) private readonly table: string,
   ) {
     if (!/^[a-z_]+$/.test(table)) throw new Error(`invalid table name ${table}`);
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ITEM_TYPES } from '@workpoint/wpi-codec';
 import { isSealedItem, SealedJobItems } from './sealed-job-items';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '@workpoint/contact-pipeline';
 
 describe('SealedJobItems', () => {
   const box = new SecretBox(randomBytes(32));

@@ -1,5 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PIPELINE_STAGE } from '@workpoint/contact-pipeline';
 import { ContactMeRequestedTopic, JOB_TOPICS, type JobStage } from '@workpoint/contracts';
-import type { Bus } from '@workpoint/messaging';
+import { BUS, type Bus } from '@workpoint/messaging';
 import type { QueuedJob } from './job-queue';
 
 /** What a job stage tells the rest of the world. */
@@ -12,10 +14,15 @@ export interface JobEvents {
   contactMe(mac: string): Promise<void>;
 }
 
+/** Injection token of a job stage's {@link JobEvents} (BusJobEvents unless the stage adds to it). */
+export const JOB_EVENTS = Symbol('JOB_EVENTS');
+
+/** The job stage's events, published on its topics. */
+@Injectable()
 export class BusJobEvents implements JobEvents {
   constructor(
-    private readonly stage: JobStage,
-    private readonly bus: Bus,
+    @Inject(PIPELINE_STAGE) private readonly stage: JobStage,
+    @Inject(BUS) private readonly bus: Bus,
   ) {}
 
   async completed(job: QueuedJob): Promise<void> {

@@ -1,9 +1,9 @@
-import { isSecretItem, SECRET_ITEM_PATTERN, SECRET_ITEMS } from '@workpoint/logging';
+import { Inject, Injectable } from '@nestjs/common';
+import { SecretBox } from '@workpoint/contact-pipeline';
+import { isSecretItem, type Logger, SECRET_ITEM_PATTERN, SECRET_ITEMS } from '@workpoint/logging';
 import { ITEM_TYPES, type WpiItem } from '@workpoint/wpi-codec';
-import type { Logger } from '@workpoint/logging';
 import type { JobQueue } from './job-queue';
 import type { JobItemSecrets } from './job-stage.use-case';
-import { SecretBox } from './secret-box';
 
 /** Secret items: those the catalogue marks `secret`, and the names the log redactor masks. */
 export function isSealedItem(name: string): boolean {
@@ -21,8 +21,9 @@ export const SEALED_ITEMS_SQL = {
  * when the job is queued, opened only for the message to the phone. Job rows, the job's
  * completed event and logs therefore never hold a clear password.
  */
+@Injectable()
 export class SealedJobItems implements JobItemSecrets {
-  constructor(private readonly box: SecretBox) {}
+  constructor(@Inject(SecretBox) private readonly box: SecretBox) {}
 
   static fromBase64(secretKey: string): SealedJobItems {
     return new SealedJobItems(SecretBox.fromBase64(secretKey));

@@ -1,0 +1,59 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Test } from '@nestjs/testing';
+import type { ContactEvent } from '@workpoint/contracts';
+import { JOB_TOPICS } from '@workpoint/contracts';
+import { JobQueue, type QueuedJob } from '@workpoint/jobs';
+import { contactOf, fakeJobQueue, fakeStageCore, sentJob } from '@workpoint/jobs/src/testing/job-fixtures';
+import type { WpiItem } from '@workpoint/wpi-codec';
+import { ConfigurationModule } from '../configuration.module';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
+import { ConfigurationOutbox } from '../desired-state/outbox';
+import { ConfigurationStageController } from './configuration-stage.controller';
+
+/** ConfigurationSync as the job stage uses it: before each contact, and sealing of job items. */
+function fakeSync() {
+  const seen: string[] = [];
+  return {
+    seen,
+    onContact: jest.fn(async (contact: ContactEvent) => void seen.push(`contact ${contact.message.reason}`)),
+    onWriteAnswered: jest.fn(async (job: QueuedJob) => void seen.push(`answered ${job.action}`)),
+    conceal: (items: readonly WpiItem[]) => items.map((i) => ({ ...i, value: `sealed(${i.value})` })),
+    reveal: (items: readonly WpiItem[]) => [...items],
+  };
+}
+
+async function configurationWith(queue: ReturnType<typeof fakeJobQueue>) {
+  const core = fakeStageCore();
+  const sync = fakeSync();
+  const moduleRef = await Test.createTestingModule({ imports: [core.FakeCoreModule, ConfigurationModule.forRoot({ secretKey: randomBytes(32).toString('base64') })] })
+    .overrideProvider(JobQueue)
+    .useValue(queue)
+    .overrideProvider(ConfigurationSync)
+    .useValue(sync)
+    .overrideProvider(ConfigurationOutbox)
+    .useValue({})
+    .compile();
+  return { controller: moduleRef.get(ConfigurationStageController), sync, published: core.published };
+}
+
+describe('ConfigurationModule job stage', () => {
+  it('runs ConfigurationSync before the queued jobs, and settles a Restart on the next interaction (RestartSettlement)', async () => {
+    const restart = { ...sentJob('Restart'), id: '5' };
+    const queue = fakeJobQueue([restart]);
+    const { controller, sync, published } = await configurationWith(queue);
+    await controller.onContact(contactOf({ reason: 'start-up' }));
+    expect(sync.onContact).toHaveBeenCalledTimes(1);
+    expect(queue.sentJobs.mock.invocationCallOrder[0]).toBeGreaterThan(sync.onContact.mock.invocationCallOrder[0]!);
+    expect(queue.complete).toHaveBeenCalledWith('5', 'accepted', []);
+    // Every answered job also reaches ConfigurationSync (ConfigurationJobEvents), then the topic.
+    expect(sync.seen).toEqual(['contact start-up', 'answered Restart']);
+    expect(published.map((p) => p.topic)).toContain(JOB_TOPICS.configuration.completed.name);
+  });
+
+  it('queues a commanded job with its items sealed by ConfigurationSync', async () => {
+    const queue = fakeJobQueue([]);
+    const { controller } = await configurationWith(queue);
+    await controller.onJobRequested({ requestId: randomUUID(), mac: '02:00:00:00:00:01', action: 'WriteItems', items: [{ name: 'sip-pwd', value: 'hunter2' }], contactMe: false, requestedBy: 'spec' });
+    expect(queue.enqueue).toHaveBeenCalledWith('02:00:00:00:00:01', 'WriteItems', [{ name: 'sip-pwd', value: 'sealed(hunter2)' }], expect.any(String));
+  });
+});

@@ -1,0 +1,82 @@
+import { capturingLogger } from '@workpoint/testing';
+import type { JobQueue, QueuedJob } from './job-queue';
+import { type JobSettlement, NO_SETTLEMENT, type Settlement } from './job-settlement';
+import { JobStageUseCase, PLAIN_ITEMS, relatedItemsTogether } from './job-stage.use-case';
+import { contactOf, sentJob } from './testing/job-fixtures';
+
+describe('relatedItemsTogether', () => {
+  const key = (index: number, name: string) => ({ name, index, value: `${name}-${index}` });
+
+  it('puts each related group in one run, at the place of its first item, keeping the rest in order', () => {
+    const items = [
+      key(1, 'function-key-def'),
+      { name: 'sntp-addr', value: 'ntp' },
+      key(3, 'function-key-def'),
+      key(1, 'key-label'),
+      { name: 'vlan-id', value: '3' },
+      key(3, 'key-label'),
+    ];
+    expect(relatedItemsTogether(items)).toEqual([
+      key(1, 'function-key-def'),
+      key(1, 'key-label'),
+      { name: 'sntp-addr', value: 'ntp' },
+      key(3, 'function-key-def'),
+      key(3, 'key-label'),
+      { name: 'vlan-id', value: '3' },
+    ]);
+  });
+
+  it('leaves items without relations as they are', () => {
+    const items = [{ name: 'b', value: '1' }, { name: 'a', value: '2' }];
+    expect(relatedItemsTogether(items)).toEqual(items);
+  });
+});
+
+describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
+  function stageWith(out: QueuedJob[], settlement: JobSettlement) {
+    const jobs = {
+      sentJobs: jest.fn(async () => out),
+      requeueUnanswered: jest.fn(async () => undefined),
+      complete: jest.fn(async (id: string, outcome: 'accepted' | 'failed') => ({ ...out.find((j) => j.id === id)!, state: 'done' as const, outcome })),
+      takeNext: jest.fn(async () => null),
+    };
+    const events = { completed: jest.fn(async () => undefined), pendingChanged: jest.fn(async () => undefined), contactMe: jest.fn(async () => undefined) };
+    const useCase = new JobStageUseCase(jobs as unknown as JobQueue, events, capturingLogger('job-stage-spec').logger, PLAIN_ITEMS, settlement);
+    return { useCase, jobs, events };
+  }
+
+  it('asks the stage\'s settlement about jobs answered without a reply-to, and records its verdict', async () => {
+    const restart = { ...sentJob('Restart'), id: '7' };
+    const settle = jest.fn((): Settlement => 'accepted');
+    const { useCase, jobs, events } = stageWith([restart], { settle });
+    const contact = contactOf({ reason: 'start-up' });
+    await useCase.handle(contact);
+    expect(settle).toHaveBeenCalledWith(restart, contact);
+    expect(jobs.complete).toHaveBeenCalledWith('7', 'accepted', []);
+    expect(events.completed).toHaveBeenCalledTimes(1);
+    expect(jobs.requeueUnanswered).not.toHaveBeenCalled();
+  });
+
+  it('leaves a job out when the settlement has no verdict', async () => {
+    const { useCase, jobs, events } = stageWith([sentJob('FileDeployment')], NO_SETTLEMENT);
+    await useCase.handle(contactOf({ reason: 'solicited' }));
+    expect(jobs.complete).not.toHaveBeenCalled();
+    expect(events.completed).not.toHaveBeenCalled();
+  });
+
+  it('queues again a job that needed a reply-to and was sent in an interaction that ended without it, without asking the settlement', async () => {
+    const write = { ...sentJob('WriteItems', [{ name: 'sntp-addr', value: 'ntp' }]), id: '9' };
+    const settle = jest.fn((): Settlement => 'accepted');
+    const { useCase, jobs } = stageWith([write], { settle });
+    await useCase.handle(contactOf({ reason: 'solicited' }));
+    expect(jobs.requeueUnanswered).toHaveBeenCalledWith('9');
+    expect(settle).not.toHaveBeenCalled();
+  });
+
+  it('keeps waiting for the reply-to within the interaction the job was sent in', async () => {
+    const write = sentJob('WriteItems');
+    const { useCase, jobs } = stageWith([write], NO_SETTLEMENT);
+    await useCase.handle(contactOf({ reason: 'solicited' }, write.sentInInteraction!));
+    expect(jobs.requeueUnanswered).not.toHaveBeenCalled();
+  });
+});
