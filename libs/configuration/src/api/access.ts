@@ -1,6 +1,7 @@
-import { generateApiKey, HttpError, parseApiKey, type ApiRole, type Principal, verifyApiKeySecret, hashApiKeySecret } from '@workpoint/http-api';
+import { generateApiKey, parseApiKey, type ApiRole, type Principal, verifyApiKeySecret, hashApiKeySecret } from '@workpoint/http-api';
 import { type Logger, redact } from '@workpoint/logging';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ConfigurationError } from './configuration.error';
 
 type Db = DataSource | EntityManager;
 
@@ -138,6 +139,6 @@ export class AuditLog {
 /** A cursor of the audit log or a phone's history: the id of the last entry seen. */
 export function numericCursor(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
-  if (!/^\d{1,18}$/.test(cursor)) throw new HttpError(400, 'invalid-request', 'cursor is not one this API handed out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  if (!/^\d{1,18}$/.test(cursor)) throw new ConfigurationError('invalid-request', 'cursor is not one this API handed out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
   return cursor;
 }

@@ -1,11 +1,12 @@
 import { ConfigurationJobRequestedTopic, ContactMeRequestedTopic, DeploymentJobRequestedTopic, type TopicContract } from '@workpoint/contracts';
-import { HttpError } from '@workpoint/http-api';
 import { capturingLogger, randomMac } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import type { DataSource } from 'typeorm';
 import type { Bus } from '@workpoint/messaging';
 import { AuditLog } from './access';
 import { CommandService } from './command.service';
+import { ConfigurationError } from './configuration.error';
+import { operatorApiHttpError } from './operator-api.errors';
 
 const operator = { keyId: '0123456789ab', name: 'noc', role: 'operator' as const };
 
@@ -69,8 +70,10 @@ describe('CommandService', () => {
       throw new Error('broker unavailable');
     });
     const failure = await commands.publish(ConfigurationJobRequestedTopic, job(randomMac()), operator, 'req-4').catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(HttpError);
-    expect(failure).toMatchObject({ status: 503, code: 'publish-failed', headers: { 'Retry-After': '5' } });
+    expect(failure).toBeInstanceOf(ConfigurationError);
+    expect(failure).toMatchObject({ code: 'publish-failed', kind: 'transient' });
+    // What the operator API answers with it.
+    expect(operatorApiHttpError(failure)).toMatchObject({ status: 503, code: 'publish-failed', headers: { 'Retry-After': '5' } });
     expect(state).toMatchObject({ committed: 0, rolledBack: 1 });
     expect(lines.join('\n')).toContain('could not publish a command');
     expect(lines.join('\n')).not.toContain('S3cret');

@@ -8,13 +8,14 @@ import {
   JobRequestedSchema,
   type TopicContract,
 } from '@workpoint/contracts';
-import { HttpError, type Principal } from '@workpoint/http-api';
+import type { Principal } from '@workpoint/http-api';
 import { type Logger, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import type { DataSource } from 'typeorm';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
 import { actorOf, type AuditLog } from './access';
+import { ConfigurationError } from './configuration.error';
 
 type Command = JobRequested | ContactMeRequested;
 /** A command as the API takes it: `requestedBy` may be left out. */
@@ -40,9 +41,6 @@ export const COMMAND_TOPICS: readonly CommandTopic[] = [
 
 /** Job topics whose consumers hold CONFIG_SECRET_KEY and open sealed items themselves. */
 const SEALED_ON_THE_TOPIC: ReadonlySet<string> = new Set([ConfigurationJobRequestedTopic.name, DeploymentJobRequestedTopic.name]);
-
-/** A hint for the client after a failed publish: the broker usually recovers within seconds. */
-const PUBLISH_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Commands through the operator API: the same events other systems publish on Kafka, published
@@ -72,9 +70,7 @@ export class CommandService {
         await this.bus.publish(topic, command.mac, published);
       } catch (error) {
         this.logger.warn('could not publish a command', { topic: topic.name, mac: command.mac, requestId, error: String(error) });
-        throw new HttpError(503, 'publish-failed', 'The command could not be published; nothing was queued. Try again.', undefined, {
-          'Retry-After': String(PUBLISH_RETRY_AFTER_SECONDS),
-        });
+        throw new ConfigurationError('publish-failed', 'The command could not be published; nothing was queued. Try again.');
       }
     });
     return { accepted: true as const, topic: topic.name };

@@ -1,4 +1,4 @@
-import { type AnyRoute, defineRoute, HttpError } from '@workpoint/http-api';
+import { type AnyRoute, defineRoute } from '@workpoint/http-api';
 import { z } from 'zod';
 import type { ApiKeys, AuditLog } from './access';
 import {
@@ -38,6 +38,7 @@ import type { ImportService } from './import.service';
 import type { PhoneService } from './phone.service';
 import type { ProfileService } from './profile.service';
 import type { SiteService } from './site.service';
+import { ConfigurationError } from './configuration.error';
 
 export interface OperatorApiServices {
   phones: PhoneService;
@@ -268,7 +269,7 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       responses: { 200: { description: 'Revoked', schema: ApiKeyView }, 404: { description: 'No such key' } },
       handler: async ({ params, principal, requestId }) => {
         const revoked = await s.keys.revoke(params.id, principal!, s.audit, requestId);
-        if (!revoked) throw new HttpError(404, 'api-key-not-found', `no API key ${params.id}`);
+        if (!revoked) throw new ConfigurationError('api-key-not-found', `no API key ${params.id}`);
         return ok(revoked);
       },
     }),

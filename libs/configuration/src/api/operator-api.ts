@@ -11,6 +11,7 @@ import {
 import type { Logger } from '@workpoint/logging';
 import type { ApiKeys } from './access';
 import type { ChangeFanout } from './change-fanout';
+import { operatorApiHttpError } from './operator-api.errors';
 
 export interface OperatorApiSettings {
   host: string;
@@ -61,6 +62,7 @@ export class OperatorApi implements OnApplicationBootstrap, OnApplicationShutdow
       logger: this.logger,
       ...(this.settings.maxBodyBytes ? { maxBodyBytes: this.settings.maxBodyBytes } : {}),
       document: () => this.openApiDocument(),
+      mapError: operatorApiHttpError,
       authFailures: new AuthFailureLimiter({
         failuresPerWindow: this.settings.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURE_LIMITS.failuresPerWindow,
         maxSources: this.settings.authTrackedSources ?? DEFAULT_AUTH_FAILURE_LIMITS.maxSources,

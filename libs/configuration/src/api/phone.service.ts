@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigurationJobRequestedTopic, type JobRequested } from '@workpoint/contracts';
-import { HttpError, type Principal } from '@workpoint/http-api';
+import type { Principal } from '@workpoint/http-api';
 import { MASK, maskSecretItems } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
@@ -19,6 +19,7 @@ import { csvField } from './csv-field';
 import { draftItems, keptSecrets, presentItems, storeItems, type ItemInput } from './profile-items';
 import { PROFILE_WRITES_LOCK } from './profile.service';
 import { effectiveView, writesView } from './views';
+import { ConfigurationError } from './configuration.error';
 
 /** The restart that resets a phone to factory defaults (protocol.md §6.3; the guide's default password). */
 const FACTORY_RESET: WpiItem[] = [
@@ -42,7 +43,7 @@ const cursorOf = (mac: string) => Buffer.from(mac).toString('base64url');
 const macOfCursor = (cursor: string | undefined) => {
   if (!cursor) return null;
   const mac = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/.test(mac)) throw new HttpError(400, 'invalid-request', 'cursor is not one this API handed out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  if (!/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/.test(mac)) throw new ConfigurationError('invalid-request', 'cursor is not one this API handed out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
   return mac;
 };
 
@@ -141,7 +142,7 @@ export class PhoneService {
 
   async phone(mac: string): Promise<ManagedPhone> {
     const phone = await this.store.findPhone(mac);
-    if (!phone) throw new HttpError(404, 'phone-not-found', `no phone ${mac}`);
+    if (!phone) throw new ConfigurationError('phone-not-found', `no phone ${mac}`);
     return phone;
   }
 
@@ -180,7 +181,7 @@ export class PhoneService {
     const saved = await this.store.withPhoneLocked(mac, async (before, tx) => {
       await this.assertProfilesExist(tx, change.profiles ?? []);
       if (change.version !== undefined && change.version !== before.assignment.version) {
-        throw new HttpError(409, 'version-conflict', `the assignment was changed meanwhile (now version ${before.assignment.version})`, { currentVersion: before.assignment.version });
+        throw new ConfigurationError('version-conflict', `the assignment was changed meanwhile (now version ${before.assignment.version})`, { currentVersion: before.assignment.version });
       }
       if (change.overrides) checkOverrides(change.overrides, before.assignment.overrides);
       const overrides = change.overrides ? storeItems(change.overrides, before.assignment.overrides, this.box) : before.assignment.overrides;
@@ -232,7 +233,7 @@ export class PhoneService {
     const items: WpiItem[] = (input.items ?? []).map((i) => itemWith(i, { value: i.value ?? null }));
     const action = ({ 'read-items': 'ReadItems', 'write-items': 'WriteItems', restart: 'Restart', 'factory-reset': 'Restart' } as const)[input.type];
     if ((input.type === 'read-items' || input.type === 'write-items') && items.length === 0) {
-      throw new HttpError(400, 'invalid-request', `${input.type} needs items`, [{ path: 'body.items', message: 'at least one item' }]);
+      throw new ConfigurationError('invalid-request', `${input.type} needs items`, [{ path: 'body.items', message: 'at least one item' }]);
     }
     await this.phone(mac);
     const command: JobRequested = {
@@ -299,7 +300,7 @@ export class PhoneService {
     await tx.query(`SELECT pg_advisory_xact_lock_shared(${PROFILE_WRITES_LOCK})`);
     const found = new Set(((await tx.query('SELECT name FROM profile WHERE name = ANY($1)', [names])) as { name: string }[]).map((r) => r.name));
     const missing = names.filter((n) => !found.has(n));
-    if (missing.length > 0) throw new HttpError(422, 'unknown-profile', `no profile named ${missing.map((m) => `"${m}"`).join(', ')}`, missing.map((m) => ({ path: 'body.profiles', message: `unknown profile "${m}"` })));
+    if (missing.length > 0) throw new ConfigurationError('unknown-profile', `no profile named ${missing.map((m) => `"${m}"`).join(', ')}`, missing.map((m) => ({ path: 'body.profiles', message: `unknown profile "${m}"` })));
   }
 }
 
@@ -309,9 +310,7 @@ const pick = <T>(given: T | undefined, current: T) => (given === undefined ? cur
 function checkOverrides(overrides: readonly ItemInput[], previous: readonly StoredItem[]): void {
   const { errors } = checkProfile({ name: 'overrides', layer: 'phone', items: draftItems(overrides) }, new Map(), keptSecrets(previous));
   if (errors.length === 0) return;
-  throw new HttpError(
-    422,
-    'invalid-overrides',
+  throw new ConfigurationError('invalid-overrides',
     `the overrides have ${errors.length} problem(s); nothing was saved`,
     errors.map((e) => ({ path: `body.overrides${e.path.slice('items'.length)}`, message: e.message })),
   );

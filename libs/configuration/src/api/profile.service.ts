@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HttpError, type Principal } from '@workpoint/http-api';
+import type { Principal } from '@workpoint/http-api';
 import type { Logger } from '@workpoint/logging';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ConfigurationSync } from '../desired-state/configuration-sync';
@@ -12,6 +12,7 @@ import type { ProfileInputT } from './api-schemas';
 import type { ChangeFanout } from './change-fanout';
 import { effectiveView, writesView } from './views';
 import { draftItems, keptSecrets, presentItems, storeItems } from './profile-items';
+import { ConfigurationError } from './configuration.error';
 
 /**
  * Profile writes hold this advisory lock exclusively; writes that name profiles (assignments,
@@ -51,7 +52,7 @@ export class ProfileService {
   async create(input: ProfileInputT, by: Principal, requestId: string) {
     const saved = await this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(${PROFILE_WRITES_LOCK})`);
-      if ((await tx.query('SELECT 1 FROM profile WHERE name = $1', [input.name])).length > 0) throw new HttpError(409, 'profile-exists', `a profile named "${input.name}" exists`);
+      if ((await tx.query('SELECT 1 FROM profile WHERE name = $1', [input.name])).length > 0) throw new ConfigurationError('profile-exists', `a profile named "${input.name}" exists`);
       const warnings = await this.check(tx, input, []);
       const now = new Date().toISOString();
       const profile: StoredProfile = {
@@ -74,7 +75,7 @@ export class ProfileService {
   }
 
   async update(name: string, input: ProfileInputT & { version: number }, by: Principal, requestId: string) {
-    if (input.name !== name) throw new HttpError(400, 'invalid-request', 'a profile cannot be renamed; create a new one', [{ path: 'body.name', message: `must be "${name}"` }]);
+    if (input.name !== name) throw new ConfigurationError('invalid-request', 'a profile cannot be renamed; create a new one', [{ path: 'body.name', message: `must be "${name}"` }]);
     const saved = await this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(${PROFILE_WRITES_LOCK})`);
       const before = await this.stored(tx, name);
@@ -101,9 +102,9 @@ export class ProfileService {
       const profile = await this.stored(tx, name);
       if (version !== undefined && profile.version !== version) throw conflict(profile);
       const users = (await tx.query('SELECT name FROM profile WHERE $1 = ANY(extends)', [name])) as { name: string }[];
-      if (users.length > 0) throw new HttpError(409, 'profile-in-use', `extended by ${users.map((u) => u.name).join(', ')}`);
+      if (users.length > 0) throw new ConfigurationError('profile-in-use', `extended by ${users.map((u) => u.name).join(', ')}`);
       const [{ n }] = (await tx.query('SELECT count(*)::int AS n FROM managed_phone WHERE $1 = ANY(profiles)', [name])) as [{ n: number }];
-      if (n > 0) throw new HttpError(409, 'profile-in-use', `assigned to ${n} phone(s); unassign it first`);
+      if (n > 0) throw new ConfigurationError('profile-in-use', `assigned to ${n} phone(s); unassign it first`);
       await tx.query('DELETE FROM profile WHERE name = $1', [name]);
       await this.audit.record(tx, by, 'profile.delete', 'profile', name, profileView(profile), null, requestId);
       return profile;
@@ -114,7 +115,7 @@ export class ProfileService {
   /** The effective configuration a phone would get if this draft were saved, and what would be written. */
   async preview(mac: string, draft: ProfileInputT) {
     const phone = await this.store.findPhone(mac);
-    if (!phone) throw new HttpError(404, 'phone-not-found', `no phone ${mac}`);
+    if (!phone) throw new ConfigurationError('phone-not-found', `no phone ${mac}`);
     const desired = await this.store.desired();
     const existing = desired.profiles.find((p) => p.name === draft.name);
     const problems = checkProfile(
@@ -133,7 +134,7 @@ export class ProfileService {
 
   private async stored(db: DataSource | EntityManager, name: string): Promise<StoredProfile> {
     const [row] = (await db.query('SELECT * FROM profile WHERE name = $1', [name])) as Record<string, unknown>[];
-    if (!row) throw new HttpError(404, 'profile-not-found', `no profile named "${name}"`);
+    if (!row) throw new ConfigurationError('profile-not-found', `no profile named "${name}"`);
     return toStoredProfile(row);
   }
 
@@ -142,7 +143,7 @@ export class ProfileService {
     const { errors, warnings } = checkProfile({ ...input, items: draftItems(input.items) }, new Map(others.map((o) => [o.name, o.extends])), keptSecrets(previous));
     if (errors.length > 0) {
       this.logger.info('profile refused', { profile: input.name, errors: errors.length });
-      throw new HttpError(422, 'invalid-profile', `the profile has ${errors.length} problem(s); nothing was saved`, errors.map((e) => ({ path: `body.${e.path}`, message: e.message })));
+      throw new ConfigurationError('invalid-profile', `the profile has ${errors.length} problem(s); nothing was saved`, errors.map((e) => ({ path: `body.${e.path}`, message: e.message })));
     }
     return warnings;
   }
@@ -167,8 +168,8 @@ function storedFields(input: ProfileInputT, previous: StoredProfile['items'], bo
   };
 }
 
-function conflict(current: StoredProfile): HttpError {
-  return new HttpError(409, 'version-conflict', `the profile was changed meanwhile (now version ${current.version}); read it again and re-apply your change`, { currentVersion: current.version });
+function conflict(current: StoredProfile): ConfigurationError {
+  return new ConfigurationError('version-conflict', `the profile was changed meanwhile (now version ${current.version}); read it again and re-apply your change`, { currentVersion: current.version });
 }
 
 const sameScope = (a: StoredProfile, b: StoredProfile) => a.layer === b.layer && a.selector === b.selector;

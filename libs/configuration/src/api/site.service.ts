@@ -1,7 +1,8 @@
-import { HttpError, type Principal } from '@workpoint/http-api';
+import type { Principal } from '@workpoint/http-api';
 import type { DataSource } from 'typeorm';
 import type { AuditLog } from './access';
 import type { ChangeFanout } from './change-fanout';
+import { ConfigurationError } from './configuration.error';
 
 const view = (r: { name: string; fields: Record<string, string>; version: number; updated_at: Date }) => ({ name: r.name, fields: r.fields, version: r.version, updatedAt: r.updated_at.toISOString() });
 
@@ -20,7 +21,7 @@ export class SiteService {
   async put(name: string, fields: Record<string, string>, version: number | undefined, by: Principal, requestId: string) {
     const saved = await this.db.transaction(async (tx) => {
       const [before] = await tx.query('SELECT * FROM site WHERE name = $1 FOR UPDATE', [name]);
-      if (version !== undefined && before?.version !== version) throw new HttpError(409, 'version-conflict', `the site was changed meanwhile (now version ${before?.version ?? 'none'})`);
+      if (version !== undefined && before?.version !== version) throw new ConfigurationError('version-conflict', `the site was changed meanwhile (now version ${before?.version ?? 'none'})`);
       const [after] = await tx.query(
         `INSERT INTO site (name, fields, version, updated_at) VALUES ($1, $2, 1, now())
          ON CONFLICT (name) DO UPDATE SET fields = excluded.fields, version = site.version + 1, updated_at = now() RETURNING *`,
@@ -35,7 +36,7 @@ export class SiteService {
   async remove(name: string, by: Principal, requestId: string) {
     await this.db.transaction(async (tx) => {
       const [before] = await tx.query('SELECT * FROM site WHERE name = $1 FOR UPDATE', [name]);
-      if (!before) throw new HttpError(404, 'site-not-found', `no site named "${name}"`);
+      if (!before) throw new ConfigurationError('site-not-found', `no site named "${name}"`);
       await tx.query('DELETE FROM site WHERE name = $1', [name]);
       await this.audit.record(tx, by, 'site.delete', 'site', name, view(before), null, requestId);
     });
