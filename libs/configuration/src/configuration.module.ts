@@ -2,15 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { BusJobEvents, completedJobsSweep, JobQueue, jobStageModule, SecretBox, type StageDeps } from '@workpoint/contact-pipeline';
 import type { StorageEnv } from '@workpoint/config';
 import { ageSweep, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
-import { ApiKeys, AuditLog } from './api/access';
-import { ChangeFanout } from './api/change-fanout';
-import { CommandService } from './api/command.service';
-import { ImportService } from './api/import.service';
-import { OperatorApi, type OperatorApiSettings } from './api/operator-api';
-import { operatorApiRoutes } from './api/operator-api.routes';
-import { PhoneService } from './api/phone.service';
-import { ProfileService } from './api/profile.service';
-import { SiteService } from './api/site.service';
+import type { OperatorApiSettings } from './api/operator-api';
+import { OperatorApiModule } from './api/operator-api.module';
 import { CONFIGURATION_JOB_TABLE } from './configuration.schema';
 import { ConfigurationSync } from './desired-state/configuration-sync';
 import { DesiredStateStore } from './desired-state/desired-state.store';
@@ -70,20 +63,11 @@ export class ConfigurationModule {
     const retention = settings.storage ? [{ provide: RetentionJob, useValue: configurationRetention(deps, settings.storage) }] : [];
     const withOutbox = { ...stage, providers: [...(stage.providers ?? []), { provide: ConfigurationOutbox, useValue: outbox }, ...retention] };
     if (!settings.api) return withOutbox;
-    const audit = new AuditLog();
-    const keys = new ApiKeys(deps.dataSource, deps.logger);
-    const fanout = new ChangeFanout(deps.dataSource, sync, deps.logger, settings.storage ? settings.storage.DORMANT_AFTER_HOURS * 3600_000 : undefined);
-    const routes = operatorApiRoutes({
-      phones: new PhoneService(deps.dataSource, store, sync, box, deps.bus, audit, fanout),
-      profiles: new ProfileService(deps.dataSource, store, box, sync, audit, fanout, deps.logger),
-      sites: new SiteService(deps.dataSource, audit, fanout),
-      imports: new ImportService(deps.dataSource, audit, fanout, deps.logger),
-      commands: new CommandService(deps.dataSource, deps.bus, sync, audit, deps.logger.child({ component: 'operator-api' })),
-      keys,
-      audit,
-      db: deps.dataSource,
+    const api = OperatorApiModule.forRoot({
+      api: settings.api,
+      shared: { store, sync, box },
+      dormantAfterMs: settings.storage ? settings.storage.DORMANT_AFTER_HOURS * 3600_000 : undefined,
     });
-    const api = new OperatorApi(routes, keys, fanout, settings.api, deps.logger.child({ component: 'operator-api' }));
-    return { ...withOutbox, providers: [...withOutbox.providers, { provide: OperatorApi, useValue: api }], exports: [OperatorApi] };
+    return { ...withOutbox, imports: [...(withOutbox.imports ?? []), api] };
   }
 }

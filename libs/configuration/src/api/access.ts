@@ -1,6 +1,7 @@
 import { generateApiKey, parseApiKey, type ApiRole, type Principal, verifyApiKeySecret, hashApiKeySecret } from '@workpoint/http-api';
-import { type Logger, redact } from '@workpoint/logging';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Logger, redact } from '@workpoint/logging';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ConfigurationError } from './configuration.error';
 
 type Db = DataSource | EntityManager;
@@ -13,13 +14,15 @@ export const actorOf = (p: Principal | undefined) => (p ? `${p.name} (key ${p.ke
  * remembered for a few seconds, so a list query does not cost a key lookup each time; a
  * revocation takes effect on every instance within that time.
  */
+@Injectable()
 export class ApiKeys {
+  /** How long a verified key is remembered. */
+  static readonly CACHE_MS = 5000;
   private readonly cache = new Map<string, { principal: Principal | undefined; hash: string; until: number }>();
 
   constructor(
     private readonly db: DataSource,
     private readonly logger: Logger,
-    private readonly cacheMs = 5000,
   ) {}
 
   async authenticate(presented: string): Promise<Principal | undefined> {
@@ -36,7 +39,7 @@ export class ApiKeys {
     }[];
     if (!row) return undefined;
     const principal = row.revoked_at ? undefined : { keyId: row.id, name: row.name, role: row.role };
-    this.cache.set(row.id, { principal, hash: row.secret_hash, until: Date.now() + this.cacheMs });
+    this.cache.set(row.id, { principal, hash: row.secret_hash, until: Date.now() + ApiKeys.CACHE_MS });
     return verifyApiKeySecret(parsed.secret, row.secret_hash) ? principal : undefined;
   }
 
@@ -100,7 +103,10 @@ function apiKeyView(r: Record<string, unknown>) {
 }
 
 /** Every change through the API: who, what, when, before and after (secrets masked). */
+@Injectable()
 export class AuditLog {
+  constructor(private readonly db: DataSource) {}
+
   async record(db: Db, by: Principal | undefined, action: string, entityType: string, entityId: string, before: unknown, after: unknown, requestId: string | null): Promise<void> {
     await this.recordMany(db, by, action, entityType, [{ id: entityId, before, after }], requestId);
   }
@@ -115,8 +121,8 @@ export class AuditLog {
     );
   }
 
-  async page(db: Db, q: { entityType?: string | undefined; entityId?: string | undefined; cursor?: string | undefined; limit: number }) {
-    const rows = (await db.query(
+  async page(q: { entityType?: string | undefined; entityId?: string | undefined; cursor?: string | undefined; limit: number }) {
+    const rows = (await this.db.query(
       `SELECT * FROM audit_log WHERE ($1::text IS NULL OR entity_type = $1) AND ($2::text IS NULL OR entity_id = $2) AND ($3::bigint IS NULL OR id < $3::bigint)
        ORDER BY id DESC LIMIT $4`,
       [q.entityType ?? null, q.entityId ?? null, numericCursor(q.cursor), q.limit + 1],

@@ -1,8 +1,11 @@
 import { ConfigurationJobRequestedTopic, ContactMeRequestedTopic, DeploymentJobRequestedTopic, type TopicContract } from '@workpoint/contracts';
 import { capturingLogger, randomMac } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
-import type { DataSource } from 'typeorm';
-import type { Bus } from '@workpoint/messaging';
+import { Test } from '@nestjs/testing';
+import { Logger } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
+import { DataSource } from 'typeorm';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
 import { AuditLog } from './access';
 import { CommandService } from './command.service';
 import { ConfigurationError } from './configuration.error';
@@ -29,20 +32,27 @@ function fakeDb() {
   return { db, state };
 }
 
-function service(publish: Bus['publish']) {
+async function service(publish: Bus['publish']) {
   const { db, state } = fakeDb();
   const published: { topic: string; key: string; value: unknown }[] = [];
   const bus = { publish: async (topic: TopicContract<unknown>, key: string, value: unknown) => (await publish(topic, key, value), void published.push({ topic: topic.name, key, value })) } as unknown as Bus;
   const sync = { conceal: (items: readonly WpiItem[]) => items.map((i) => (i.name === 'sip-pwd' ? { ...i, value: 'enc:v1:sealed' } : i)) };
   const { logger, lines } = capturingLogger('commands');
-  return { commands: new CommandService(db, bus, sync, new AuditLog(), logger), state, published, lines };
+  const module = await Test.createTestingModule({ providers: [CommandService, AuditLog] })
+    .useMocker((token) => {
+      const fakes = new Map<unknown, unknown>([[DataSource, db], [BUS, bus], [ConfigurationSync, sync], [Logger, logger]]);
+      if (!fakes.has(token)) throw new Error(`no fake for ${String(token)}`);
+      return fakes.get(token);
+    })
+    .compile();
+  return { commands: module.get(CommandService), state, published, lines };
 }
 
 const job = (mac: string) => ({ requestId: '6f1c1f8e-8b0e-4f5c-9d61-0a0b0c0d0e0f', mac, action: 'WriteItems' as const, items: [{ name: 'sip-pwd', value: 'S3cret' }, { name: 'vlan-id', value: '7' }], contactMe: true });
 
 describe('CommandService', () => {
   it('publishes a configuration job sealed, names the key when requestedBy is left out, and audits it masked', async () => {
-    const { commands, state, published } = service(async () => undefined);
+    const { commands, state, published } = await service(async () => undefined);
     const mac = randomMac();
     expect(await commands.publish(ConfigurationJobRequestedTopic, job(mac), operator, 'req-1')).toEqual({ accepted: true, topic: ConfigurationJobRequestedTopic.name });
     expect(published).toEqual([
@@ -55,7 +65,7 @@ describe('CommandService', () => {
   });
 
   it('seals a deployment job too, and keeps a contact-me request as sent', async () => {
-    const { commands, published } = service(async () => undefined);
+    const { commands, published } = await service(async () => undefined);
     const mac = randomMac();
     await commands.publish(DeploymentJobRequestedTopic, { ...job(mac), action: 'FileDeployment', requestedBy: 'billing' }, operator, 'req-2');
     await commands.publish(ContactMeRequestedTopic, { mac, at: '2026-12-04T12:00:00.000Z' }, operator, 'req-3');
@@ -66,7 +76,7 @@ describe('CommandService', () => {
   });
 
   it('answers 503 with Retry-After when the bus refuses, and commits no audit row', async () => {
-    const { commands, state, lines } = service(async () => {
+    const { commands, state, lines } = await service(async () => {
       throw new Error('broker unavailable');
     });
     const failure = await commands.publish(ConfigurationJobRequestedTopic, job(randomMac()), operator, 'req-4').catch((error: unknown) => error);

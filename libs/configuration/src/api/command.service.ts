@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import {
   ConfigurationJobRequestedTopic,
   type ContactMeRequested,
@@ -9,12 +10,12 @@ import {
   type TopicContract,
 } from '@workpoint/contracts';
 import type { Principal } from '@workpoint/http-api';
-import { type Logger, maskSecretItems } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
+import { Logger, maskSecretItems } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
 import type { WpiItem } from '@workpoint/wpi-codec';
-import type { DataSource } from 'typeorm';
-import type { ConfigurationSync } from '../desired-state/configuration-sync';
-import { actorOf, type AuditLog } from './access';
+import { DataSource } from 'typeorm';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
+import { actorOf, AuditLog } from './access';
 import { ConfigurationError } from './configuration.error';
 
 type Command = JobRequested | ContactMeRequested;
@@ -47,14 +48,19 @@ const SEALED_ON_THE_TOPIC: ReadonlySet<string> = new Set([ConfigurationJobReques
  * on this service's bus (Kafka when distributed, in-process when embedded) and audited like
  * any operator action.
  */
+@Injectable()
 export class CommandService {
+  private readonly logger: Logger;
+
   constructor(
     private readonly db: DataSource,
-    private readonly bus: Bus,
-    private readonly sync: Pick<ConfigurationSync, 'conceal'>,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(ConfigurationSync) private readonly sync: Pick<ConfigurationSync, 'conceal'>,
     private readonly audit: AuditLog,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'operator-api' });
+  }
 
   async publish<T extends Command>(topic: TopicContract<T>, input: CommandInput<T>, by: Principal, requestId: string) {
     const command: Command = topic.schema.parse({ ...input, requestedBy: input.requestedBy ?? `api:${actorOf(by)}`.slice(0, 128) });

@@ -1,11 +1,12 @@
+import { Injectable } from '@nestjs/common';
 import type { ImportStreamMessage } from '@workpoint/contracts';
 import type { Principal } from '@workpoint/http-api';
-import type { Logger } from '@workpoint/logging';
-import type { DataSource } from 'typeorm';
+import { Logger } from '@workpoint/logging';
+import { DataSource } from 'typeorm';
 import { type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
 import { type ImportRow, parsePhoneImport } from '../import';
-import type { AuditLog } from './access';
-import type { ChangeFanout } from './change-fanout';
+import { AuditLog } from './access';
+import { ChangeFanout } from './change-fanout';
 import { PROFILE_WRITES_LOCK } from './profile.service';
 
 export type ImportEvent = ImportStreamMessage;
@@ -28,6 +29,7 @@ interface Assigned {
  * nothing), in batches that report progress. An empty cell leaves that field as it is; a line
  * identical to what is stored changes nothing (re-importing a file is harmless).
  */
+@Injectable()
 export class ImportService {
   constructor(
     private readonly db: DataSource,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { DynamicModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   ConfigurationJobRequestedTopic,
@@ -154,22 +153,12 @@ async function insertPhone(row: Record<string, unknown> & { mac: string }): Prom
   );
 }
 
-function operatorApiOf(module: DynamicModule): OperatorApi {
-  for (const provider of module.providers ?? []) {
-    if (typeof provider === 'object' && 'provide' in provider && provider.provide === OperatorApi && 'useValue' in provider) return provider.useValue as OperatorApi;
-  }
-  throw new Error('the configuration module provides no OperatorApi');
-}
-
 beforeAll(async () => {
-  let api: OperatorApi | undefined;
-  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (deps) => {
+  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (deps) =>
     // Several tests fail authentication on purpose; the per-source limit has a server of its own below.
-    const module = ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } });
-    api = operatorApiOf(module);
-    return module;
-  });
-  base = `http://127.0.0.1:${api!.port}`;
+    ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } }),
+  );
+  base = `http://127.0.0.1:${h.app.get(OperatorApi).port}`;
   // Inventory owns the contact-me topic (the broker creates no topics on its own); configuration
   // only publishes to it, so here, without inventory, the test creates it.
   await h.bus.ensureTopics([ContactMeRequestedTopic, DeploymentJobRequestedTopic]);

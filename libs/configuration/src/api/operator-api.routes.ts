@@ -48,7 +48,6 @@ export interface OperatorApiServices {
   commands: CommandService;
   keys: ApiKeys;
   audit: AuditLog;
-  db: Parameters<AuditLog['page']>[0];
 }
 
 const ok = <T>(body: T, status = 200) => ({ status, body });
@@ -278,7 +277,7 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       summary: 'Every change made through the API, newest first (secrets masked)',
       query: AuditQuery,
       responses: { 200: { description: 'A page of the audit log', schema: AuditPage } },
-      handler: async ({ query }) => ok(await s.audit.page(s.db, query)),
+      handler: async ({ query }) => ok(await s.audit.page(query)),
     }),
   ];
 }

@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigurationJobRequestedTopic, type JobRequested } from '@workpoint/contracts';
 import type { Principal } from '@workpoint/http-api';
 import { MASK, maskSecretItems } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
+import { BUS, type Bus } from '@workpoint/messaging';
 import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
-import type { ConfigurationSync } from '../desired-state/configuration-sync';
-import { type DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
+import { DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
 import { parseItemKey } from '../profiles/item-key';
 import { checkProfile } from '../desired-state/profile-rules';
 import { SecretBox } from '@workpoint/contact-pipeline';
 import type { StoredItem } from '../desired-state/stored-profile';
-import { actorOf, type AuditLog, numericCursor } from './access';
+import { actorOf, AuditLog, numericCursor } from './access';
 import type { PhoneListQueryT } from './api-schemas';
-import type { ChangeFanout } from './change-fanout';
+import { ChangeFanout } from './change-fanout';
 import { csvField } from './csv-field';
 import { draftItems, keptSecrets, presentItems, storeItems, type ItemInput } from './profile-items';
 import { PROFILE_WRITES_LOCK } from './profile.service';
@@ -81,13 +82,14 @@ export interface AssignmentChange {
 }
 
 /** Phones: lists, one phone in full, assignments, jobs, faults, fleet-wide drift. */
+@Injectable()
 export class PhoneService {
   constructor(
     private readonly db: DataSource,
     private readonly store: DesiredStateStore,
     private readonly sync: ConfigurationSync,
     private readonly box: SecretBox,
-    private readonly bus: Bus,
+    @Inject(BUS) private readonly bus: Bus,
     private readonly audit: AuditLog,
     private readonly fanout: ChangeFanout,
   ) {}

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import type { Principal } from '@workpoint/http-api';
-import type { Logger } from '@workpoint/logging';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { ConfigurationSync } from '../desired-state/configuration-sync';
-import { type DesiredStateStore, toStoredProfile } from '../desired-state/desired-state.store';
+import { Logger } from '@workpoint/logging';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
+import { DesiredStateStore, toStoredProfile } from '../desired-state/desired-state.store';
 import { checkProfile, type RuleProblem } from '../desired-state/profile-rules';
-import type { SecretBox } from '@workpoint/contact-pipeline';
+import { SecretBox } from '@workpoint/contact-pipeline';
 import type { StoredProfile } from '../desired-state/stored-profile';
-import { actorOf, type AuditLog } from './access';
+import { actorOf, AuditLog } from './access';
 import type { ProfileInputT } from './api-schemas';
-import type { ChangeFanout } from './change-fanout';
+import { ChangeFanout } from './change-fanout';
 import { effectiveView, writesView } from './views';
 import { draftItems, keptSecrets, presentItems, storeItems } from './profile-items';
 import { ConfigurationError } from './configuration.error';
@@ -30,6 +31,7 @@ export function profileView(p: StoredProfile) {
  * changes can never close a layering cycle between them; a change carries the version it was
  * based on and is refused (409) when someone else changed the profile since — no lost update.
  */
+@Injectable()
 export class ProfileService {
   constructor(
     private readonly db: DataSource,

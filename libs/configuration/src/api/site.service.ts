@@ -1,12 +1,14 @@
+import { Injectable } from '@nestjs/common';
 import type { Principal } from '@workpoint/http-api';
-import type { DataSource } from 'typeorm';
-import type { AuditLog } from './access';
-import type { ChangeFanout } from './change-fanout';
+import { DataSource } from 'typeorm';
+import { AuditLog } from './access';
+import { ChangeFanout } from './change-fanout';
 import { ConfigurationError } from './configuration.error';
 
 const view = (r: { name: string; fields: Record<string, string>; version: number; updated_at: Date }) => ({ name: r.name, fields: r.fields, version: r.version, updatedAt: r.updated_at.toISOString() });
 
 /** Sites: named sets of fields that templates refer to as `{{site.<field>}}`. */
+@Injectable()
 export class SiteService {
   constructor(
     private readonly db: DataSource,

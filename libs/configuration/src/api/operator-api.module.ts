@@ -1,0 +1,67 @@
+import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
+import { SecretBox } from '@workpoint/contact-pipeline';
+import { Logger } from '@workpoint/logging';
+import { DataSource } from 'typeorm';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
+import { DesiredStateStore } from '../desired-state/desired-state.store';
+import { ApiKeys, AuditLog } from './access';
+import { ChangeFanout } from './change-fanout';
+import { CommandService } from './command.service';
+import { ImportService } from './import.service';
+import { OPERATOR_API_ROUTES, OPERATOR_API_SETTINGS, OperatorApi, type OperatorApiSettings } from './operator-api';
+import { operatorApiRoutes } from './operator-api.routes';
+import { PhoneService } from './phone.service';
+import { ProfileService } from './profile.service';
+import { SiteService } from './site.service';
+
+export interface OperatorApiModuleOptions {
+  api: OperatorApiSettings;
+  /**
+   * The job stage's own objects, which the API shares with it (one store, one sync, one key):
+   * configuration.module.ts builds them. When the job stage provides them itself, this module
+   * imports that module instead.
+   */
+  shared: { store: DesiredStateStore; sync: ConfigurationSync; box: SecretBox };
+  /** Phones not seen for this long are left out of fleet-wide re-plans (`DORMANT_AFTER_HOURS`); undefined: the default. */
+  dormantAfterMs?: number | undefined;
+}
+
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new ConfigurableModuleBuilder<OperatorApiModuleOptions>()
+  .setClassMethodName('forRoot')
+  .build();
+
+/**
+ * The operator API: its services, the key store and audit log, and the HTTP server that serves
+ * the route table (`operatorApiRoutes`). Bus, logger and data source come from the stage's
+ * StageCoreModule. `OperatorApiModule.forRoot({ api, shared })` or `forRootAsync({ useFactory })`.
+ */
+@Module({
+  providers: [
+    { provide: OPERATOR_API_SETTINGS, useFactory: (o: OperatorApiModuleOptions) => o.api, inject: [OPTIONS] },
+    { provide: DesiredStateStore, useFactory: (o: OperatorApiModuleOptions) => o.shared.store, inject: [OPTIONS] },
+    { provide: ConfigurationSync, useFactory: (o: OperatorApiModuleOptions) => o.shared.sync, inject: [OPTIONS] },
+    { provide: SecretBox, useFactory: (o: OperatorApiModuleOptions) => o.shared.box, inject: [OPTIONS] },
+    // ChangeFanout is another helper's (durable re-plan); built here from its public constructor until it is injectable.
+    {
+      provide: ChangeFanout,
+      useFactory: (o: OperatorApiModuleOptions, db: DataSource, sync: ConfigurationSync, logger: Logger) => new ChangeFanout(db, sync, logger, o.dormantAfterMs),
+      inject: [OPTIONS, DataSource, ConfigurationSync, Logger],
+    },
+    ApiKeys,
+    AuditLog,
+    PhoneService,
+    ProfileService,
+    SiteService,
+    ImportService,
+    CommandService,
+    {
+      provide: OPERATOR_API_ROUTES,
+      useFactory: (phones: PhoneService, profiles: ProfileService, sites: SiteService, imports: ImportService, commands: CommandService, keys: ApiKeys, audit: AuditLog) =>
+        operatorApiRoutes({ phones, profiles, sites, imports, commands, keys, audit }),
+      inject: [PhoneService, ProfileService, SiteService, ImportService, CommandService, ApiKeys, AuditLog],
+    },
+    OperatorApi,
+  ],
+  exports: [OperatorApi],
+})
+export class OperatorApiModule extends ConfigurableModuleClass {}
