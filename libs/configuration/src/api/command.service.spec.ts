@@ -7,40 +7,46 @@ import { BUS, type Bus } from '@workpoint/messaging';
 import { DataSource } from 'typeorm';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
 import { AuditLog } from './access';
+import { AuditLogRepository, type NewAuditEntry } from './audit-log.repository';
 import { CommandService } from './command.service';
 import { ConfigurationError } from './configuration.error';
 import { operatorApiHttpError } from './operator-api.errors';
 
 const operator = { keyId: '0123456789ab', name: 'noc', role: 'operator' as const };
 
-/** A database that runs the transaction callback and remembers whether it committed. */
+/** A database that runs the transaction callback and remembers whether it committed, and which audit entries it committed. */
 function fakeDb() {
-  const state = { committed: 0, rolledBack: 0, audited: [] as unknown[][] };
-  const tx = { query: async (_sql: string, params: unknown[]) => void state.audited.push(params) };
+  const state = { committed: 0, rolledBack: 0, audited: [] as NewAuditEntry[] };
+  const pending: NewAuditEntry[] = [];
+  const tx = {};
   const db = {
     transaction: async (work: (t: typeof tx) => Promise<unknown>) => {
       try {
         const result = await work(tx);
         state.committed++;
+        state.audited.push(...pending.splice(0));
         return result;
       } catch (error) {
         state.rolledBack++;
+        pending.length = 0;
         throw error;
       }
     },
   } as unknown as DataSource;
-  return { db, state };
+  return { db, state, pending };
 }
 
 async function service(publish: Bus['publish']) {
-  const { db, state } = fakeDb();
+  const { db, state, pending } = fakeDb();
   const published: { topic: string; key: string; value: unknown }[] = [];
   const bus = { publish: async (topic: TopicContract<unknown>, key: string, value: unknown) => (await publish(topic, key, value), void published.push({ topic: topic.name, key, value })) } as unknown as Bus;
   const sync = { conceal: (items: readonly WpiItem[]) => items.map((i) => (i.name === 'sip-pwd' ? { ...i, value: 'enc:v1:sealed' } : i)) };
   const { logger, lines } = capturingLogger('commands');
   const module = await Test.createTestingModule({ providers: [CommandService, AuditLog] })
     .useMocker((token) => {
-      const fakes = new Map<unknown, unknown>([[DataSource, db], [BUS, bus], [ConfigurationSync, sync], [Logger, logger]]);
+      // Audit entries are written in the transaction: the fake keeps them only if it commits.
+      const entries = { insertMany: async (_tx: unknown, batch: NewAuditEntry[]) => void pending.push(...batch) };
+      const fakes = new Map<unknown, unknown>([[DataSource, db], [BUS, bus], [ConfigurationSync, sync], [Logger, logger], [AuditLogRepository, entries]]);
       if (!fakes.has(token)) throw new Error(`no fake for ${String(token)}`);
       return fakes.get(token);
     })
@@ -59,9 +65,17 @@ describe('CommandService', () => {
       { topic: ConfigurationJobRequestedTopic.name, key: mac, value: { ...job(mac), items: [{ name: 'sip-pwd', value: 'enc:v1:sealed' }, { name: 'vlan-id', value: '7' }], requestedBy: 'api:noc (key 0123456789ab, operator)' } },
     ]);
     expect(state).toMatchObject({ committed: 1, rolledBack: 0 });
-    const [actor, action, entityType, requestId, entries] = state.audited[0]!;
-    expect([actor, action, entityType, requestId]).toEqual(['noc (key 0123456789ab, operator)', 'command.configuration.job.requested.v1', 'phone', 'req-1']);
-    expect(JSON.parse(entries as string)).toEqual([{ id: mac, before: null, after: expect.objectContaining({ items: [{ name: 'sip-pwd', value: '***' }, { name: 'vlan-id', value: '7' }] }) }]);
+    expect(state.audited).toEqual([
+      {
+        actor: 'noc (key 0123456789ab, operator)',
+        action: 'command.configuration.job.requested.v1',
+        entityType: 'phone',
+        entityId: mac,
+        before: null,
+        after: expect.objectContaining({ items: [{ name: 'sip-pwd', value: '***' }, { name: 'vlan-id', value: '7' }] }),
+        requestId: 'req-1',
+      },
+    ]);
   });
 
   it('seals a deployment job too, and keeps a contact-me request as sent', async () => {
@@ -85,6 +99,7 @@ describe('CommandService', () => {
     // What the operator API answers with it.
     expect(operatorApiHttpError(failure)).toMatchObject({ status: 503, code: 'publish-failed', headers: { 'Retry-After': '5' } });
     expect(state).toMatchObject({ committed: 0, rolledBack: 1 });
+    expect(state.audited).toEqual([]);
     expect(lines.join('\n')).toContain('could not publish a command');
     expect(lines.join('\n')).not.toContain('S3cret');
   });

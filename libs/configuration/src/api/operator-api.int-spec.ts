@@ -34,7 +34,9 @@ import type {
   SiteView,
   TagList,
 } from './api-schemas';
+import { ApiKeyEntity } from '../desired-state/desired-state.entities';
 import { ApiKeys } from './access';
+import { ApiKeyRepository } from './api-key.repository';
 import type { ChangeFanout } from './change-fanout';
 import { OperatorApi } from './operator-api';
 import { operatorApiRoutes, type OperatorApiServices } from './operator-api.routes';
@@ -935,7 +937,7 @@ describe('failed authentications per source address', () => {
     const { logger, lines } = capturingLogger('operator-api-limit');
     const fanout = { settled: async () => undefined } as unknown as ChangeFanout;
     // The same API (routes, key store, database) with a limit of 3.
-    const api = new OperatorApi(operatorApiRoutes({} as OperatorApiServices), new ApiKeys(h.dataSource, logger), fanout, { host: '127.0.0.1', port: 0, authFailuresPerMinute: 3 }, logger);
+    const api = new OperatorApi(operatorApiRoutes({} as OperatorApiServices), new ApiKeys(h.dataSource, new ApiKeyRepository(h.dataSource.getRepository(ApiKeyEntity)), logger), fanout, { host: '127.0.0.1', port: 0, authFailuresPerMinute: 3 }, logger);
     await api.onApplicationBootstrap();
     try {
       const at = `http://127.0.0.1:${api.port}`;

@@ -1,10 +1,14 @@
 import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBox } from '@workpoint/contact-pipeline';
 import { Logger } from '@workpoint/logging';
 import { DataSource } from 'typeorm';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
+import { ApiKeyEntity, AuditEntity, SiteEntity } from '../desired-state/desired-state.entities';
 import { DesiredStateStore } from '../desired-state/desired-state.store';
 import { ApiKeys, AuditLog } from './access';
+import { ApiKeyRepository } from './api-key.repository';
+import { AuditLogRepository } from './audit-log.repository';
 import { ChangeFanout } from './change-fanout';
 import { CommandService } from './command.service';
 import { ImportService } from './import.service';
@@ -12,6 +16,7 @@ import { OPERATOR_API_ROUTES, OPERATOR_API_SETTINGS, OperatorApi, type OperatorA
 import { operatorApiRoutes } from './operator-api.routes';
 import { PhoneService } from './phone.service';
 import { ProfileService } from './profile.service';
+import { SiteRepository } from './site.repository';
 import { SiteService } from './site.service';
 
 export interface OperatorApiModuleOptions {
@@ -36,7 +41,11 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
  * StageCoreModule. `OperatorApiModule.forRoot({ api, shared })` or `forRootAsync({ useFactory })`.
  */
 @Module({
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity, AuditEntity, SiteEntity])],
   providers: [
+    ApiKeyRepository,
+    AuditLogRepository,
+    SiteRepository,
     { provide: OPERATOR_API_SETTINGS, useFactory: (o: OperatorApiModuleOptions) => o.api, inject: [OPTIONS] },
     { provide: DesiredStateStore, useFactory: (o: OperatorApiModuleOptions) => o.shared.store, inject: [OPTIONS] },
     { provide: ConfigurationSync, useFactory: (o: OperatorApiModuleOptions) => o.shared.sync, inject: [OPTIONS] },

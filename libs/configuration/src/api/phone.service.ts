@@ -248,7 +248,7 @@ export class PhoneService {
       requestedBy: `api:${actorOf(by)}`.slice(0, 128),
     };
     await this.bus.publish(ConfigurationJobRequestedTopic, mac, command);
-    await this.audit.record(this.db, by, `job.${input.type}`, 'phone', mac, null, { requestId: command.requestId, action, items: maskSecretItems(items) }, command.requestId);
+    await this.audit.record(this.db.manager, by, `job.${input.type}`, 'phone', mac, null, { requestId: command.requestId, action, items: maskSecretItems(items) }, command.requestId);
     return { requestId: command.requestId, mac, action };
   }
 
@@ -272,7 +272,7 @@ export class PhoneService {
   async clearFaults(mac: string, by: Principal, requestId: string) {
     const phone = await this.phone(mac);
     await this.db.query(`UPDATE managed_phone SET faults = '{}', fault_count = 0, updated_at = now() WHERE mac = $1`, [mac]);
-    await this.audit.record(this.db, by, 'phone.clear-faults', 'phone', mac, { faults: faultsView(phone) }, { faults: [] }, requestId);
+    await this.audit.record(this.db.manager, by, 'phone.clear-faults', 'phone', mac, { faults: faultsView(phone) }, { faults: [] }, requestId);
     return this.sync.resync(mac, `faults of ${mac} cleared`);
   }
 

@@ -124,7 +124,7 @@ export const ManagedPhoneEntity = new EntitySchema<ManagedPhoneRow>({
 
 export interface SiteRow {
   name: string;
-  fields: unknown;
+  fields: Record<string, string>;
   version: number;
   updatedAt: Date;
 }
