@@ -7,7 +7,7 @@ import { type ManagedPhone, toManagedPhone } from '../desired-state/desired-stat
 import { type ImportRow, parsePhoneImport } from '../import';
 import { AuditLog } from './access';
 import { ChangeFanout } from './change-fanout';
-import { PROFILE_WRITES_LOCK } from './profile.service';
+import { ProfileRepository } from './profile.repository';
 
 export type ImportEvent = ImportStreamMessage;
 
@@ -33,13 +33,14 @@ interface Assigned {
 export class ImportService {
   constructor(
     private readonly db: DataSource,
+    private readonly profiles: ProfileRepository,
     private readonly audit: AuditLog,
     private readonly fanout: ChangeFanout,
     private readonly logger: Logger,
   ) {}
 
   async *run(bytes: Buffer, dryRun: boolean, by: Principal, requestId: string): AsyncGenerator<ImportEvent> {
-    const known = new Set(((await this.db.query('SELECT name FROM profile')) as { name: string }[]).map((r) => r.name));
+    const known = new Set(await this.profiles.names());
     const parsed = parsePhoneImport(bytes, { knownProfiles: known });
     yield { type: 'progress', phase: 'validate', done: parsed.lines, total: parsed.lines };
     const base = { type: 'result' as const, dryRun, lines: parsed.lines, valid: parsed.rows.length, created: 0, updated: 0, unchanged: 0 };
@@ -58,9 +59,9 @@ export class ImportService {
       await runner.startTransaction();
       // The profiles were checked before the transaction: check again under the lock that keeps
       // them from being deleted until this import commits.
-      await runner.query(`SELECT pg_advisory_xact_lock_shared(${PROFILE_WRITES_LOCK})`);
+      await this.profiles.lockWritesShared(runner.manager);
       const named = [...new Set(parsed.rows.flatMap((r) => (r.profile ? [r.profile] : [])))];
-      const still = new Set(((await runner.query('SELECT name FROM profile WHERE name = ANY($1)', [named])) as { name: string }[]).map((r) => r.name));
+      const still = await this.profiles.existing(runner.manager, named);
       vanished = parsed.rows.filter((r) => r.profile !== undefined && !still.has(r.profile));
       for (let start = 0; vanished.length === 0 && start < parsed.rows.length; start += BATCH) {
         const rows = parsed.rows.slice(start, start + BATCH);

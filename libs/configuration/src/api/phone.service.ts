@@ -18,9 +18,9 @@ import type { PhoneListQueryT } from './api-schemas';
 import { ChangeFanout } from './change-fanout';
 import { csvField } from './csv-field';
 import { draftItems, keptSecrets, presentItems, storeItems, type ItemInput } from './profile-items';
-import { PROFILE_WRITES_LOCK } from './profile.service';
 import { effectiveView, writesView } from './views';
 import { ConfigurationError } from './configuration.error';
+import { ProfileRepository } from './profile.repository';
 
 /** The restart that resets a phone to factory defaults (protocol.md §6.3; the guide's default password). */
 const FACTORY_RESET: WpiItem[] = [
@@ -86,6 +86,7 @@ export interface AssignmentChange {
 export class PhoneService {
   constructor(
     private readonly db: DataSource,
+    private readonly profiles: ProfileRepository,
     private readonly store: DesiredStateStore,
     private readonly sync: ConfigurationSync,
     private readonly box: SecretBox,
@@ -299,8 +300,8 @@ export class PhoneService {
   /** Checks under the profile writes lock (shared), held until `tx` ends: no profile named here is deleted before the commit. */
   private async assertProfilesExist(tx: EntityManager, names: string[]): Promise<void> {
     if (names.length === 0) return;
-    await tx.query(`SELECT pg_advisory_xact_lock_shared(${PROFILE_WRITES_LOCK})`);
-    const found = new Set(((await tx.query('SELECT name FROM profile WHERE name = ANY($1)', [names])) as { name: string }[]).map((r) => r.name));
+    await this.profiles.lockWritesShared(tx);
+    const found = await this.profiles.existing(tx, names);
     const missing = names.filter((n) => !found.has(n));
     if (missing.length > 0) throw new ConfigurationError('unknown-profile', `no profile named ${missing.map((m) => `"${m}"`).join(', ')}`, missing.map((m) => ({ path: 'body.profiles', message: `unknown profile "${m}"` })));
   }

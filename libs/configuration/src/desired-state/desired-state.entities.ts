@@ -1,4 +1,6 @@
 import { EntitySchema } from 'typeorm';
+import type { ProfileLayer } from '../profiles/profile.types';
+import type { StoredItem } from './stored-profile';
 
 /**
  * Rows of the configuration service's desired state. Queried with plain SQL
@@ -10,12 +12,12 @@ export interface ProfileRow {
   id: string;
   name: string;
   description: string | null;
-  layer: string;
+  layer: ProfileLayer;
   selector: string | null;
   priority: number;
   extends: string[];
   mergeIndexedGroups: boolean;
-  items: unknown;
+  items: StoredItem[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
