@@ -3,25 +3,19 @@ import type { ImportStreamMessage } from '@workpoint/contracts';
 import type { Principal } from '@workpoint/http-api';
 import { Logger } from '@workpoint/logging';
 import { DataSource } from 'typeorm';
-import { type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
+import type { ManagedPhone } from '../desired-state/desired-state.store';
 import { type ImportRow, parsePhoneImport } from '../import';
 import { AuditLog } from './access';
 import { ChangeFanout } from './change-fanout';
+import { type ImportedAssignment, ManagedPhoneRepository } from './managed-phone.repository';
 import { ProfileRepository } from './profile.repository';
 
 export type ImportEvent = ImportStreamMessage;
 
 const BATCH = 1000;
 
-interface Assigned {
-  mac: string;
-  e164: string | null;
-  model: string | null;
-  site: string | null;
-  tags: string[];
-  user_name: string | null;
-  profiles: string[];
-}
+/** Also what the audit log shows of an imported assignment (before and after). */
+type Assigned = ImportedAssignment;
 
 /**
  * Bulk import of phones and their assignments from CSV. The whole file is checked first; with
@@ -34,6 +28,7 @@ export class ImportService {
   constructor(
     private readonly db: DataSource,
     private readonly profiles: ProfileRepository,
+    private readonly phones: ManagedPhoneRepository,
     private readonly audit: AuditLog,
     private readonly fanout: ChangeFanout,
     private readonly logger: Logger,
@@ -67,10 +62,7 @@ export class ImportService {
         const rows = parsed.rows.slice(start, start + BATCH);
         const existing = new Map(
           // A dry run writes nothing, so it locks no phone (contacts of these phones go on meanwhile).
-          ((await runner.query(`SELECT * FROM managed_phone WHERE mac = ANY($1)${dryRun ? '' : ' FOR UPDATE'}`, [rows.map((r) => r.mac)])) as Record<string, unknown>[]).map((r) => {
-            const p = toManagedPhone(r);
-            return [p.mac, p] as const;
-          }),
+          (await this.phones.byMacs(runner.manager, rows.map((r) => r.mac), !dryRun)).map((p) => [p.mac, p] as const),
         );
         const writes: Assigned[] = [];
         const audits: { id: string; before: unknown; after: unknown }[] = [];
@@ -88,15 +80,7 @@ export class ImportService {
           changed.push(row.mac);
         }
         if (!dryRun && writes.length > 0) {
-          await runner.query(
-            `INSERT INTO managed_phone (mac, e164, model, site, tags, user_name, profiles, assignment_version, assigned_at, updated_at)
-             SELECT r.mac, r.e164, r.model, r.site, coalesce(r.tags, '{}'), r.user_name, coalesce(r.profiles, '{}'), 1, now(), now()
-             FROM jsonb_to_recordset($1::jsonb) AS r(mac varchar, e164 varchar, model varchar, site varchar, tags varchar[], user_name varchar, profiles varchar[])
-             ON CONFLICT (mac) DO UPDATE SET e164 = excluded.e164, model = excluded.model, site = excluded.site, tags = excluded.tags,
-               user_name = excluded.user_name, profiles = excluded.profiles, assignment_version = managed_phone.assignment_version + 1,
-               assigned_at = now(), updated_at = now()`,
-            [JSON.stringify(writes)],
-          );
+          await this.phones.importAssignments(runner.manager, writes);
           await this.audit.recordMany(runner.manager, by, 'assignment.import', 'phone', audits, requestId);
         }
         yield { type: 'progress', phase: 'apply', done: Math.min(start + BATCH, parsed.rows.length), total: parsed.rows.length };

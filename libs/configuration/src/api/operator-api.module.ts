@@ -4,7 +4,7 @@ import { SecretBox } from '@workpoint/contact-pipeline';
 import { Logger } from '@workpoint/logging';
 import { DataSource } from 'typeorm';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
-import { ApiKeyEntity, AuditEntity, ManagedPhoneEntity, ProfileEntity, SiteEntity } from '../desired-state/desired-state.entities';
+import { ApiKeyEntity, AuditEntity, ManagedPhoneEntity, PhoneHistoryEntity, ProfileEntity, SiteEntity } from '../desired-state/desired-state.entities';
 import { DesiredStateStore } from '../desired-state/desired-state.store';
 import { ApiKeys, AuditLog } from './access';
 import { ApiKeyRepository } from './api-key.repository';
@@ -15,6 +15,7 @@ import { ImportService } from './import.service';
 import { ManagedPhoneRepository } from './managed-phone.repository';
 import { OPERATOR_API_ROUTES, OPERATOR_API_SETTINGS, OperatorApi, type OperatorApiSettings } from './operator-api';
 import { operatorApiRoutes } from './operator-api.routes';
+import { PhoneHistoryRepository } from './phone-history.repository';
 import { PhoneService } from './phone.service';
 import { ProfileRepository } from './profile.repository';
 import { ProfileService } from './profile.service';
@@ -43,13 +44,14 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
  * StageCoreModule. `OperatorApiModule.forRoot({ api, shared })` or `forRootAsync({ useFactory })`.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity, AuditEntity, ManagedPhoneEntity, ProfileEntity, SiteEntity])],
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity, AuditEntity, ManagedPhoneEntity, PhoneHistoryEntity, ProfileEntity, SiteEntity])],
   providers: [
     ApiKeyRepository,
     AuditLogRepository,
     SiteRepository,
     ProfileRepository,
     ManagedPhoneRepository,
+    PhoneHistoryRepository,
     { provide: OPERATOR_API_SETTINGS, useFactory: (o: OperatorApiModuleOptions) => o.api, inject: [OPTIONS] },
     { provide: DesiredStateStore, useFactory: (o: OperatorApiModuleOptions) => o.shared.store, inject: [OPTIONS] },
     { provide: ConfigurationSync, useFactory: (o: OperatorApiModuleOptions) => o.shared.sync, inject: [OPTIONS] },

@@ -6,9 +6,8 @@ import { MASK, maskSecretItems } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
 import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
 import { DataSource, type EntityManager } from 'typeorm';
-import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
-import { DesiredStateStore, type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
+import { DesiredStateStore, type ManagedPhone } from '../desired-state/desired-state.store';
 import { parseItemKey } from '../profiles/item-key';
 import { checkProfile } from '../desired-state/profile-rules';
 import { SecretBox } from '@workpoint/contact-pipeline';
@@ -20,6 +19,8 @@ import { csvField } from './csv-field';
 import { draftItems, keptSecrets, presentItems, storeItems, type ItemInput } from './profile-items';
 import { effectiveView, writesView } from './views';
 import { ConfigurationError } from './configuration.error';
+import { ManagedPhoneRepository, managedPhoneOf } from './managed-phone.repository';
+import { PhoneHistoryRepository } from './phone-history.repository';
 import { ProfileRepository } from './profile.repository';
 
 /** The restart that resets a phone to factory defaults (protocol.md §6.3; the guide's default password). */
@@ -27,12 +28,6 @@ const FACTORY_RESET: WpiItem[] = [
   { name: 'restart-type', value: 'FactoryReset' },
   { name: 'restart-password', value: '124816' },
 ];
-
-/** What a list shows of a phone: not the reported items, drift or faults (kilobytes per phone). */
-const SUMMARY_COLUMNS = [
-  'mac', 'e164', 'model', 'site', 'tags', 'user_name', 'profiles', 'assignment_version', 'assigned_at', 'device_type',
-  'software_version', 'reported_e164', 'drift_count', 'fault_count', 'first_seen_at', 'last_contact_at', 'last_full_report_at', 'sync_job_id',
-].join(', ');
 
 /** The export's header; `mac`, `e164`, `model`, `site`, `tags` and `user` are also import columns. */
 const EXPORT_COLUMNS = ['mac', 'e164', 'model', 'software_version', 'site', 'tags', 'user', 'profiles', 'last_contact_at', 'drift_count', 'fault_count', 'write_pending'];
@@ -87,6 +82,8 @@ export class PhoneService {
   constructor(
     private readonly db: DataSource,
     private readonly profiles: ProfileRepository,
+    private readonly phones: ManagedPhoneRepository,
+    private readonly historyEntries: PhoneHistoryRepository,
     private readonly store: DesiredStateStore,
     private readonly sync: ConfigurationSync,
     private readonly box: SecretBox,
@@ -96,36 +93,21 @@ export class PhoneService {
   ) {}
 
   async list(q: PhoneListQueryT) {
-    const rows = (await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM managed_phone WHERE
-         ($1::text IS NULL OR coalesce(device_type, model) = $1)
-         AND ($2::text IS NULL OR software_version = $2)
-         AND ($3::text IS NULL OR site = $3)
-         AND ($4::text IS NULL OR $4 = ANY(tags))
-         AND ($5::text IS NULL OR $5 = ANY(profiles))
-         AND ($6::timestamptz IS NULL OR last_contact_at >= $6)
-         AND ($7::timestamptz IS NULL OR last_contact_at < $7)
-         AND ($8::boolean IS NULL OR (fault_count > 0) = $8)
-         AND ($9::boolean IS NULL OR (drift_count > 0) = $9)
-         AND ($10::text IS NULL OR ${PHONE_SEARCH_TEXT} LIKE $10)
-         AND ($11::text IS NULL OR mac > $11)
-       ORDER BY mac LIMIT $12`,
-      [
-        q.model ?? null,
-        q.softwareVersion ?? null,
-        q.site ?? null,
-        q.tag ?? null,
-        q.profile ?? null,
-        q.contactedSince ?? null,
-        q.contactedBefore ?? null,
-        q.hasFaults ?? null,
-        q.hasDrift ?? null,
-        q.q ? `%${searchText(q.q)}%` : null,
-        macOfCursor(q.cursor),
-        q.limit + 1,
-      ],
-    )) as Record<string, unknown>[];
-    const phones = rows.slice(0, q.limit).map((r) => summaryOf(toManagedPhone(r)));
+    const rows = await this.phones.page({
+      model: q.model,
+      softwareVersion: q.softwareVersion,
+      site: q.site,
+      tag: q.tag,
+      profile: q.profile,
+      contactedSince: q.contactedSince,
+      contactedBefore: q.contactedBefore,
+      hasFaults: q.hasFaults,
+      hasDrift: q.hasDrift,
+      search: q.q ? searchText(q.q) : undefined,
+      afterMac: macOfCursor(q.cursor),
+      limit: q.limit + 1,
+    });
+    const phones = rows.slice(0, q.limit).map((r) => summaryOf(managedPhoneOf(r)));
     return { phones, nextCursor: rows.length > q.limit ? cursorOf(phones[phones.length - 1]!.mac) : null };
   }
 
@@ -170,12 +152,8 @@ export class PhoneService {
 
   async history(mac: string, page: { cursor?: string | undefined; limit: number }) {
     await this.phone(mac);
-    const rows = (await this.db.query('SELECT * FROM phone_history WHERE mac = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3', [
-      mac,
-      numericCursor(page.cursor),
-      page.limit + 1,
-    ])) as { id: string; at: Date; kind: string; detail: unknown }[];
-    const entries = rows.slice(0, page.limit).map((r) => ({ id: String(r.id), at: r.at.toISOString(), kind: r.kind, detail: r.detail }));
+    const rows = await this.historyEntries.page(mac, numericCursor(page.cursor), page.limit + 1);
+    const entries = rows.slice(0, page.limit).map((r) => ({ id: r.id, at: r.at.toISOString(), kind: r.kind, detail: r.detail }));
     return { entries, nextCursor: rows.length > page.limit ? entries[entries.length - 1]!.id : null };
   }
 
@@ -188,21 +166,15 @@ export class PhoneService {
       }
       if (change.overrides) checkOverrides(change.overrides, before.assignment.overrides);
       const overrides = change.overrides ? storeItems(change.overrides, before.assignment.overrides, this.box) : before.assignment.overrides;
-      const [[after]] = (await tx.query(
-        `UPDATE managed_phone SET e164 = $2, model = $3, site = $4, tags = $5, user_name = $6, profiles = $7, overrides = $8,
-           assignment_version = assignment_version + 1, assigned_at = now(), updated_at = now() WHERE mac = $1 RETURNING *`,
-        [
-          mac,
-          pick(change.e164, before.assignment.e164),
-          pick(change.model, before.assignment.model),
-          pick(change.site, before.assignment.site),
-          change.tags ?? before.assignment.tags,
-          pick(change.user, before.assignment.userName),
-          change.profiles ?? before.assignment.profiles,
-          JSON.stringify(overrides),
-        ],
-      )) as [Record<string, unknown>[], number];
-      const updated = toManagedPhone(after!);
+      const updated = await this.phones.assign(tx, mac, {
+        e164: pick(change.e164, before.assignment.e164),
+        model: pick(change.model, before.assignment.model),
+        site: pick(change.site, before.assignment.site),
+        tags: change.tags ?? before.assignment.tags,
+        userName: pick(change.user, before.assignment.userName),
+        profiles: change.profiles ?? before.assignment.profiles,
+        overrides,
+      });
       await this.audit.record(tx, by, 'assignment.update', 'phone', mac, assignmentView(before), assignmentView(updated), requestId);
       return updated;
     });
@@ -216,14 +188,8 @@ export class PhoneService {
     const macs = [...new Set(given)];
     const changed = await this.db.transaction(async (tx) => {
       await this.assertProfilesExist(tx, [profile]);
-      if (add) await tx.query('INSERT INTO managed_phone (mac, updated_at) SELECT m, now() FROM unnest($1::varchar[]) AS m ON CONFLICT (mac) DO NOTHING', [macs]);
-      const [rows] = (await tx.query(
-        `UPDATE managed_phone SET profiles = ${add ? 'array_append(profiles, $2)' : 'array_remove(profiles, $2)'},
-           assignment_version = assignment_version + 1, assigned_at = now(), updated_at = now()
-         WHERE mac = ANY($1) AND ${add ? 'NOT' : ''} ($2 = ANY(profiles)) RETURNING mac`,
-        [macs, profile],
-      )) as [{ mac: string }[], number];
-      const changedMacs = rows.map((r) => r.mac);
+      if (add) await this.phones.addMissing(tx, macs);
+      const changedMacs = await this.phones.toggleProfile(tx, macs, profile, add);
       await this.audit.recordMany(tx, by, add ? 'assignment.add-profile' : 'assignment.remove-profile', 'phone', changedMacs.map((m) => ({ id: m, before: null, after: { profile } })), requestId);
       return changedMacs;
     });
@@ -272,29 +238,20 @@ export class PhoneService {
   /** Forget the phone's refusals, so the values are offered again at its next contact. */
   async clearFaults(mac: string, by: Principal, requestId: string) {
     const phone = await this.phone(mac);
-    await this.db.query(`UPDATE managed_phone SET faults = '{}', fault_count = 0, updated_at = now() WHERE mac = $1`, [mac]);
+    await this.phones.clearFaults(mac);
     await this.audit.record(this.db.manager, by, 'phone.clear-faults', 'phone', mac, { faults: faultsView(phone) }, { faults: [] }, requestId);
     return this.sync.resync(mac, `faults of ${mac} cleared`);
   }
 
   async driftSummary() {
-    const [totals] = (await this.db.query(
-      `SELECT count(*)::int AS phones, count(*) FILTER (WHERE drift_count > 0)::int AS drift, count(*) FILTER (WHERE fault_count > 0)::int AS faults,
-              count(*) FILTER (WHERE sync_job_id IS NOT NULL)::int AS pending FROM managed_phone`,
-    )) as { phones: number; drift: number; faults: number; pending: number }[];
-    const items = (await this.db.query(
-      `SELECT d->>'name' || coalesce('[' || (d->>'index') || ']', '') AS item, count(*)::int AS phones
-       FROM managed_phone, jsonb_array_elements(drift) AS d WHERE drift_count > 0 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 100`,
-    )) as { item: string; phones: number }[];
-    const faults = (await this.db.query(
-      `SELECT f.key AS item, f.value->>'status' AS status, count(*)::int AS phones
-       FROM managed_phone, jsonb_each(faults) AS f WHERE fault_count > 0 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 100`,
-    )) as { item: string; status: string; phones: number }[];
-    return { phones: totals!.phones, phonesWithDrift: totals!.drift, phonesWithFaults: totals!.faults, writesPending: totals!.pending, items, faults };
+    const totals = await this.phones.fleetTotals();
+    const items = await this.phones.driftingItems();
+    const faults = await this.phones.faultedItems();
+    return { phones: totals.phones, phonesWithDrift: totals.drift, phonesWithFaults: totals.faults, writesPending: totals.pending, items, faults };
   }
 
   async tags() {
-    return { tags: (await this.db.query('SELECT t AS tag, count(*)::int AS phones FROM managed_phone, unnest(tags) AS t GROUP BY t ORDER BY t')) as { tag: string; phones: number }[] };
+    return { tags: await this.phones.tags() };
   }
 
   /** Checks under the profile writes lock (shared), held until `tx` ends: no profile named here is deleted before the commit. */

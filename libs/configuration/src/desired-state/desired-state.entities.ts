@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import type { ProfileLayer } from '../profiles/profile.types';
+import type { DriftEntry, PhoneConfigState } from './delivery-plan';
 import type { StoredItem } from './stored-profile';
 
 /**
@@ -54,16 +55,16 @@ export interface ManagedPhoneRow {
   tags: string[];
   userName: string | null;
   profiles: string[];
-  overrides: unknown;
+  overrides: StoredItem[];
   assignmentVersion: number;
   assignedAt: Date | null;
   deviceType: string | null;
   softwareVersion: string | null;
   reportedE164: string | null;
-  observed: unknown;
-  applied: unknown;
-  faults: unknown;
-  drift: unknown;
+  observed: PhoneConfigState['observed'];
+  applied: PhoneConfigState['applied'];
+  faults: PhoneConfigState['faults'];
+  drift: DriftEntry[];
   driftCount: number;
   faultCount: number;
   firstSeenAt: Date | null;
