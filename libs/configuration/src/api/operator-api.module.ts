@@ -9,6 +9,7 @@ import { DesiredStateStore } from '../desired-state/desired-state.store';
 import { ApiKeys, AuditLog } from './access';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditLogRepository } from './audit-log.repository';
+import { AssignmentService } from './assignment.service';
 import { ChangeFanout } from './change-fanout';
 import { CommandService } from './command.service';
 import { ImportService } from './import.service';
@@ -16,6 +17,7 @@ import { ManagedPhoneRepository } from './managed-phone.repository';
 import { OPERATOR_API_ROUTES, OPERATOR_API_SETTINGS, OperatorApi, type OperatorApiSettings } from './operator-api';
 import { operatorApiRoutes } from './operator-api.routes';
 import { PhoneHistoryRepository } from './phone-history.repository';
+import { PhoneJobService } from './phone-job.service';
 import { PhoneService } from './phone.service';
 import { ProfileRepository } from './profile.repository';
 import { ProfileService } from './profile.service';
@@ -65,15 +67,26 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
     ApiKeys,
     AuditLog,
     PhoneService,
+    PhoneJobService,
+    AssignmentService,
     ProfileService,
     SiteService,
     ImportService,
     CommandService,
     {
       provide: OPERATOR_API_ROUTES,
-      useFactory: (phones: PhoneService, profiles: ProfileService, sites: SiteService, imports: ImportService, commands: CommandService, keys: ApiKeys, audit: AuditLog) =>
-        operatorApiRoutes({ phones, profiles, sites, imports, commands, keys, audit }),
-      inject: [PhoneService, ProfileService, SiteService, ImportService, CommandService, ApiKeys, AuditLog],
+      useFactory: (
+        phones: PhoneService,
+        phoneJobs: PhoneJobService,
+        assignments: AssignmentService,
+        profiles: ProfileService,
+        sites: SiteService,
+        imports: ImportService,
+        commands: CommandService,
+        keys: ApiKeys,
+        audit: AuditLog,
+      ) => operatorApiRoutes({ phones, phoneJobs, assignments, profiles, sites, imports, commands, keys, audit }),
+      inject: [PhoneService, PhoneJobService, AssignmentService, ProfileService, SiteService, ImportService, CommandService, ApiKeys, AuditLog],
     },
     OperatorApi,
   ],

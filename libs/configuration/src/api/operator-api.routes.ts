@@ -35,6 +35,8 @@ import {
 } from './api-schemas';
 import { COMMAND_TOPICS, type CommandService } from './command.service';
 import type { ImportService } from './import.service';
+import type { AssignmentService } from './assignment.service';
+import type { PhoneJobService } from './phone-job.service';
 import type { PhoneService } from './phone.service';
 import type { ProfileService } from './profile.service';
 import type { SiteService } from './site.service';
@@ -42,6 +44,8 @@ import { ConfigurationError } from './configuration.error';
 
 export interface OperatorApiServices {
   phones: PhoneService;
+  phoneJobs: PhoneJobService;
+  assignments: AssignmentService;
   profiles: ProfileService;
   sites: SiteService;
   imports: ImportService;
@@ -104,14 +108,14 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       summary: 'Read items now, write items now, restart, or factory-reset a phone (queued; the phone is asked to call back)',
       params: MacPathParams, body: JobInput,
       responses: { 202: { description: 'Queued', schema: JobAccepted }, ...common },
-      handler: async ({ params, body, principal }) => ok(await s.phones.requestJob(params.mac, body, principal!), 202),
+      handler: async ({ params, body, principal }) => ok(await s.phoneJobs.requestJob(params.mac, body, principal!), 202),
     }),
     defineRoute({
       method: 'DELETE', path: '/api/v1/phones/{mac}/faults', operationId: 'clearPhoneFaults', tag: 'phones', role: 'operator',
       summary: 'Forget the items the phone refused, so they are offered again',
       params: MacPathParams,
       responses: { 200: { description: 'Re-planned', schema: Resynced }, ...common },
-      handler: async ({ params, principal, requestId }) => ok(await s.phones.clearFaults(params.mac, principal!, requestId)),
+      handler: async ({ params, principal, requestId }) => ok(await s.phoneJobs.clearFaults(params.mac, principal!, requestId)),
     }),
     defineRoute({
       method: 'GET', path: '/api/v1/drift', operationId: 'getFleetDrift', tag: 'phones', role: 'read-only',
@@ -138,21 +142,21 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       summary: 'Set a phone\'s assignment (fields left out stay as they are); the phone is asked to call back when its configuration changes',
       params: MacPathParams, body: AssignmentInput,
       responses: { 200: { description: 'The assignment', schema: AssignmentView }, 409: { description: 'Changed meanwhile (version)' }, 422: { description: 'Unknown profile, or overrides the item checks refuse (as in a profile)' } },
-      handler: async ({ params, body, principal, requestId }) => ok(await s.phones.assign(params.mac, body, principal!, requestId)),
+      handler: async ({ params, body, principal, requestId }) => ok(await s.assignments.assign(params.mac, body, principal!, requestId)),
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/profiles/{name}/phones', operationId: 'assignProfileToPhones', tag: 'assignments', role: 'operator',
       summary: 'Assign a phone-layer profile to many phones',
       params: NamePathParams, body: BulkAssign,
       responses: { 200: { description: 'Done', schema: BulkAssigned }, 422: { description: 'Unknown profile' } },
-      handler: async ({ params, body, principal, requestId }) => ok(await s.phones.assignProfile(params.name, body.macs, true, principal!, requestId)),
+      handler: async ({ params, body, principal, requestId }) => ok(await s.assignments.assignProfile(params.name, body.macs, true, principal!, requestId)),
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/profiles/{name}/phones/remove', operationId: 'unassignProfileFromPhones', tag: 'assignments', role: 'operator',
       summary: 'Take a phone-layer profile off many phones',
       params: NamePathParams, body: BulkAssign,
       responses: { 200: { description: 'Done', schema: BulkAssigned }, 422: { description: 'Unknown profile' } },
-      handler: async ({ params, body, principal, requestId }) => ok(await s.phones.assignProfile(params.name, body.macs, false, principal!, requestId)),
+      handler: async ({ params, body, principal, requestId }) => ok(await s.assignments.assignProfile(params.name, body.macs, false, principal!, requestId)),
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/imports', operationId: 'importPhones', tag: 'assignments', role: 'operator',

@@ -1,33 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigurationJobRequestedTopic, type JobRequested } from '@workpoint/contracts';
-import type { Principal } from '@workpoint/http-api';
+import { Injectable } from '@nestjs/common';
+import { SecretBox } from '@workpoint/contact-pipeline';
 import { MASK, maskSecretItems } from '@workpoint/logging';
-import { BUS, type Bus } from '@workpoint/messaging';
 import { itemWith, type WpiItem } from '@workpoint/wpi-codec';
-import { DataSource, type EntityManager } from 'typeorm';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
 import { DesiredStateStore, type ManagedPhone } from '../desired-state/desired-state.store';
 import { parseItemKey } from '../profiles/item-key';
-import { checkProfile } from '../desired-state/profile-rules';
-import { SecretBox } from '@workpoint/contact-pipeline';
-import type { StoredItem } from '../desired-state/stored-profile';
-import { actorOf, AuditLog, numericCursor } from './access';
+import { numericCursor } from './access';
 import type { PhoneListQueryT } from './api-schemas';
-import { ChangeFanout } from './change-fanout';
-import { csvField } from './csv-field';
-import { draftItems, keptSecrets, presentItems, storeItems, type ItemInput } from './profile-items';
-import { effectiveView, writesView } from './views';
 import { ConfigurationError } from './configuration.error';
+import { csvField } from './csv-field';
 import { ManagedPhoneRepository, managedPhoneOf } from './managed-phone.repository';
 import { PhoneHistoryRepository } from './phone-history.repository';
-import { ProfileRepository } from './profile.repository';
-
-/** The restart that resets a phone to factory defaults (protocol.md §6.3; the guide's default password). */
-const FACTORY_RESET: WpiItem[] = [
-  { name: 'restart-type', value: 'FactoryReset' },
-  { name: 'restart-password', value: '124816' },
-];
+import { presentItems } from './profile-items';
+import { effectiveView, writesView } from './views';
 
 /** The export's header; `mac`, `e164`, `model`, `site`, `tags` and `user` are also import columns. */
 const EXPORT_COLUMNS = ['mac', 'e164', 'model', 'software_version', 'site', 'tags', 'user', 'profiles', 'last_contact_at', 'drift_count', 'fault_count', 'write_pending'];
@@ -65,31 +50,14 @@ export function assignmentView(p: ManagedPhone) {
   return { mac: p.mac, e164: a.e164, model: a.model, site: a.site, tags: a.tags, user: a.userName, profiles: a.profiles, overrides: presentItems(a.overrides), version: a.version, assignedAt: a.assignedAt };
 }
 
-export interface AssignmentChange {
-  e164?: string | null | undefined;
-  model?: string | null | undefined;
-  site?: string | null | undefined;
-  tags?: string[] | undefined;
-  user?: string | null | undefined;
-  profiles?: string[] | undefined;
-  overrides?: ItemInput[] | undefined;
-  version?: number | undefined;
-}
-
-/** Phones: lists, one phone in full, assignments, jobs, faults, fleet-wide drift. */
+/** Phones as operators read them: lists, one phone in full, history, jobs, fleet-wide drift and tags. */
 @Injectable()
 export class PhoneService {
   constructor(
-    private readonly db: DataSource,
-    private readonly profiles: ProfileRepository,
     private readonly phones: ManagedPhoneRepository,
     private readonly historyEntries: PhoneHistoryRepository,
     private readonly store: DesiredStateStore,
     private readonly sync: ConfigurationSync,
-    private readonly box: SecretBox,
-    @Inject(BUS) private readonly bus: Bus,
-    private readonly audit: AuditLog,
-    private readonly fanout: ChangeFanout,
   ) {}
 
   async list(q: PhoneListQueryT) {
@@ -157,68 +125,6 @@ export class PhoneService {
     return { entries, nextCursor: rows.length > page.limit ? entries[entries.length - 1]!.id : null };
   }
 
-  /** Sets a phone's assignment (creating the phone's entry when it is new); only the fields given change. */
-  async assign(mac: string, change: AssignmentChange, by: Principal, requestId: string) {
-    const saved = await this.store.withPhoneLocked(mac, async (before, tx) => {
-      await this.assertProfilesExist(tx, change.profiles ?? []);
-      if (change.version !== undefined && change.version !== before.assignment.version) {
-        throw new ConfigurationError('version-conflict', `the assignment was changed meanwhile (now version ${before.assignment.version})`, { currentVersion: before.assignment.version });
-      }
-      if (change.overrides) checkOverrides(change.overrides, before.assignment.overrides);
-      const overrides = change.overrides ? storeItems(change.overrides, before.assignment.overrides, this.box) : before.assignment.overrides;
-      const updated = await this.phones.assign(tx, mac, {
-        e164: pick(change.e164, before.assignment.e164),
-        model: pick(change.model, before.assignment.model),
-        site: pick(change.site, before.assignment.site),
-        tags: change.tags ?? before.assignment.tags,
-        userName: pick(change.user, before.assignment.userName),
-        profiles: change.profiles ?? before.assignment.profiles,
-        overrides,
-      });
-      await this.audit.record(tx, by, 'assignment.update', 'phone', mac, assignmentView(before), assignmentView(updated), requestId);
-      return updated;
-    });
-    await this.fanout.start({ kind: 'macs', macs: [mac] }, `assignment of ${mac} changed`);
-    return assignmentView(saved);
-  }
-
-  /** Adds (or removes) a phone-layer profile on many phones at once. */
-  async assignProfile(profile: string, given: string[], add: boolean, by: Principal, requestId: string) {
-    // One MAC given twice (in two notations, say) is one phone.
-    const macs = [...new Set(given)];
-    const changed = await this.db.transaction(async (tx) => {
-      await this.assertProfilesExist(tx, [profile]);
-      if (add) await this.phones.addMissing(tx, macs);
-      const changedMacs = await this.phones.toggleProfile(tx, macs, profile, add);
-      await this.audit.recordMany(tx, by, add ? 'assignment.add-profile' : 'assignment.remove-profile', 'phone', changedMacs.map((m) => ({ id: m, before: null, after: { profile } })), requestId);
-      return changedMacs;
-    });
-    const affected = await this.fanout.start({ kind: 'macs', macs: changed }, `profile ${profile} ${add ? 'assigned' : 'unassigned'}`);
-    return { changed: changed.length, unchanged: macs.length - changed.length, affectedPhones: affected };
-  }
-
-  /** An operator job: rides the job queue (and its contact-me) like any other job command. */
-  async requestJob(mac: string, input: { type: 'read-items' | 'write-items' | 'restart' | 'factory-reset'; items?: { name: string; index?: number | undefined; value?: string | null | undefined }[] | undefined }, by: Principal) {
-    const items: WpiItem[] = (input.items ?? []).map((i) => itemWith(i, { value: i.value ?? null }));
-    const action = ({ 'read-items': 'ReadItems', 'write-items': 'WriteItems', restart: 'Restart', 'factory-reset': 'Restart' } as const)[input.type];
-    if ((input.type === 'read-items' || input.type === 'write-items') && items.length === 0) {
-      throw new ConfigurationError('invalid-request', `${input.type} needs items`, [{ path: 'body.items', message: 'at least one item' }]);
-    }
-    await this.phone(mac);
-    const command: JobRequested = {
-      requestId: randomUUID(),
-      mac,
-      action,
-      // Sealed before they leave: the topic keeps what it carries, secrets included.
-      items: this.sync.conceal(input.type === 'factory-reset' ? FACTORY_RESET : input.type === 'restart' ? [] : items),
-      contactMe: true,
-      requestedBy: `api:${actorOf(by)}`.slice(0, 128),
-    };
-    await this.bus.publish(ConfigurationJobRequestedTopic, mac, command);
-    await this.audit.record(this.db.manager, by, `job.${input.type}`, 'phone', mac, null, { requestId: command.requestId, action, items: maskSecretItems(items) }, command.requestId);
-    return { requestId: command.requestId, mac, action };
-  }
-
   async jobs(mac: string) {
     const safe = (items: WpiItem[] | null) => maskSecretItems((items ?? []).map((i) => (SecretBox.isSealed(i.value) ? { ...i, value: MASK } : i)));
     return (await this.store.jobs.latest(mac, 100)).map((job) => ({
@@ -235,14 +141,6 @@ export class PhoneService {
     }));
   }
 
-  /** Forget the phone's refusals, so the values are offered again at its next contact. */
-  async clearFaults(mac: string, by: Principal, requestId: string) {
-    const phone = await this.phone(mac);
-    await this.phones.clearFaults(mac);
-    await this.audit.record(this.db.manager, by, 'phone.clear-faults', 'phone', mac, { faults: faultsView(phone) }, { faults: [] }, requestId);
-    return this.sync.resync(mac, `faults of ${mac} cleared`);
-  }
-
   async driftSummary() {
     const totals = await this.phones.fleetTotals();
     const items = await this.phones.driftingItems();
@@ -254,27 +152,9 @@ export class PhoneService {
     return { tags: await this.phones.tags() };
   }
 
-  /** Checks under the profile writes lock (shared), held until `tx` ends: no profile named here is deleted before the commit. */
-  private async assertProfilesExist(tx: EntityManager, names: string[]): Promise<void> {
-    if (names.length === 0) return;
-    await this.profiles.lockWritesShared(tx);
-    const found = await this.profiles.existing(tx, names);
-    const missing = names.filter((n) => !found.has(n));
-    if (missing.length > 0) throw new ConfigurationError('unknown-profile', `no profile named ${missing.map((m) => `"${m}"`).join(', ')}`, missing.map((m) => ({ path: 'body.profiles', message: `unknown profile "${m}"` })));
-  }
+
 }
 
-const pick = <T>(given: T | undefined, current: T) => (given === undefined ? current : given);
-
-/** The phone's own values pass the same checks as a profile's items: one bad override would stop every write to the phone. */
-function checkOverrides(overrides: readonly ItemInput[], previous: readonly StoredItem[]): void {
-  const { errors } = checkProfile({ name: 'overrides', layer: 'phone', items: draftItems(overrides) }, new Map(), keptSecrets(previous));
-  if (errors.length === 0) return;
-  throw new ConfigurationError('invalid-overrides',
-    `the overrides have ${errors.length} problem(s); nothing was saved`,
-    errors.map((e) => ({ path: `body.overrides${e.path.slice('items'.length)}`, message: e.message })),
-  );
-}
 
 /** Faults as the API shows them: without the fingerprint of the refused value (internal). */
-const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).map((f) => itemWith(f, { status: f.status, value: f.value, at: f.at }));
+export const faultsView = (phone: ManagedPhone) => Object.values(phone.state.faults).map((f) => itemWith(f, { status: f.status, value: f.value, at: f.at }));
