@@ -9,7 +9,6 @@ import {
   type JobCompleted,
   type PendingJobs,
 } from '@workpoint/contracts';
-import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
 import { eventually, randomMac } from '@workpoint/testing';
 import { ConfigurationModule } from './configuration.module';
@@ -24,10 +23,6 @@ afterAll(() => h?.close());
 const readAllAccepted = { reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' }, items: [] };
 
 describe('configuration service on Kafka and PostgreSQL', () => {
-  it('has migrations that match its entities', async () => {
-    expect(await pendingSchemaChanges(h.dataSource)).toEqual([]);
-  });
-
   it('passes a contact on when it has nothing queued for the phone', async () => {
     const c = h.contact(randomMac(), readAllAccepted);
     await h.send(c);

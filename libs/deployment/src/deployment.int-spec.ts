@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { JobQueue, SecretBox } from '@workpoint/contact-pipeline';
 import { DeploymentJobRequestedTopic, JOB_TOPICS, type JobCompleted } from '@workpoint/contracts';
-import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
 import { capturingLogger, eventually, randomId, randomMac } from '@workpoint/testing';
 
@@ -20,10 +19,6 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 describe('deployment service on Kafka and PostgreSQL', () => {
-  it('has migrations that match its entities', async () => {
-    expect(await pendingSchemaChanges(h.dataSource)).toEqual([]);
-  });
-
   it('ends a contact nobody has work for with CleanUp', async () => {
     const c = h.contact(randomMac(), { reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' } });
     await h.send(c);

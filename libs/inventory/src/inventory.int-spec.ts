@@ -12,7 +12,6 @@ import {
   PhoneRegisteredTopic,
   type TopicContract,
 } from '@workpoint/contracts';
-import { pendingSchemaChanges } from '@workpoint/database';
 import { type StageHarness, startStageHarness } from '@workpoint/stage-harness';
 import { eventually, randomId, randomMac } from '@workpoint/testing';
 import type { WpiItem } from '@workpoint/wpi-codec';
@@ -53,10 +52,6 @@ const reports = (mac: string): Promise<Array<{ item_count: number; items: WpiIte
   h.dataSource.query('SELECT item_count, items FROM phone_report WHERE mac = $1', [mac]);
 
 describe('inventory service on Kafka and PostgreSQL', () => {
-  it('has migrations that match its entities', async () => {
-    expect(await pendingSchemaChanges(h.dataSource)).toEqual([]);
-  });
-
   it('registers an unknown phone on start-up and asks for all its items', async () => {
     const mac = randomMac();
     const startUp = h.contact(mac, { items: basicItems(mac, false) });

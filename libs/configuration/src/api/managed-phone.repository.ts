@@ -4,7 +4,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { ManagedPhoneEntity, type ManagedPhoneRow } from '../desired-state/desired-state.entities';
 import type { ManagedPhone } from '../desired-state/desired-state.store';
 import type { StoredItem } from '../desired-state/stored-profile';
-import { PHONE_SEARCH_TEXT } from '../migrations/1764115200012-configuration-phone-search';
+import { PHONE_SEARCH_TEXT } from '../desired-state/managed-phone-search';
 
 /** What a list shows of a phone: not the reported items, drift or faults (kilobytes per phone). */
 const SUMMARY_COLUMNS = [

@@ -1,4 +1,3 @@
-import { jobPartsSql } from '@workpoint/contact-pipeline';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Command ids of configuration jobs, and jobs sent in several parts. */
@@ -6,7 +5,11 @@ export class ConfigurationJobParts1764115200006 implements MigrationInterface {
   name = 'ConfigurationJobParts1764115200006';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const sql of jobPartsSql('configuration', 'configuration_job')) await q.query(sql);
+    await q.query(`ALTER TABLE "configuration"."configuration_job"
+       ADD "request_id" uuid,
+       ADD "items_done" integer NOT NULL DEFAULT 0,
+       ADD "part_size" integer NOT NULL DEFAULT 0`);
+    await q.query(`CREATE UNIQUE INDEX "configuration_job_request_id" ON "configuration"."configuration_job" ("request_id")`);
   }
 
   async down(q: QueryRunner): Promise<void> {

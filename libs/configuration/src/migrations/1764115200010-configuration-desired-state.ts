@@ -24,6 +24,11 @@ export class ConfigurationDesiredState1764115200010 implements MigrationInterfac
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['audit_log', 'api_key', 'phone_history', 'site', 'managed_phone', 'profile']) await q.query(`DROP TABLE "configuration"."${table}"`);
+    await q.query(`DROP TABLE "configuration"."audit_log"`);
+    await q.query(`DROP TABLE "configuration"."api_key"`);
+    await q.query(`DROP TABLE "configuration"."phone_history"`);
+    await q.query(`DROP TABLE "configuration"."site"`);
+    await q.query(`DROP TABLE "configuration"."managed_phone"`);
+    await q.query(`DROP TABLE "configuration"."profile"`);
   }
 }

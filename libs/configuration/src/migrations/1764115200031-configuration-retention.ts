@@ -1,4 +1,3 @@
-import { jobRetentionSql } from '@workpoint/contact-pipeline';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -10,7 +9,7 @@ export class ConfigurationRetention1764115200031 implements MigrationInterface {
   name = 'ConfigurationRetention1764115200031';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const sql of jobRetentionSql('configuration', 'configuration_job')) await q.query(sql);
+    await q.query(`CREATE INDEX "configuration_job_completed_at" ON "configuration"."configuration_job" ("completed_at")`);
     await q.query(`ALTER TABLE "configuration"."managed_phone" ADD "last_interaction_id" uuid`);
     await q.query(`ALTER TABLE "configuration"."managed_phone" ADD "interactions" integer NOT NULL DEFAULT '0'`);
     await q.query(`ALTER TABLE "configuration"."managed_phone" ADD "call_back_asked_at" TIMESTAMP WITH TIME ZONE`);

@@ -1,4 +1,3 @@
-import { jobTableSql } from '@workpoint/contact-pipeline';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The queue of deployment jobs per phone. */
@@ -6,7 +5,17 @@ export class DeploymentInitial1764115200002 implements MigrationInterface {
   name = 'DeploymentInitial1764115200002';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const sql of jobTableSql('deployment', 'deployment_job', 'PK_deployment_job')) await q.query(sql);
+    await q.query(`CREATE TABLE "deployment"."deployment_job" (
+      "id" BIGSERIAL NOT NULL,
+      "mac" character varying(17) NOT NULL,
+      "action" character varying(32) NOT NULL,
+      "items" jsonb NOT NULL,
+      "state" character varying(16) NOT NULL,
+      "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+      "sent_at" TIMESTAMP WITH TIME ZONE,
+      "sent_in_contact" uuid,
+      CONSTRAINT "PK_deployment_job" PRIMARY KEY ("id"))`);
+    await q.query(`CREATE INDEX "deployment_job_mac_state" ON "deployment"."deployment_job" ("mac", "state")`);
   }
 
   async down(q: QueryRunner): Promise<void> {

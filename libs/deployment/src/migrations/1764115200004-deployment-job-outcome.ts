@@ -1,4 +1,3 @@
-import { jobOutcomeSql } from '@workpoint/contact-pipeline';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Outcomes of deployment jobs, as the phone answered them. */
@@ -6,7 +5,13 @@ export class DeploymentJobOutcome1764115200004 implements MigrationInterface {
   name = 'DeploymentJobOutcome1764115200004';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const sql of jobOutcomeSql('deployment', 'deployment_job')) await q.query(sql);
+    await q.query(`ALTER TABLE "deployment"."deployment_job"
+       ADD "sent_in_interaction" uuid,
+       ADD "outcome" character varying(16),
+       ADD "item_results" jsonb,
+       ADD "completed_at" TIMESTAMP WITH TIME ZONE,
+       ADD "busy_count" integer NOT NULL DEFAULT 0,
+       ADD "last_busy_contact" uuid`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,4 +1,3 @@
-import { jobPartsSql } from '@workpoint/contact-pipeline';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Command ids of deployment jobs, and jobs sent in several parts. */
@@ -6,7 +5,11 @@ export class DeploymentJobParts1764115200007 implements MigrationInterface {
   name = 'DeploymentJobParts1764115200007';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const sql of jobPartsSql('deployment', 'deployment_job')) await q.query(sql);
+    await q.query(`ALTER TABLE "deployment"."deployment_job"
+       ADD "request_id" uuid,
+       ADD "items_done" integer NOT NULL DEFAULT 0,
+       ADD "part_size" integer NOT NULL DEFAULT 0`);
+    await q.query(`CREATE UNIQUE INDEX "deployment_job_request_id" ON "deployment"."deployment_job" ("request_id")`);
   }
 
   async down(q: QueryRunner): Promise<void> {

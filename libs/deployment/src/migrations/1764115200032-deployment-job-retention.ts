@@ -1,4 +1,3 @@
-import { jobRetentionSql } from '@workpoint/contact-pipeline';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Completed deployment jobs found by age, for the retention job. */
@@ -6,7 +5,7 @@ export class DeploymentJobRetention1764115200032 implements MigrationInterface {
   name = 'DeploymentJobRetention1764115200032';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const sql of jobRetentionSql('deployment', 'deployment_job')) await q.query(sql);
+    await q.query(`CREATE INDEX "deployment_job_completed_at" ON "deployment"."deployment_job" ("completed_at")`);
   }
 
   async down(q: QueryRunner): Promise<void> {
