@@ -1,24 +1,15 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { SecretBox, type StageDeps } from '@workpoint/contact-pipeline';
+import type { StageDeps } from '@workpoint/contact-pipeline';
 import type { StorageEnv } from '@workpoint/config';
 import { ageSweep, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { completedJobsSweep, JobQueue, JobStageModule } from '@workpoint/jobs';
 import { Logger } from '@workpoint/logging';
-import { BUS, type Bus } from '@workpoint/messaging';
 import { DataSource } from 'typeorm';
-import { ApiKeys, AuditLog } from './api/access';
-import { ChangeFanout } from './api/change-fanout';
-import { CommandService } from './api/command.service';
-import { ImportService } from './api/import.service';
 import { OperatorApi, type OperatorApiSettings } from './api/operator-api';
-import { operatorApiRoutes } from './api/operator-api.routes';
-import { PhoneService } from './api/phone.service';
-import { ProfileService } from './api/profile.service';
-import { SiteService } from './api/site.service';
+import { OperatorApiModule } from './api/operator-api.module';
 import { CONFIGURATION_JOB_TABLE } from './configuration.schema';
 import { ConfigurationSync } from './desired-state/configuration-sync';
 import { ConfigurationSyncModule } from './desired-state/configuration-sync.module';
-import { DesiredStateStore } from './desired-state/desired-state.store';
 import { ConfigurationJobEvents } from './job-stage/configuration-job.events';
 import { ConfigurationStageController } from './job-stage/configuration-stage.controller';
 import { RestartSettlement } from './restart/restart.settlement';
@@ -47,28 +38,10 @@ export function configurationRetention(deps: Pick<StageDeps, 'dataSource' | 'log
   );
 }
 
-/** The operator API, built as before from the process's objects and the desired-state providers. */
-function operatorApiProvider(api: OperatorApiSettings, storage: StorageEnv | undefined): Provider {
-  return {
-    provide: OperatorApi,
-    inject: [DataSource, BUS, Logger, DesiredStateStore, ConfigurationSync, SecretBox],
-    useFactory: (dataSource: DataSource, bus: Bus, logger: Logger, store: DesiredStateStore, sync: ConfigurationSync, box: SecretBox) => {
-      const audit = new AuditLog();
-      const keys = new ApiKeys(dataSource, logger);
-      const fanout = new ChangeFanout(dataSource, sync, logger, storage ? storage.DORMANT_AFTER_HOURS * 3600_000 : undefined);
-      const routes = operatorApiRoutes({
-        phones: new PhoneService(dataSource, store, sync, box, bus, audit, fanout),
-        profiles: new ProfileService(dataSource, store, box, sync, audit, fanout, logger),
-        sites: new SiteService(dataSource, audit, fanout),
-        imports: new ImportService(dataSource, audit, fanout, logger),
-        commands: new CommandService(dataSource, bus, sync, audit, logger.child({ component: 'operator-api' })),
-        keys,
-        audit,
-        db: dataSource,
-      });
-      return new OperatorApi(routes, keys, fanout, api, logger.child({ component: 'operator-api' }));
-    },
-  };
+/** The operator API on the same desired state (store, sync, secret box) as the job stage. */
+function operatorApi(api: OperatorApiSettings, storage: StorageEnv | undefined, sync: DynamicModule): DynamicModule {
+  const module = OperatorApiModule.forRoot({ api, dormantAfterMs: storage ? storage.DORMANT_AFTER_HOURS * 3600_000 : undefined });
+  return { ...module, imports: [...(module.imports ?? []), sync], exports: [OperatorApi] };
 }
 
 /**
@@ -82,6 +55,7 @@ export class ConfigurationModule {
     // One module object, imported here and by the job stage: one ConfigurationSync for both.
     const sync = ConfigurationSyncModule.forRoot({ secretKey: settings.secretKey });
     const { storage, api } = settings;
+    const apiModule = api ? operatorApi(api, storage, sync) : undefined;
     const retention: Provider[] = storage
       ? [{ provide: RetentionJob, useFactory: (dataSource: DataSource, logger: Logger) => configurationRetention({ dataSource, logger }, storage), inject: [DataSource, Logger] }]
       : [];
@@ -98,10 +72,12 @@ export class ConfigurationModule {
           beforeContact: { useExisting: ConfigurationSync },
           settlement: RestartSettlement,
         }),
+        ...(apiModule ? [apiModule] : []),
       ],
       controllers: [ConfigurationStageController],
-      providers: [...retention, ...(api ? [operatorApiProvider(api, storage)] : [])],
-      exports: api ? [OperatorApi] : [],
+      providers: retention,
+      // Re-exported, so the process (and tests) can reach OperatorApi from this module.
+      exports: apiModule ? [apiModule] : [],
     };
   }
 

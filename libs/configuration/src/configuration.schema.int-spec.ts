@@ -13,12 +13,13 @@ import { OutboxEntity } from './desired-state/outbox';
  */
 const ENTITY_USE: EntityUse[] = [
   { entity: jobEntitySchema(CONFIGURATION_JOB_TABLE), name: 'jobEntitySchema', notYetUsed: 'hand-written SQL in JobQueue (libs/contact-pipeline/src/job-queue.ts)' },
-  { entity: ProfileEntity, name: 'ProfileEntity', notYetUsed: 'hand-written SQL in desired-state.store.ts and api/profile.service.ts' },
-  { entity: ManagedPhoneEntity, name: 'ManagedPhoneEntity', notYetUsed: 'hand-written SQL in desired-state.store.ts and api/phone.service.ts, import.service.ts, change-fanout.ts' },
-  { entity: SiteEntity, name: 'SiteEntity', notYetUsed: 'hand-written SQL in desired-state.store.ts and api/site.service.ts' },
-  { entity: PhoneHistoryEntity, name: 'PhoneHistoryEntity', notYetUsed: 'hand-written SQL in desired-state.store.ts and api/phone.service.ts' },
-  { entity: ApiKeyEntity, name: 'ApiKeyEntity', notYetUsed: 'hand-written SQL in api/access.ts' },
-  { entity: AuditEntity, name: 'AuditEntity', notYetUsed: 'hand-written SQL in api/access.ts' },
+  // The operator API's repositories use these; desired-state.store.ts (the contact path) still reads and writes them with hand-written SQL.
+  { entity: ProfileEntity, name: 'ProfileEntity', usedBy: 'libs/configuration/src/api/profile.repository.ts' },
+  { entity: ManagedPhoneEntity, name: 'ManagedPhoneEntity', usedBy: 'libs/configuration/src/api/managed-phone.repository.ts' },
+  { entity: SiteEntity, name: 'SiteEntity', usedBy: 'libs/configuration/src/api/site.repository.ts' },
+  { entity: PhoneHistoryEntity, name: 'PhoneHistoryEntity', usedBy: 'libs/configuration/src/api/phone-history.repository.ts' },
+  { entity: ApiKeyEntity, name: 'ApiKeyEntity', usedBy: 'libs/configuration/src/api/api-key.repository.ts' },
+  { entity: AuditEntity, name: 'AuditEntity', usedBy: 'libs/configuration/src/api/audit-log.repository.ts' },
   { entity: OutboxEntity, name: 'OutboxEntity', notYetUsed: 'hand-written SQL in desired-state/outbox.ts' },
 ];
 

@@ -543,6 +543,44 @@ async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 5));
 }
 
+describe('domain errors', () => {
+  class NotThereError extends Error {}
+  const route = (message: string) =>
+    defineRoute({
+      method: 'GET',
+      path: '/thing',
+      operationId: 'thing',
+      summary: 'Throws a domain error',
+      tag: 'test',
+      role: 'public',
+      responses: {},
+      handler: () => {
+        throw message === 'known' ? new NotThereError('no such thing') : new Error('a bug');
+      },
+    });
+
+  it.each([
+    ['known', 404, { code: 'thing-not-found', message: 'no such thing' }, 'Retry-After', '7'],
+    ['unknown', 500, { code: 'internal', message: 'Internal server error' }, 'Retry-After', null],
+  ])('answers a %s domain error as the mapping says (%i)', async (kind, status, error, header, value) => {
+    const api = createApiServer({
+      routes: [route(kind)],
+      authenticate: () => Promise.resolve(undefined),
+      logger: createLogger('http-api-test', 'error', () => undefined),
+      document: () => ({}),
+      mapError: (e) => (e instanceof NotThereError ? new HttpError(404, 'thing-not-found', e.message, undefined, { 'Retry-After': '7' }) : undefined),
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${await api.listen(0, '127.0.0.1')}/thing`);
+      expect(res.status).toBe(status);
+      expect(res.headers.get(header)).toBe(value);
+      expect(((await res.json()) as { error: unknown }).error).toEqual(error);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('ApiServer.close', () => {
   it('cuts an open stream instead of waiting for it for ever, and closes the producer', async () => {
     let markClosed = (): void => undefined;

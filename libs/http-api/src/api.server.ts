@@ -27,6 +27,11 @@ export interface ApiServerOptions {
   document: () => object;
   /** Shuts out a source address after repeated failed authentications (default: 10 a minute). */
   authFailures?: AuthFailureLimiter;
+  /**
+   * Turns a handler's domain error into the answer for it (the API's exhaustive code map);
+   * undefined for errors it does not know, which become a logged 500.
+   */
+  mapError?: (error: unknown) => HttpError | undefined;
 }
 
 export interface ApiServer {
@@ -71,6 +76,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     options.logger,
     options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     options.authFailures ?? new AuthFailureLimiter(),
+    options.mapError ?? (() => undefined),
   );
   const server = createServer((req, res) => void handler.handle(req, res));
   return {
@@ -96,6 +102,7 @@ class ApiRequestHandler {
     private readonly logger: Logger,
     private readonly maxBodyBytes: number,
     private readonly authFailures: AuthFailureLimiter,
+    private readonly mapError: (error: unknown) => HttpError | undefined,
   ) {}
 
   /** Never rejects: every failure becomes an error response (or a cut connection). */
@@ -234,8 +241,10 @@ class ApiRequestHandler {
     }
   }
 
-  private fail(req: IncomingMessage, res: ServerResponse, log: RequestLog, error: unknown): void {
-    const known = error instanceof HttpError;
+  private fail(req: IncomingMessage, res: ServerResponse, log: RequestLog, thrown: unknown): void {
+    const mapped = thrown instanceof HttpError ? thrown : this.mapError(thrown);
+    const error = mapped ?? thrown;
+    const known = mapped !== undefined;
     if (!known || res.headersSent) {
       // The error, never the request: bodies carry phone configuration and its passwords.
       this.logger.error('request failed', { requestId: log.requestId, method: log.method, route: log.route, error });
@@ -247,11 +256,11 @@ class ApiRequestHandler {
     }
     // An unread body is never drained: a hostile client could keep sending for ever.
     if (!req.complete) res.setHeader('Connection', 'close');
-    const status = known ? error.status : 500;
+    const status = known ? mapped.status : 500;
     const payload = known
-      ? { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) }
+      ? { code: mapped.code, message: mapped.message, ...(mapped.details !== undefined ? { details: mapped.details } : {}) }
       : { code: 'internal', message: 'Internal server error' };
-    writeError(res, status, payload, log.requestId, known ? error.headers : {});
+    writeError(res, status, payload, log.requestId, known ? mapped.headers : {});
   }
 }
 

@@ -13,6 +13,8 @@ import { capturingLogger, eventually, infraFromEnv, randomId } from '@workpoint/
  * records the answers sent to its response topic and what the stage passed on.
  */
 export interface StageHarness {
+  /** The stage app under test: look providers up with `app.get(X)`. */
+  app: INestMicroservice;
   bus: KafkaBus;
   dataSource: DataSource;
   gatewayId: string;
@@ -54,7 +56,7 @@ export async function startStageHarness(
   await bus.ensureTopics([gatewayResponseTopic(gatewayId), input, ...(passTo ? [passTo] : [])]);
   await bus.subscribe({ topic: gatewayResponseTopic(gatewayId), groupId: `${gatewayId}-responses`, fromBeginning: true, handle: async ({ value }) => void responses.push(value) });
   if (passTo) await bus.subscribe({ topic: passTo, groupId: `${gatewayId}-passed`, fromBeginning: true, handle: async ({ value }) => void passed.push(value) });
-  let app: INestMicroservice | undefined;
+  let app: INestMicroservice;
   try {
     app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module });
   } catch (error) {
@@ -63,6 +65,7 @@ export async function startStageHarness(
     throw error;
   }
   return {
+    app,
     bus,
     dataSource,
     gatewayId,
@@ -86,7 +89,7 @@ export async function startStageHarness(
       };
     },
     close: async () => {
-      await app?.close();
+      await app.close();
       await bus.close();
       // The app destroys its data source when it closes.
       if (dataSource.isInitialized) await dataSource.destroy();

@@ -1,8 +1,11 @@
-import { generateApiKey, HttpError, parseApiKey, type ApiRole, type Principal, verifyApiKeySecret, hashApiKeySecret } from '@workpoint/http-api';
-import { type Logger, redact } from '@workpoint/logging';
-import type { DataSource, EntityManager } from 'typeorm';
-
-type Db = DataSource | EntityManager;
+import { API_ROLES, generateApiKey, parseApiKey, type ApiRole, type Principal, verifyApiKeySecret, hashApiKeySecret } from '@workpoint/http-api';
+import { Logger, redact } from '@workpoint/logging';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ApiKeyRow } from '../desired-state/desired-state.entities';
+import { ApiKeyRepository } from './api-key.repository';
+import { AuditLogRepository } from './audit-log.repository';
+import { ConfigurationError } from './configuration.error';
 
 /** An actor as the audit log names it. */
 export const actorOf = (p: Principal | undefined) => (p ? `${p.name} (key ${p.keyId}, ${p.role})` : 'system');
@@ -12,13 +15,16 @@ export const actorOf = (p: Principal | undefined) => (p ? `${p.name} (key ${p.ke
  * remembered for a few seconds, so a list query does not cost a key lookup each time; a
  * revocation takes effect on every instance within that time.
  */
+@Injectable()
 export class ApiKeys {
+  /** How long a verified key is remembered. */
+  static readonly CACHE_MS = 5000;
   private readonly cache = new Map<string, { principal: Principal | undefined; hash: string; until: number }>();
 
   constructor(
     private readonly db: DataSource,
+    private readonly keys: ApiKeyRepository,
     private readonly logger: Logger,
-    private readonly cacheMs = 5000,
   ) {}
 
   async authenticate(presented: string): Promise<Principal | undefined> {
@@ -26,17 +32,11 @@ export class ApiKeys {
     if (!parsed) return undefined;
     const cached = this.cache.get(parsed.id);
     if (cached && cached.until > Date.now()) return verifyApiKeySecret(parsed.secret, cached.hash) ? cached.principal : undefined;
-    const [row] = (await this.db.query('SELECT id, name, role, secret_hash, revoked_at FROM api_key WHERE id = $1', [parsed.id])) as {
-      id: string;
-      name: string;
-      role: ApiRole;
-      secret_hash: string;
-      revoked_at: Date | null;
-    }[];
+    const row = await this.keys.findById(parsed.id);
     if (!row) return undefined;
-    const principal = row.revoked_at ? undefined : { keyId: row.id, name: row.name, role: row.role };
-    this.cache.set(row.id, { principal, hash: row.secret_hash, until: Date.now() + this.cacheMs });
-    return verifyApiKeySecret(parsed.secret, row.secret_hash) ? principal : undefined;
+    const principal = row.revokedAt ? undefined : { keyId: row.id, name: row.name, role: apiRole(row.role) };
+    this.cache.set(row.id, { principal, hash: row.secretHash, until: Date.now() + ApiKeys.CACHE_MS });
+    return verifyApiKeySecret(parsed.secret, row.secretHash) ? principal : undefined;
   }
 
   /**
@@ -47,38 +47,30 @@ export class ApiKeys {
   async ensureBootstrapKey(key: string): Promise<void> {
     const parsed = parseApiKey(key);
     if (!parsed) throw new Error('API_ADMIN_KEY must look like wpk_<12 hex>_<secret>; create one with `workpoint api-key`');
-    await this.db.query(
-      `INSERT INTO api_key (id, name, role, secret_hash, created_at, created_by) VALUES ($1, 'bootstrap admin', 'admin', $2, now(), 'configuration')
-       ON CONFLICT (id) DO NOTHING`,
-      [parsed.id, hashApiKeySecret(parsed.secret)],
-    );
+    await this.keys.insertIfAbsent({ id: parsed.id, name: 'bootstrap admin', role: 'admin', secretHash: hashApiKeySecret(parsed.secret), createdBy: 'configuration' });
     this.logger.info('bootstrap admin API key in place', { keyId: parsed.id });
   }
 
   async create(name: string, role: ApiRole, by: Principal, audit: AuditLog, requestId: string) {
     const key = generateApiKey();
     return this.db.transaction(async (tx) => {
-      const [row] = (await tx.query(
-        'INSERT INTO api_key (id, name, role, secret_hash, created_at, created_by) VALUES ($1, $2, $3, $4, now(), $5) RETURNING *',
-        [key.id, name, role, key.hash, by.name],
-      )) as Record<string, unknown>[];
-      const view = apiKeyView(row!);
+      const view = apiKeyView(await this.keys.insert(tx, { id: key.id, name, role, secretHash: key.hash, createdBy: by.name }));
       await audit.record(tx, by, 'api-key.create', 'api-key', key.id, null, view, requestId);
       return { ...view, key: key.key };
     });
   }
 
   async list() {
-    return ((await this.db.query('SELECT * FROM api_key ORDER BY created_at')) as Record<string, unknown>[]).map(apiKeyView);
+    return (await this.keys.list()).map(apiKeyView);
   }
 
   async revoke(id: string, by: Principal, audit: AuditLog, requestId: string) {
     const revoked = await this.db.transaction(async (tx) => {
-      const [before] = (await tx.query('SELECT * FROM api_key WHERE id = $1 FOR UPDATE', [id])) as Record<string, unknown>[];
+      const before = await this.keys.lock(tx, id);
       if (!before) return undefined;
-      const [[after]] = (await tx.query('UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *', [id])) as [Record<string, unknown>[], number];
-      await audit.record(tx, by, 'api-key.revoke', 'api-key', id, apiKeyView(before), apiKeyView(after!), requestId);
-      return apiKeyView(after!);
+      const after = await this.keys.revoke(tx, id);
+      await audit.record(tx, by, 'api-key.revoke', 'api-key', id, apiKeyView(before), apiKeyView(after), requestId);
+      return apiKeyView(after);
     });
     // Only once committed: dropped earlier, a request in between reads the row as it was
     // (not yet revoked) and caches the key as valid again.
@@ -87,49 +79,54 @@ export class ApiKeys {
   }
 }
 
-function apiKeyView(r: Record<string, unknown>) {
+/** A stored role; the column holds only what the API wrote, so anything else is a corrupt row. */
+function apiRole(role: string): ApiRole {
+  const known = API_ROLES.find((r) => r === role);
+  if (!known) throw new Error(`api_key row with unknown role ${JSON.stringify(role)}`);
+  return known;
+}
+
+function apiKeyView(r: ApiKeyRow) {
   return {
-    id: r['id'] as string,
-    name: r['name'] as string,
-    role: r['role'] as string,
-    createdAt: (r['created_at'] as Date).toISOString(),
-    createdBy: r['created_by'] as string,
-    revokedAt: r['revoked_at'] ? (r['revoked_at'] as Date).toISOString() : null,
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    createdAt: r.createdAt.toISOString(),
+    createdBy: r.createdBy,
+    revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
   };
 }
 
 /** Every change through the API: who, what, when, before and after (secrets masked). */
+@Injectable()
 export class AuditLog {
-  async record(db: Db, by: Principal | undefined, action: string, entityType: string, entityId: string, before: unknown, after: unknown, requestId: string | null): Promise<void> {
-    await this.recordMany(db, by, action, entityType, [{ id: entityId, before, after }], requestId);
+  constructor(private readonly entries: AuditLogRepository) {}
+
+  async record(tx: EntityManager, by: Principal | undefined, action: string, entityType: string, entityId: string, before: unknown, after: unknown, requestId: string | null): Promise<void> {
+    await this.recordMany(tx, by, action, entityType, [{ id: entityId, before, after }], requestId);
   }
 
-  /** Entries of one action (many at once for an import). */
-  async recordMany(db: Db, by: Principal | undefined, action: string, entityType: string, entries: { id: string; before: unknown; after: unknown }[], requestId: string | null): Promise<void> {
-    if (entries.length === 0) return;
-    await db.query(
-      `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before, after, request_id)
-       SELECT now(), $1, $2, $3, e.id, e.before, e.after, $4 FROM jsonb_to_recordset($5::jsonb) AS e(id text, before jsonb, after jsonb)`,
-      [actorOf(by), action, entityType, requestId, JSON.stringify(entries.map((e) => ({ id: e.id, before: redact(e.before) ?? null, after: redact(e.after) ?? null })))],
+  /** Entries of one action (many at once for an import), in the caller's transaction. */
+  async recordMany(tx: EntityManager, by: Principal | undefined, action: string, entityType: string, entries: { id: string; before: unknown; after: unknown }[], requestId: string | null): Promise<void> {
+    const actor = actorOf(by);
+    await this.entries.insertMany(
+      tx,
+      entries.map((e) => ({ actor, action, entityType, entityId: e.id, before: redact(e.before) ?? null, after: redact(e.after) ?? null, requestId })),
     );
   }
 
-  async page(db: Db, q: { entityType?: string | undefined; entityId?: string | undefined; cursor?: string | undefined; limit: number }) {
-    const rows = (await db.query(
-      `SELECT * FROM audit_log WHERE ($1::text IS NULL OR entity_type = $1) AND ($2::text IS NULL OR entity_id = $2) AND ($3::bigint IS NULL OR id < $3::bigint)
-       ORDER BY id DESC LIMIT $4`,
-      [q.entityType ?? null, q.entityId ?? null, numericCursor(q.cursor), q.limit + 1],
-    )) as Record<string, unknown>[];
+  async page(q: { entityType?: string | undefined; entityId?: string | undefined; cursor?: string | undefined; limit: number }) {
+    const rows = await this.entries.page({ entityType: q.entityType, entityId: q.entityId, beforeId: numericCursor(q.cursor), limit: q.limit + 1 });
     const entries = rows.slice(0, q.limit).map((r) => ({
-      id: String(r['id']),
-      at: (r['at'] as Date).toISOString(),
-      actor: r['actor'] as string,
-      action: r['action'] as string,
-      entityType: r['entity_type'] as string,
-      entityId: r['entity_id'] as string,
-      before: r['before'],
-      after: r['after'],
-      requestId: (r['request_id'] as string | null) ?? null,
+      id: r.id,
+      at: r.at.toISOString(),
+      actor: r.actor,
+      action: r.action,
+      entityType: r.entityType,
+      entityId: r.entityId,
+      before: r.before,
+      after: r.after,
+      requestId: r.requestId,
     }));
     return { entries, nextCursor: rows.length > q.limit ? entries[entries.length - 1]!.id : null };
   }
@@ -138,6 +135,6 @@ export class AuditLog {
 /** A cursor of the audit log or a phone's history: the id of the last entry seen. */
 export function numericCursor(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
-  if (!/^\d{1,18}$/.test(cursor)) throw new HttpError(400, 'invalid-request', 'cursor is not one this API handed out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  if (!/^\d{1,18}$/.test(cursor)) throw new ConfigurationError('invalid-request', 'cursor is not one this API handed out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
   return cursor;
 }

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import {
   ConfigurationJobRequestedTopic,
   type ContactMeRequested,
@@ -8,13 +9,14 @@ import {
   JobRequestedSchema,
   type TopicContract,
 } from '@workpoint/contracts';
-import { HttpError, type Principal } from '@workpoint/http-api';
-import { type Logger, maskSecretItems } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
+import type { Principal } from '@workpoint/http-api';
+import { Logger, maskSecretItems } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
 import type { WpiItem } from '@workpoint/wpi-codec';
-import type { DataSource } from 'typeorm';
-import type { ConfigurationSync } from '../desired-state/configuration-sync';
-import { actorOf, type AuditLog } from './access';
+import { DataSource } from 'typeorm';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
+import { actorOf, AuditLog } from './access';
+import { ConfigurationError } from './configuration.error';
 
 type Command = JobRequested | ContactMeRequested;
 /** A command as the API takes it: `requestedBy` may be left out. */
@@ -41,22 +43,24 @@ export const COMMAND_TOPICS: readonly CommandTopic[] = [
 /** Job topics whose consumers hold CONFIG_SECRET_KEY and open sealed items themselves. */
 const SEALED_ON_THE_TOPIC: ReadonlySet<string> = new Set([ConfigurationJobRequestedTopic.name, DeploymentJobRequestedTopic.name]);
 
-/** A hint for the client after a failed publish: the broker usually recovers within seconds. */
-const PUBLISH_RETRY_AFTER_SECONDS = 5;
-
 /**
  * Commands through the operator API: the same events other systems publish on Kafka, published
  * on this service's bus (Kafka when distributed, in-process when embedded) and audited like
  * any operator action.
  */
+@Injectable()
 export class CommandService {
+  private readonly logger: Logger;
+
   constructor(
     private readonly db: DataSource,
-    private readonly bus: Bus,
-    private readonly sync: Pick<ConfigurationSync, 'conceal'>,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(ConfigurationSync) private readonly sync: Pick<ConfigurationSync, 'conceal'>,
     private readonly audit: AuditLog,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'operator-api' });
+  }
 
   async publish<T extends Command>(topic: TopicContract<T>, input: CommandInput<T>, by: Principal, requestId: string) {
     // The body passed the shape both job topics share; the topic's own schema decides what it
@@ -64,7 +68,7 @@ export class CommandService {
     const parsed = topic.schema.safeParse({ ...input, requestedBy: input.requestedBy ?? `api:${actorOf(by)}`.slice(0, 128) });
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
-      throw new HttpError(400, 'invalid-request', `The command is not one ${topic.name} takes`, details);
+      throw new ConfigurationError('invalid-request', `The command is not one ${topic.name} takes`, details);
     }
     const command: Command = parsed.data;
     const items = 'items' in command ? command.items : undefined;
@@ -79,9 +83,7 @@ export class CommandService {
         await this.bus.publish(topic, command.mac, published);
       } catch (error) {
         this.logger.warn('could not publish a command', { topic: topic.name, mac: command.mac, requestId, error: String(error) });
-        throw new HttpError(503, 'publish-failed', 'The command could not be published; nothing was queued. Try again.', undefined, {
-          'Retry-After': String(PUBLISH_RETRY_AFTER_SECONDS),
-        });
+        throw new ConfigurationError('publish-failed', 'The command could not be published; nothing was queued. Try again.');
       }
     });
     return { accepted: true as const, topic: topic.name };

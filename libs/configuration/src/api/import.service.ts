@@ -1,26 +1,21 @@
+import { Injectable } from '@nestjs/common';
 import type { ImportStreamMessage } from '@workpoint/contracts';
 import type { Principal } from '@workpoint/http-api';
-import type { Logger } from '@workpoint/logging';
-import type { DataSource } from 'typeorm';
-import { type ManagedPhone, toManagedPhone } from '../desired-state/desired-state.store';
+import { Logger } from '@workpoint/logging';
+import { DataSource } from 'typeorm';
+import type { ManagedPhone } from '../desired-state/desired-state.store';
 import { type ImportRow, parsePhoneImport } from '../import';
-import type { AuditLog } from './access';
-import type { ChangeFanout } from './change-fanout';
-import { PROFILE_WRITES_LOCK } from './profile.service';
+import { AuditLog } from './access';
+import { ChangeFanout } from './change-fanout';
+import { type ImportedAssignment, ManagedPhoneRepository } from './managed-phone.repository';
+import { ProfileRepository } from './profile.repository';
 
 export type ImportEvent = ImportStreamMessage;
 
 const BATCH = 1000;
 
-interface Assigned {
-  mac: string;
-  e164: string | null;
-  model: string | null;
-  site: string | null;
-  tags: string[];
-  user_name: string | null;
-  profiles: string[];
-}
+/** Also what the audit log shows of an imported assignment (before and after). */
+type Assigned = ImportedAssignment;
 
 /**
  * Bulk import of phones and their assignments from CSV. The whole file is checked first; with
@@ -28,16 +23,19 @@ interface Assigned {
  * nothing), in batches that report progress. An empty cell leaves that field as it is; a line
  * identical to what is stored changes nothing (re-importing a file is harmless).
  */
+@Injectable()
 export class ImportService {
   constructor(
     private readonly db: DataSource,
+    private readonly profiles: ProfileRepository,
+    private readonly phones: ManagedPhoneRepository,
     private readonly audit: AuditLog,
     private readonly fanout: ChangeFanout,
     private readonly logger: Logger,
   ) {}
 
   async *run(bytes: Buffer, dryRun: boolean, by: Principal, requestId: string): AsyncGenerator<ImportEvent> {
-    const known = new Set(((await this.db.query('SELECT name FROM profile')) as { name: string }[]).map((r) => r.name));
+    const known = new Set(await this.profiles.names());
     const parsed = parsePhoneImport(bytes, { knownProfiles: known });
     yield { type: 'progress', phase: 'validate', done: parsed.lines, total: parsed.lines };
     const base = { type: 'result' as const, dryRun, lines: parsed.lines, valid: parsed.rows.length, created: 0, updated: 0, unchanged: 0 };
@@ -56,18 +54,15 @@ export class ImportService {
       await runner.startTransaction();
       // The profiles were checked before the transaction: check again under the lock that keeps
       // them from being deleted until this import commits.
-      await runner.query(`SELECT pg_advisory_xact_lock_shared(${PROFILE_WRITES_LOCK})`);
+      await this.profiles.lockWritesShared(runner.manager);
       const named = [...new Set(parsed.rows.flatMap((r) => (r.profile ? [r.profile] : [])))];
-      const still = new Set(((await runner.query('SELECT name FROM profile WHERE name = ANY($1)', [named])) as { name: string }[]).map((r) => r.name));
+      const still = await this.profiles.existing(runner.manager, named);
       vanished = parsed.rows.filter((r) => r.profile !== undefined && !still.has(r.profile));
       for (let start = 0; vanished.length === 0 && start < parsed.rows.length; start += BATCH) {
         const rows = parsed.rows.slice(start, start + BATCH);
         const existing = new Map(
           // A dry run writes nothing, so it locks no phone (contacts of these phones go on meanwhile).
-          ((await runner.query(`SELECT * FROM managed_phone WHERE mac = ANY($1)${dryRun ? '' : ' FOR UPDATE'}`, [rows.map((r) => r.mac)])) as Record<string, unknown>[]).map((r) => {
-            const p = toManagedPhone(r);
-            return [p.mac, p] as const;
-          }),
+          (await this.phones.byMacs(runner.manager, rows.map((r) => r.mac), !dryRun)).map((p) => [p.mac, p] as const),
         );
         const writes: Assigned[] = [];
         const audits: { id: string; before: unknown; after: unknown }[] = [];
@@ -85,15 +80,7 @@ export class ImportService {
           changed.push(row.mac);
         }
         if (!dryRun && writes.length > 0) {
-          await runner.query(
-            `INSERT INTO managed_phone (mac, e164, model, site, tags, user_name, profiles, assignment_version, assigned_at, updated_at)
-             SELECT r.mac, r.e164, r.model, r.site, coalesce(r.tags, '{}'), r.user_name, coalesce(r.profiles, '{}'), 1, now(), now()
-             FROM jsonb_to_recordset($1::jsonb) AS r(mac varchar, e164 varchar, model varchar, site varchar, tags varchar[], user_name varchar, profiles varchar[])
-             ON CONFLICT (mac) DO UPDATE SET e164 = excluded.e164, model = excluded.model, site = excluded.site, tags = excluded.tags,
-               user_name = excluded.user_name, profiles = excluded.profiles, assignment_version = managed_phone.assignment_version + 1,
-               assigned_at = now(), updated_at = now()`,
-            [JSON.stringify(writes)],
-          );
+          await this.phones.importAssignments(runner.manager, writes);
           await this.audit.recordMany(runner.manager, by, 'assignment.import', 'phone', audits, requestId);
         }
         yield { type: 'progress', phase: 'apply', done: Math.min(start + BATCH, parsed.rows.length), total: parsed.rows.length };

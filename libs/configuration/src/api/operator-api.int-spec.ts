@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { DynamicModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   ConfigurationJobRequestedTopic,
@@ -35,7 +34,9 @@ import type {
   SiteView,
   TagList,
 } from './api-schemas';
+import { ApiKeyEntity } from '../desired-state/desired-state.entities';
 import { ApiKeys } from './access';
+import { ApiKeyRepository } from './api-key.repository';
 import type { ChangeFanout } from './change-fanout';
 import { OperatorApi } from './operator-api';
 import { operatorApiRoutes, type OperatorApiServices } from './operator-api.routes';
@@ -154,19 +155,12 @@ async function insertPhone(row: Record<string, unknown> & { mac: string }): Prom
   );
 }
 
-/** The module, plus a provider that hands the test the OperatorApi Nest built. */
-function capturingOperatorApi(module: DynamicModule, capture: (api: OperatorApi) => void): DynamicModule {
-  return { ...module, providers: [...(module.providers ?? []), { provide: 'capture-operator-api', useFactory: capture, inject: [OperatorApi] }] };
-}
-
 beforeAll(async () => {
-  let api: OperatorApi | undefined;
-  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (deps) => {
+  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (deps) =>
     // Several tests fail authentication on purpose; the per-source limit has a server of its own below.
-    const module = ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } });
-    return capturingOperatorApi(module, (built) => (api = built));
-  });
-  base = `http://127.0.0.1:${api!.port}`;
+    ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } }),
+  );
+  base = `http://127.0.0.1:${h.app.get(OperatorApi).port}`;
   // Inventory owns the contact-me topic (the broker creates no topics on its own); configuration
   // only publishes to it, so here, without inventory, the test creates it.
   await h.bus.ensureTopics([ContactMeRequestedTopic, DeploymentJobRequestedTopic]);
@@ -950,7 +944,7 @@ describe('failed authentications per source address', () => {
     const { logger, lines } = capturingLogger('operator-api-limit');
     const fanout = { settled: async () => undefined } as unknown as ChangeFanout;
     // The same API (routes, key store, database) with a limit of 3.
-    const api = new OperatorApi(operatorApiRoutes({} as OperatorApiServices), new ApiKeys(h.dataSource, logger), fanout, { host: '127.0.0.1', port: 0, authFailuresPerMinute: 3 }, logger);
+    const api = new OperatorApi(operatorApiRoutes({} as OperatorApiServices), new ApiKeys(h.dataSource, new ApiKeyRepository(h.dataSource.getRepository(ApiKeyEntity)), logger), fanout, { host: '127.0.0.1', port: 0, authFailuresPerMinute: 3 }, logger);
     await api.onApplicationBootstrap();
     try {
       const at = `http://127.0.0.1:${api.port}`;

@@ -1,4 +1,4 @@
-import { type AnyRoute, defineRoute, HttpError } from '@workpoint/http-api';
+import { type AnyRoute, defineRoute } from '@workpoint/http-api';
 import { z } from 'zod';
 import type { ApiKeys, AuditLog } from './access';
 import {
@@ -35,19 +35,23 @@ import {
 } from './api-schemas';
 import { COMMAND_TOPICS, type CommandService } from './command.service';
 import type { ImportService } from './import.service';
+import type { AssignmentService } from './assignment.service';
+import type { PhoneJobService } from './phone-job.service';
 import type { PhoneService } from './phone.service';
 import type { ProfileService } from './profile.service';
 import type { SiteService } from './site.service';
+import { ConfigurationError } from './configuration.error';
 
 export interface OperatorApiServices {
   phones: PhoneService;
+  phoneJobs: PhoneJobService;
+  assignments: AssignmentService;
   profiles: ProfileService;
   sites: SiteService;
   imports: ImportService;
   commands: CommandService;
   keys: ApiKeys;
   audit: AuditLog;
-  db: Parameters<AuditLog['page']>[0];
 }
 
 const ok = <T>(body: T, status = 200) => ({ status, body });
@@ -104,14 +108,14 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       summary: 'Read items now, write items now, restart, or factory-reset a phone (queued; the phone is asked to call back)',
       params: MacPathParams, body: JobInput,
       responses: { 202: { description: 'Queued', schema: JobAccepted }, ...common },
-      handler: async ({ params, body, principal }) => ok(await s.phones.requestJob(params.mac, body, principal!), 202),
+      handler: async ({ params, body, principal }) => ok(await s.phoneJobs.requestJob(params.mac, body, principal!), 202),
     }),
     defineRoute({
       method: 'DELETE', path: '/api/v1/phones/{mac}/faults', operationId: 'clearPhoneFaults', tag: 'phones', role: 'operator',
       summary: 'Forget the items the phone refused, so they are offered again',
       params: MacPathParams,
       responses: { 200: { description: 'Re-planned', schema: Resynced }, ...common },
-      handler: async ({ params, principal, requestId }) => ok(await s.phones.clearFaults(params.mac, principal!, requestId)),
+      handler: async ({ params, principal, requestId }) => ok(await s.phoneJobs.clearFaults(params.mac, principal!, requestId)),
     }),
     defineRoute({
       method: 'GET', path: '/api/v1/drift', operationId: 'getFleetDrift', tag: 'phones', role: 'read-only',
@@ -138,21 +142,21 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       summary: 'Set a phone\'s assignment (fields left out stay as they are); the phone is asked to call back when its configuration changes',
       params: MacPathParams, body: AssignmentInput,
       responses: { 200: { description: 'The assignment', schema: AssignmentView }, 409: { description: 'Changed meanwhile (version)' }, 422: { description: 'Unknown profile, or overrides the item checks refuse (as in a profile)' } },
-      handler: async ({ params, body, principal, requestId }) => ok(await s.phones.assign(params.mac, body, principal!, requestId)),
+      handler: async ({ params, body, principal, requestId }) => ok(await s.assignments.assign(params.mac, body, principal!, requestId)),
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/profiles/{name}/phones', operationId: 'assignProfileToPhones', tag: 'assignments', role: 'operator',
       summary: 'Assign a phone-layer profile to many phones',
       params: NamePathParams, body: BulkAssign,
       responses: { 200: { description: 'Done', schema: BulkAssigned }, 422: { description: 'Unknown profile' } },
-      handler: async ({ params, body, principal, requestId }) => ok(await s.phones.assignProfile(params.name, body.macs, true, principal!, requestId)),
+      handler: async ({ params, body, principal, requestId }) => ok(await s.assignments.assignProfile(params.name, body.macs, true, principal!, requestId)),
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/profiles/{name}/phones/remove', operationId: 'unassignProfileFromPhones', tag: 'assignments', role: 'operator',
       summary: 'Take a phone-layer profile off many phones',
       params: NamePathParams, body: BulkAssign,
       responses: { 200: { description: 'Done', schema: BulkAssigned }, 422: { description: 'Unknown profile' } },
-      handler: async ({ params, body, principal, requestId }) => ok(await s.phones.assignProfile(params.name, body.macs, false, principal!, requestId)),
+      handler: async ({ params, body, principal, requestId }) => ok(await s.assignments.assignProfile(params.name, body.macs, false, principal!, requestId)),
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/imports', operationId: 'importPhones', tag: 'assignments', role: 'operator',
@@ -268,7 +272,7 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       responses: { 200: { description: 'Revoked', schema: ApiKeyView }, 404: { description: 'No such key' } },
       handler: async ({ params, principal, requestId }) => {
         const revoked = await s.keys.revoke(params.id, principal!, s.audit, requestId);
-        if (!revoked) throw new HttpError(404, 'api-key-not-found', `no API key ${params.id}`);
+        if (!revoked) throw new ConfigurationError('api-key-not-found', `no API key ${params.id}`);
         return ok(revoked);
       },
     }),
@@ -277,7 +281,7 @@ export function operatorApiRoutes(s: OperatorApiServices): AnyRoute[] {
       summary: 'Every change made through the API, newest first (secrets masked)',
       query: AuditQuery,
       responses: { 200: { description: 'A page of the audit log', schema: AuditPage } },
-      handler: async ({ query }) => ok(await s.audit.page(s.db, query)),
+      handler: async ({ query }) => ok(await s.audit.page(query)),
     }),
   ];
 }

@@ -1,4 +1,4 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   type AnyRoute,
   type ApiServer,
@@ -8,9 +8,15 @@ import {
   DEFAULT_AUTH_FAILURE_LIMITS,
   type OpenApiDocument,
 } from '@workpoint/http-api';
-import type { Logger } from '@workpoint/logging';
-import type { ApiKeys } from './access';
-import type { ChangeFanout } from './change-fanout';
+import { Logger } from '@workpoint/logging';
+import { ApiKeys } from './access';
+import { ChangeFanout } from './change-fanout';
+import { operatorApiHttpError } from './operator-api.errors';
+
+/** Token of the operator API's settings (`OperatorApiModule.forRoot`). */
+export const OPERATOR_API_SETTINGS = Symbol('OPERATOR_API_SETTINGS');
+/** Token of the operator API's route table (`operatorApiRoutes`, built from the injected services). */
+export const OPERATOR_API_ROUTES = Symbol('OPERATOR_API_ROUTES');
 
 export interface OperatorApiSettings {
   host: string;
@@ -35,18 +41,22 @@ export const OPERATOR_API_INFO = {
 };
 
 /** The operator API's HTTP server, started and stopped with the configuration service. */
+@Injectable()
 export class OperatorApi implements OnApplicationBootstrap, OnApplicationShutdown {
   private server?: ApiServer;
   private document?: OpenApiDocument;
+  private readonly logger: Logger;
   port?: number;
 
   constructor(
-    private readonly routes: AnyRoute[],
+    @Inject(OPERATOR_API_ROUTES) private readonly routes: AnyRoute[],
     private readonly keys: ApiKeys,
     private readonly fanout: ChangeFanout,
-    private readonly settings: OperatorApiSettings,
-    private readonly logger: Logger,
-  ) {}
+    @Inject(OPERATOR_API_SETTINGS) private readonly settings: OperatorApiSettings,
+    logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'operator-api' });
+  }
 
   openApiDocument(): OpenApiDocument {
     this.document ??= buildOpenApiDocument(this.routes, OPERATOR_API_INFO);
@@ -61,6 +71,7 @@ export class OperatorApi implements OnApplicationBootstrap, OnApplicationShutdow
       logger: this.logger,
       ...(this.settings.maxBodyBytes ? { maxBodyBytes: this.settings.maxBodyBytes } : {}),
       document: () => this.openApiDocument(),
+      mapError: operatorApiHttpError,
       authFailures: new AuthFailureLimiter({
         failuresPerWindow: this.settings.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURE_LIMITS.failuresPerWindow,
         maxSources: this.settings.authTrackedSources ?? DEFAULT_AUTH_FAILURE_LIMITS.maxSources,

@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { HttpError, type Principal } from '@workpoint/http-api';
-import type { Logger } from '@workpoint/logging';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { ConfigurationSync } from '../desired-state/configuration-sync';
-import { type DesiredStateStore, toStoredProfile } from '../desired-state/desired-state.store';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@workpoint/http-api';
+import { Logger } from '@workpoint/logging';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
+import { DesiredStateStore } from '../desired-state/desired-state.store';
 import { checkProfile, type RuleProblem } from '../desired-state/profile-rules';
-import type { SecretBox } from '@workpoint/contact-pipeline';
+import { SecretBox } from '@workpoint/contact-pipeline';
 import type { StoredProfile } from '../desired-state/stored-profile';
-import { actorOf, type AuditLog } from './access';
+import { actorOf, AuditLog } from './access';
 import type { ProfileInputT } from './api-schemas';
-import type { ChangeFanout } from './change-fanout';
+import { ChangeFanout } from './change-fanout';
 import { effectiveView, writesView } from './views';
 import { draftItems, keptSecrets, presentItems, storeItems } from './profile-items';
-
-/**
- * Profile writes hold this advisory lock exclusively; writes that name profiles (assignments,
- * imports) hold it shared, so a profile cannot be deleted between their check that it exists
- * and their commit.
- */
-export const PROFILE_WRITES_LOCK = "hashtext('workpoint.profile-writes')";
+import { ConfigurationError } from './configuration.error';
+import { ManagedPhoneRepository } from './managed-phone.repository';
+import { type ProfileFields, ProfileRepository } from './profile.repository';
 
 export function profileView(p: StoredProfile) {
   return { ...p, items: presentItems(p.items) };
@@ -29,9 +26,12 @@ export function profileView(p: StoredProfile) {
  * changes can never close a layering cycle between them; a change carries the version it was
  * based on and is refused (409) when someone else changed the profile since — no lost update.
  */
+@Injectable()
 export class ProfileService {
   constructor(
     private readonly db: DataSource,
+    private readonly profiles: ProfileRepository,
+    private readonly phones: ManagedPhoneRepository,
     private readonly store: DesiredStateStore,
     private readonly box: SecretBox,
     private readonly sync: ConfigurationSync,
@@ -41,17 +41,17 @@ export class ProfileService {
   ) {}
 
   async list() {
-    return ((await this.db.query('SELECT * FROM profile ORDER BY layer, selector NULLS FIRST, priority, name')) as Record<string, unknown>[]).map((r) => profileView(toStoredProfile(r)));
+    return (await this.profiles.list()).map(profileView);
   }
 
   async get(name: string) {
-    return profileView(await this.stored(this.db, name));
+    return profileView(await this.stored(name));
   }
 
   async create(input: ProfileInputT, by: Principal, requestId: string) {
     const saved = await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(${PROFILE_WRITES_LOCK})`);
-      if ((await tx.query('SELECT 1 FROM profile WHERE name = $1', [input.name])).length > 0) throw new HttpError(409, 'profile-exists', `a profile named "${input.name}" exists`);
+      await this.profiles.lockWrites(tx);
+      if (await this.profiles.find(input.name, tx)) throw new ConfigurationError('profile-exists', `a profile named "${input.name}" exists`);
       const warnings = await this.check(tx, input, []);
       const now = new Date().toISOString();
       const profile: StoredProfile = {
@@ -62,11 +62,7 @@ export class ProfileService {
         updatedAt: now,
         updatedBy: actorOf(by),
       };
-      await tx.query(
-        `INSERT INTO profile (id, name, description, layer, selector, priority, extends, merge_indexed_groups, items, version, created_at, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11)`,
-        [profile.id, profile.name, profile.description, profile.layer, profile.selector, profile.priority, profile.extends, profile.mergeIndexedGroups, JSON.stringify(profile.items), now, profile.updatedBy],
-      );
+      await this.profiles.insert(tx, profile);
       await this.audit.record(tx, by, 'profile.create', 'profile', profile.name, null, profileView(profile), requestId);
       return { profile, warnings };
     });
@@ -74,19 +70,14 @@ export class ProfileService {
   }
 
   async update(name: string, input: ProfileInputT & { version: number }, by: Principal, requestId: string) {
-    if (input.name !== name) throw new HttpError(400, 'invalid-request', 'a profile cannot be renamed; create a new one', [{ path: 'body.name', message: `must be "${name}"` }]);
+    if (input.name !== name) throw new ConfigurationError('invalid-request', 'a profile cannot be renamed; create a new one', [{ path: 'body.name', message: `must be "${name}"` }]);
     const saved = await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(${PROFILE_WRITES_LOCK})`);
-      const before = await this.stored(tx, name);
+      await this.profiles.lockWrites(tx);
+      const before = await this.stored(name, tx);
       if (before.version !== input.version) throw conflict(before);
       const warnings = await this.check(tx, input, before.items);
       const f = storedFields(input, before.items, this.box);
-      const [[row]] = (await tx.query(
-        `UPDATE profile SET description = $2, layer = $3, selector = $4, priority = $5, extends = $6, merge_indexed_groups = $7, items = $8,
-           version = version + 1, updated_at = now(), updated_by = $9 WHERE name = $1 AND version = $10 RETURNING *`,
-        [name, f.description, f.layer, f.selector, f.priority, f.extends, f.mergeIndexedGroups, JSON.stringify(f.items), actorOf(by), input.version],
-      )) as [Record<string, unknown>[], number];
-      const after = toStoredProfile(row!);
+      const after = await this.profiles.update(tx, name, input.version, f, actorOf(by));
       await this.audit.record(tx, by, 'profile.update', 'profile', name, profileView(before), profileView(after), requestId);
       return { before, after, warnings };
     });
@@ -97,14 +88,14 @@ export class ProfileService {
 
   async remove(name: string, version: number | undefined, by: Principal, requestId: string) {
     const before = await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(${PROFILE_WRITES_LOCK})`);
-      const profile = await this.stored(tx, name);
+      await this.profiles.lockWrites(tx);
+      const profile = await this.stored(name, tx);
       if (version !== undefined && profile.version !== version) throw conflict(profile);
-      const users = (await tx.query('SELECT name FROM profile WHERE $1 = ANY(extends)', [name])) as { name: string }[];
-      if (users.length > 0) throw new HttpError(409, 'profile-in-use', `extended by ${users.map((u) => u.name).join(', ')}`);
-      const [{ n }] = (await tx.query('SELECT count(*)::int AS n FROM managed_phone WHERE $1 = ANY(profiles)', [name])) as [{ n: number }];
-      if (n > 0) throw new HttpError(409, 'profile-in-use', `assigned to ${n} phone(s); unassign it first`);
-      await tx.query('DELETE FROM profile WHERE name = $1', [name]);
+      const users = await this.profiles.extendersOf(name, tx);
+      if (users.length > 0) throw new ConfigurationError('profile-in-use', `extended by ${users.join(', ')}`);
+      const n = await this.phones.countAssigned(name, tx);
+      if (n > 0) throw new ConfigurationError('profile-in-use', `assigned to ${n} phone(s); unassign it first`);
+      await this.profiles.delete(tx, name);
       await this.audit.record(tx, by, 'profile.delete', 'profile', name, profileView(profile), null, requestId);
       return profile;
     });
@@ -114,7 +105,7 @@ export class ProfileService {
   /** The effective configuration a phone would get if this draft were saved, and what would be written. */
   async preview(mac: string, draft: ProfileInputT) {
     const phone = await this.store.findPhone(mac);
-    if (!phone) throw new HttpError(404, 'phone-not-found', `no phone ${mac}`);
+    if (!phone) throw new ConfigurationError('phone-not-found', `no phone ${mac}`);
     const desired = await this.store.desired();
     const existing = desired.profiles.find((p) => p.name === draft.name);
     const problems = checkProfile(
@@ -131,30 +122,30 @@ export class ProfileService {
     return { effective: effectiveView(effective), pendingWrites: writesView(plan?.write ?? []), ...problems };
   }
 
-  private async stored(db: DataSource | EntityManager, name: string): Promise<StoredProfile> {
-    const [row] = (await db.query('SELECT * FROM profile WHERE name = $1', [name])) as Record<string, unknown>[];
-    if (!row) throw new HttpError(404, 'profile-not-found', `no profile named "${name}"`);
-    return toStoredProfile(row);
+  private async stored(name: string, tx?: EntityManager): Promise<StoredProfile> {
+    const profile = await this.profiles.find(name, tx);
+    if (!profile) throw new ConfigurationError('profile-not-found', `no profile named "${name}"`);
+    return profile;
   }
 
   private async check(tx: EntityManager, input: ProfileInputT, previous: StoredProfile['items']): Promise<RuleProblem[]> {
-    const others = (await tx.query('SELECT name, extends FROM profile WHERE name <> $1', [input.name])) as { name: string; extends: string[] }[];
-    const { errors, warnings } = checkProfile({ ...input, items: draftItems(input.items) }, new Map(others.map((o) => [o.name, o.extends])), keptSecrets(previous));
+    const others = await this.profiles.othersExtends(tx, input.name);
+    const { errors, warnings } = checkProfile({ ...input, items: draftItems(input.items) }, others, keptSecrets(previous));
     if (errors.length > 0) {
       this.logger.info('profile refused', { profile: input.name, errors: errors.length });
-      throw new HttpError(422, 'invalid-profile', `the profile has ${errors.length} problem(s); nothing was saved`, errors.map((e) => ({ path: `body.${e.path}`, message: e.message })));
+      throw new ConfigurationError('invalid-profile', `the profile has ${errors.length} problem(s); nothing was saved`, errors.map((e) => ({ path: `body.${e.path}`, message: e.message })));
     }
     return warnings;
   }
 
   private async fanOut(profile: StoredProfile, cause: string): Promise<number> {
-    const dependents = ((await this.db.query('SELECT name FROM profile WHERE $1 = ANY(extends)', [profile.name])) as { name: string }[]).map((r) => r.name);
+    const dependents = await this.profiles.extendersOf(profile.name);
     return this.fanout.start({ kind: 'profile', profile, dependents }, cause);
   }
 }
 
 /** What an operator's profile input stores: defaults filled in, secret values sealed (or kept from `previous`). */
-function storedFields(input: ProfileInputT, previous: StoredProfile['items'], box: SecretBox): Omit<StoredProfile, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'updatedBy'> {
+function storedFields(input: ProfileInputT, previous: StoredProfile['items'], box: SecretBox): ProfileFields {
   return {
     name: input.name,
     description: input.description ?? null,
@@ -167,8 +158,8 @@ function storedFields(input: ProfileInputT, previous: StoredProfile['items'], bo
   };
 }
 
-function conflict(current: StoredProfile): HttpError {
-  return new HttpError(409, 'version-conflict', `the profile was changed meanwhile (now version ${current.version}); read it again and re-apply your change`, { currentVersion: current.version });
+function conflict(current: StoredProfile): ConfigurationError {
+  return new ConfigurationError('version-conflict', `the profile was changed meanwhile (now version ${current.version}); read it again and re-apply your change`, { currentVersion: current.version });
 }
 
 const sameScope = (a: StoredProfile, b: StoredProfile) => a.layer === b.layer && a.selector === b.selector;

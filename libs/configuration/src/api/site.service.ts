@@ -1,31 +1,33 @@
-import { HttpError, type Principal } from '@workpoint/http-api';
-import type { DataSource } from 'typeorm';
-import type { AuditLog } from './access';
-import type { ChangeFanout } from './change-fanout';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@workpoint/http-api';
+import { DataSource } from 'typeorm';
+import type { SiteRow } from '../desired-state/desired-state.entities';
+import { AuditLog } from './access';
+import { ChangeFanout } from './change-fanout';
+import { ConfigurationError } from './configuration.error';
+import { SiteRepository } from './site.repository';
 
-const view = (r: { name: string; fields: Record<string, string>; version: number; updated_at: Date }) => ({ name: r.name, fields: r.fields, version: r.version, updatedAt: r.updated_at.toISOString() });
+const view = (r: SiteRow) => ({ name: r.name, fields: r.fields, version: r.version, updatedAt: r.updatedAt.toISOString() });
 
 /** Sites: named sets of fields that templates refer to as `{{site.<field>}}`. */
+@Injectable()
 export class SiteService {
   constructor(
     private readonly db: DataSource,
+    private readonly sites: SiteRepository,
     private readonly audit: AuditLog,
     private readonly fanout: ChangeFanout,
   ) {}
 
   async list() {
-    return (await this.db.query('SELECT * FROM site ORDER BY name')).map(view);
+    return (await this.sites.list()).map(view);
   }
 
   async put(name: string, fields: Record<string, string>, version: number | undefined, by: Principal, requestId: string) {
     const saved = await this.db.transaction(async (tx) => {
-      const [before] = await tx.query('SELECT * FROM site WHERE name = $1 FOR UPDATE', [name]);
-      if (version !== undefined && before?.version !== version) throw new HttpError(409, 'version-conflict', `the site was changed meanwhile (now version ${before?.version ?? 'none'})`);
-      const [after] = await tx.query(
-        `INSERT INTO site (name, fields, version, updated_at) VALUES ($1, $2, 1, now())
-         ON CONFLICT (name) DO UPDATE SET fields = excluded.fields, version = site.version + 1, updated_at = now() RETURNING *`,
-        [name, JSON.stringify(fields)],
-      );
+      const before = await this.sites.lock(tx, name);
+      if (version !== undefined && before?.version !== version) throw new ConfigurationError('version-conflict', `the site was changed meanwhile (now version ${before?.version ?? 'none'})`);
+      const after = await this.sites.save(tx, name, fields);
       await this.audit.record(tx, by, before ? 'site.update' : 'site.create', 'site', name, before ? view(before) : null, view(after), requestId);
       return view(after);
     });
@@ -34,9 +36,9 @@ export class SiteService {
 
   async remove(name: string, by: Principal, requestId: string) {
     await this.db.transaction(async (tx) => {
-      const [before] = await tx.query('SELECT * FROM site WHERE name = $1 FOR UPDATE', [name]);
-      if (!before) throw new HttpError(404, 'site-not-found', `no site named "${name}"`);
-      await tx.query('DELETE FROM site WHERE name = $1', [name]);
+      const before = await this.sites.lock(tx, name);
+      if (!before) throw new ConfigurationError('site-not-found', `no site named "${name}"`);
+      await this.sites.delete(tx, name);
       await this.audit.record(tx, by, 'site.delete', 'site', name, view(before), null, requestId);
     });
     return { affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} deleted`) };

@@ -1,4 +1,7 @@
 import { EntitySchema } from 'typeorm';
+import type { ProfileLayer } from '../profiles/profile.types';
+import type { DriftEntry, PhoneConfigState } from './delivery-plan';
+import type { StoredItem } from './stored-profile';
 
 /**
  * Rows of the configuration service's desired state. Queried with plain SQL
@@ -10,12 +13,12 @@ export interface ProfileRow {
   id: string;
   name: string;
   description: string | null;
-  layer: string;
+  layer: ProfileLayer;
   selector: string | null;
   priority: number;
   extends: string[];
   mergeIndexedGroups: boolean;
-  items: unknown;
+  items: StoredItem[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -52,16 +55,16 @@ export interface ManagedPhoneRow {
   tags: string[];
   userName: string | null;
   profiles: string[];
-  overrides: unknown;
+  overrides: StoredItem[];
   assignmentVersion: number;
   assignedAt: Date | null;
   deviceType: string | null;
   softwareVersion: string | null;
   reportedE164: string | null;
-  observed: unknown;
-  applied: unknown;
-  faults: unknown;
-  drift: unknown;
+  observed: PhoneConfigState['observed'];
+  applied: PhoneConfigState['applied'];
+  faults: PhoneConfigState['faults'];
+  drift: DriftEntry[];
   driftCount: number;
   faultCount: number;
   firstSeenAt: Date | null;
@@ -124,7 +127,7 @@ export const ManagedPhoneEntity = new EntitySchema<ManagedPhoneRow>({
 
 export interface SiteRow {
   name: string;
-  fields: unknown;
+  fields: Record<string, string>;
   version: number;
   updatedAt: Date;
 }
