@@ -4,7 +4,7 @@ import { createLogger } from '@workpoint/logging';
 import { DatabaseError } from 'pg';
 import type { Bus, Envelope, Subscription } from './bus';
 import { encodeValue } from './codec';
-import { type DeliveryPolicy, DeliveryStoppedError, deliver, type RawMessage } from './delivery';
+import { attemptDelivery, type DeliveryPolicy, DeliveryStoppedError, deliver, freshRetryState, type RawMessage } from './delivery';
 
 const Topic = defineTopic('test.job.requested.v1', z.object({ n: z.number().int() }), 'test');
 const policy: DeliveryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, transientMaxDelayMs: 4 };
@@ -56,13 +56,11 @@ describe('deliver', () => {
   it('retries a transient failure past HANDLER_ATTEMPTS until it clears, with no dead letter and no failure path', async () => {
     const { bus, logger, deadLetters } = setup();
     const { sub, calls, exhausted } = failing(...Array.from({ length: 6 }, transient));
-    let heartbeats = 0;
-    await deliver(raw(), sub, { bus, logger, policy, heartbeat: async () => void heartbeats++ });
+    await deliver(raw(), sub, { bus, logger, policy });
     expect(calls).toHaveLength(7);
     expect(calls[6]?.value).toEqual({ n: 1 });
     expect(deadLetters()).toEqual([]);
     expect(exhausted).toEqual([]);
-    expect(heartbeats).toBeGreaterThanOrEqual(6);
   });
 
   it('doubles the pause between transient retries up to its cap, one warning per step', async () => {
@@ -164,12 +162,36 @@ describe('deliver', () => {
     expect(deadLetters()).toEqual([]);
   });
 
-  it('gives up, uncommitted, when the heartbeat fails (the partition was taken away in a rebalance)', async () => {
+});
+
+describe('attemptDelivery (one attempt; the bus waits and redelivers)', () => {
+  it('asks for a retry after a transient failure, with a backoff that grows across redeliveries, and dead-letters nothing', async () => {
     const { bus, logger, deadLetters } = setup();
-    const { sub, exhausted } = failing(transient(), transient());
-    const rebalance = new Error('The group is rebalancing, so a rejoin is needed');
-    await expect(deliver(raw(), sub, { bus, logger, policy, heartbeat: async () => Promise.reject(rebalance) })).rejects.toBe(rebalance);
+    const { sub, calls } = failing(transient(), transient(), transient());
+    const state = freshRetryState();
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push(await attemptDelivery(raw(), sub, { bus, logger, policy }, state));
+    expect(outcomes.map((o) => (o.done ? 'done' : o.retryInMs))).toEqual([1, 2, 4, 'done']);
+    expect(calls).toHaveLength(4);
+    expect(state.attempt).toBe(4);
     expect(deadLetters()).toEqual([]);
-    expect(exhausted).toEqual([]);
+  });
+
+  it('counts unclassified failures across redeliveries and gives up after policy.attempts', async () => {
+    const { bus, logger, deadLetters } = setup();
+    const { sub, exhausted } = failing(new Error('boom'), new Error('boom'), new Error('boom'));
+    const state = freshRetryState();
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await attemptDelivery(raw(), sub, { bus, logger, policy }, state));
+    expect(outcomes.map((o) => o.done)).toEqual([false, false, true]);
+    expect(deadLetters()).toHaveLength(1);
+    expect(exhausted).toHaveLength(1);
+  });
+
+  it('is not done when the failure path throws: the message must be delivered again', async () => {
+    const { bus, logger } = setup();
+    const { sub } = failing(permanent());
+    const broken = { ...sub, onExhausted: async () => Promise.reject(new Error('gateway unreachable')) };
+    await expect(attemptDelivery(raw(), broken, { bus, logger, policy }, freshRetryState())).rejects.toThrow('gateway unreachable');
   });
 });
