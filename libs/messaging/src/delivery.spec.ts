@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type DeadLetter, DeadLetterTopic, defineTopic, type TopicContract } from '@workpoint/contracts';
 import { createLogger } from '@workpoint/logging';
 import { DatabaseError } from 'pg';
-import type { Bus, Envelope, Subscription } from './bus';
+import type { Bus, Envelope, Rejection, Subscription } from './bus';
 import { encodeValue } from './codec';
 import { attemptDelivery, type DeliveryPolicy, DeliveryStoppedError, deliver, freshRetryState, type RawMessage } from './delivery';
 
@@ -29,7 +29,7 @@ function fakeBus(): Bus & { published: Array<{ topic: string; value: unknown }> 
 /** A handler that fails with the given errors, one per call, then succeeds. */
 function failing(...errors: unknown[]) {
   const calls: Array<Envelope<{ n: number }>> = [];
-  const exhausted: unknown[] = [];
+  const exhausted: Array<Rejection<{ n: number }>> = [];
   const sub: Subscription<{ n: number }> = {
     topic: Topic,
     groupId: 'g',
@@ -38,7 +38,7 @@ function failing(...errors: unknown[]) {
       const error = errors[calls.length - 1];
       if (error !== undefined) throw error;
     },
-    onExhausted: async (_message, error) => void exhausted.push(error),
+    onRejected: async (rejection) => void exhausted.push(rejection),
   };
   return { sub, calls, exhausted };
 }
@@ -78,7 +78,7 @@ describe('deliver', () => {
     await deliver(raw(), { ...sub, retryUntil: () => deadline }, { bus, logger, policy });
     expect(calls.length).toBeLessThan(1000);
     expect(deadLetters()).toHaveLength(1);
-    expect(exhausted).toHaveLength(1);
+    expect(exhausted.map((r) => r.error.code)).toEqual(['deadline-passed']);
   });
 
   it('retries a transient failure of a message without a deadline (retryUntil undefined) until it clears', async () => {
@@ -106,7 +106,7 @@ describe('deliver', () => {
     expect(calls).toHaveLength(1);
     expect(deadLetters()).toHaveLength(1);
     expect(deadLetters()[0]).toMatchObject({ sourceTopic: Topic.name, groupId: 'g', attempts: 1, error: 'invalid input syntax for type uuid' });
-    expect(exhausted).toEqual([error]);
+    expect(exhausted.map((r) => [r.error.code, r.error.kind, r.error.cause, r.message?.value])).toEqual([['permanent-failure', 'permanent', error, { n: 1 }]]);
   });
 
   it('keeps the bounded attempts for an unclassified failure, then dead-letters and runs the failure path', async () => {
@@ -116,7 +116,7 @@ describe('deliver', () => {
     expect(calls).toHaveLength(policy.attempts);
     expect(deadLetters()).toHaveLength(1);
     expect(deadLetters()[0]?.attempts).toBe(policy.attempts);
-    expect(exhausted).toHaveLength(1);
+    expect(exhausted.map((r) => r.error.code)).toEqual(['attempts-exhausted']);
   });
 
   it('handles a message whose unclassified failure clears before the last attempt', async () => {
@@ -128,14 +128,14 @@ describe('deliver', () => {
     expect(exhausted).toEqual([]);
   });
 
-  it('dead-letters an invalid message without calling the handler', async () => {
+  it('dead-letters an invalid message without calling the handler, and runs the failure path with the raw message', async () => {
     const { bus, logger, deadLetters } = setup();
     const { sub, calls, exhausted } = failing();
     await deliver(raw('{"n":"one"}'), sub, { bus, logger, policy });
     expect(calls).toEqual([]);
     expect(deadLetters()).toHaveLength(1);
     expect(deadLetters()[0]?.attempts).toBe(0);
-    expect(exhausted).toEqual([]);
+    expect(exhausted.map((r) => [r.error.code, r.raw.value, r.message, r.attempts])).toEqual([['invalid-message', '{"n":"one"}', undefined, 0]]);
   });
 
   it('stops retrying a transient failure when the bus closes, leaving the message undone', async () => {
@@ -189,9 +189,11 @@ describe('attemptDelivery (one attempt; the bus waits and redelivers)', () => {
   });
 
   it('is not done when the failure path throws: the message must be delivered again', async () => {
-    const { bus, logger } = setup();
+    const { bus, logger, deadLetters } = setup();
     const { sub } = failing(permanent());
-    const broken = { ...sub, onExhausted: async () => Promise.reject(new Error('gateway unreachable')) };
+    const broken = { ...sub, onRejected: async () => Promise.reject(new Error('gateway unreachable')) };
     await expect(attemptDelivery(raw(), broken, { bus, logger, policy }, freshRetryState())).rejects.toThrow('gateway unreachable');
+    // Not dead-lettered yet: the redelivery will, once the failure path gets through.
+    expect(deadLetters()).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadLetterTopic, HEADERS } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
-import type { Bus, Subscription } from './bus';
+import type { Bus, Envelope, Subscription } from './bus';
 import { decodeValue } from './codec';
 import { deadLetterOf, DEFAULT_DEAD_LETTER_MAX_BYTES } from './dead-letter';
 import { classifyFailure } from './failure-classification';
+import { MessagingError, type RejectionCode } from './messaging.error';
 
 export interface RawMessage {
   topic: string;
@@ -40,12 +41,9 @@ export interface DeliveryDeps {
 }
 
 /** Thrown when the bus closes while a message waits for a retry: the message is not done and must be delivered again. */
-export class DeliveryStoppedError extends Error {
-  constructor(
-    readonly topic: string,
-    cause: unknown,
-  ) {
-    super(`delivery of a ${topic} message stopped: the bus is closing`, { cause });
+export class DeliveryStoppedError extends MessagingError<'bus-closing'> {
+  constructor(topic: string, cause: unknown) {
+    super('bus-closing', topic, `delivery of a ${topic} message stopped: the bus is closing`, { cause });
     this.name = 'DeliveryStoppedError';
   }
 }
@@ -78,19 +76,18 @@ export type AttemptOutcome = { done: true } | { done: false; retryInMs: number; 
  * throws, so does this, and the message is not done.
  */
 export async function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, deps: Omit<DeliveryDeps, 'closing'>, state: RetryState): Promise<AttemptOutcome> {
-  const { bus, logger, policy } = deps;
+  const { logger, policy } = deps;
   const log = logger.child({ topic: raw.topic, groupId: sub.groupId, mac: raw.key, correlationId: raw.headers[HEADERS.correlationId] });
   const decoded = decodeValue(sub.topic, raw.value);
   if (!decoded.ok) {
     log.warn('invalid message dead-lettered', { error: decoded.error });
-    await deadLetter(bus, raw, sub.groupId, decoded.error, 0, policy);
+    await reject(raw, sub, deps, 0, new MessagingError('invalid-message', raw.topic, decoded.error));
     return { done: true };
   }
   const envelope = { topic: raw.topic, key: raw.key ?? '', value: decoded.value, headers: raw.headers };
-  const giveUp = async (why: string, attempt: number, error: unknown): Promise<AttemptOutcome> => {
-    log.error(`${why}; dead-lettering and running the failure path`, { attempt, error: describe(error) });
-    await deadLetter(bus, raw, sub.groupId, describe(error), attempt, policy);
-    if (sub.onExhausted) await sub.onExhausted(envelope, error);
+  const giveUp = async (code: RejectionCode, why: string, attempt: number, error: unknown): Promise<AttemptOutcome> => {
+    log.error(`${why}; dead-lettering and running the failure path`, { attempt, code, error: describe(error) });
+    await reject(raw, sub, deps, attempt, new MessagingError(code, raw.topic, describe(error), { cause: error }), envelope);
     return { done: true };
   };
   const attempt = ++state.attempt;
@@ -106,7 +103,7 @@ export async function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, 
   if (failure === 'transient') {
     const deadline = sub.retryUntil?.(envelope);
     const left = deadline === undefined || Number.isNaN(deadline) ? Infinity : deadline - Date.now();
-    if (left <= 0) return giveUp('handler failed on a transient error past the message\'s deadline', attempt, error);
+    if (left <= 0) return giveUp('deadline-passed', 'handler failed on a transient error past the message\'s deadline', attempt, error);
     const retryInMs = Math.min(left, policy.transientMaxDelayMs ?? DEFAULT_TRANSIENT_MAX_DELAY_MS, policy.baseDelayMs * 2 ** Math.min(state.transientInARow, 30));
     state.transientInARow++;
     // One line per backoff step: at most one per transientMaxDelayMs per waiting message once the backoff is at its cap.
@@ -115,8 +112,8 @@ export async function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, 
   }
   state.transientInARow = 0;
   state.failures++;
-  if (failure === 'permanent') return giveUp('handler failed on a permanent error', attempt, error);
-  if (state.failures >= policy.attempts) return giveUp('handler failed on every attempt', attempt, error);
+  if (failure === 'permanent') return giveUp('permanent-failure', 'handler failed on a permanent error', attempt, error);
+  if (state.failures >= policy.attempts) return giveUp('attempts-exhausted', 'handler failed on every attempt', attempt, error);
   log.warn('handler failed', { attempt: state.failures, of: policy.attempts, error: describe(error) });
   return { done: false, retryInMs: Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (state.failures - 1)), error };
 }
@@ -144,6 +141,17 @@ async function wait(ms: number, topic: string, lastError: unknown, closing: Abor
     if (closing?.aborted) throw new DeliveryStoppedError(topic, lastError);
     throw error;
   }
+}
+
+/**
+ * Ends a message for good: the failure path first (the sender's failure event, the phone's
+ * answer), then the dead letter. In that order because either may throw and the message then
+ * comes again: a failure event sent twice carries one eventId (consumers drop the second),
+ * where a dead letter written before a failing failure path would be written twice.
+ */
+async function reject<T>(raw: RawMessage, sub: Subscription<T>, deps: Omit<DeliveryDeps, 'closing'>, attempts: number, error: MessagingError<RejectionCode>, message?: Envelope<T>): Promise<void> {
+  if (sub.onRejected) await sub.onRejected({ raw, error, attempts, ...(message ? { message } : {}) });
+  await deadLetter(deps.bus, raw, sub.groupId, error.message, attempts, deps.policy);
 }
 
 async function deadLetter(bus: Bus, raw: RawMessage, groupId: string, error: string, attempts: number, policy: DeliveryPolicy): Promise<void> {

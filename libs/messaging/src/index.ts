@@ -5,4 +5,5 @@ export * from './dead-letter';
 export * from './failure-classification';
 export * from './in-process.bus';
 export * from './kafka.bus';
+export * from './messaging.error';
 export * from './nest/bus.transport';

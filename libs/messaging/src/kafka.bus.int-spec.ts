@@ -105,7 +105,7 @@ describe('KafkaBus on a real broker', () => {
         }
         after.push(value.n);
       },
-      onExhausted: async ({ value }) => void exhausted.push(value.n),
+      onRejected: async ({ message }) => void (message && exhausted.push(message.value.n)),
     });
     await bus.publish(topic, 'mac-B', { n: 100 });
     await bus.publish(topic, 'mac-B', { n: 101 });
@@ -138,7 +138,7 @@ describe('KafkaBus on a real broker', () => {
           if (down()) throw databaseDown();
           state.handled.push(value.n);
         },
-        onExhausted: async ({ value }) => void state.exhausted.push(value.n),
+        onRejected: async ({ message }) => void (message && state.exhausted.push(message.value.n)),
       });
       return state;
     }

@@ -7,6 +7,7 @@ import {
   ContactMeAttemptedTopic,
   ContactMeRequestedTopic,
   DeadLetterTopic,
+  HEADERS,
   INTEGRATION_TOPICS,
   JOB_TOPICS,
   PIPELINE,
@@ -15,6 +16,7 @@ import {
 } from '@workpoint/contracts';
 import { type Logger, NestLoggerAdapter } from '@workpoint/logging';
 import { type Bus, BusTransport, RethrowRpcFilter } from '@workpoint/messaging';
+import { jobRejectedOf } from './job-rejection';
 import { StageCoreModule } from './stage-core.module';
 
 /** The root of a stage app: the process's bus, logger and data source, then the stage's own module. */
@@ -36,9 +38,19 @@ export async function startStageApp({ stage, deps, module }: StageAppOptions): P
   const router = new ContactRouter(stage, deps.bus, deps.logger);
   const transport = new BusTransport(deps.bus, {
     groupId: `workpoint-${stage}`,
-    // Only a contact has a phone waiting for it; any other message is dead-lettered and done.
-    onExhausted: async (message) => {
-      if (message.topic === PIPELINE[stage].input.name) await router.answerAfterFailure(message.value as ContactEvent);
+    // A contact has a phone waiting for it: answer CleanUp. A job command has a sender: tell it
+    // (`*.job.rejected.v1`). Anything else is dead-lettered and done.
+    onRejected: async (rejection) => {
+      const { raw, message } = rejection;
+      if (raw.topic === PIPELINE[stage].input.name) {
+        if (message) await router.answerAfterFailure(message.value as ContactEvent);
+        return;
+      }
+      const jobs = stage === 'inventory' ? undefined : JOB_TOPICS[stage];
+      if (jobs && raw.topic === jobs.requested.name) {
+        const correlationId = raw.headers[HEADERS.correlationId];
+        await deps.bus.publish(jobs.rejected, raw.key ?? '', jobRejectedOf(rejection), correlationId ? { [HEADERS.correlationId]: correlationId } : {});
+      }
     },
     // A contact is worth retrying only while its phone waits (answerBy): past it the gateway has
     // answered the phone itself, and acting on the contact then (sending it a job) would be wrong.
