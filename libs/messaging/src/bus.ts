@@ -14,6 +14,8 @@ export interface Envelope<T> {
 export interface Rejection<T> {
   /** The message as received. */
   raw: RawMessage;
+  /** The consumer group that gave it up. */
+  groupId: string;
   /** The validated message; absent when it was invalid (code `invalid-message`). */
   message?: Envelope<T>;
   /** Why: the code, and the handler's own error as `cause` where there is one. */

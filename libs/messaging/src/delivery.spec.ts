@@ -192,7 +192,8 @@ describe('attemptDelivery (one attempt; the bus waits and redelivers)', () => {
     const { bus, logger, deadLetters } = setup();
     const { sub } = failing(permanent());
     const broken = { ...sub, onRejected: async () => Promise.reject(new Error('gateway unreachable')) };
-    await expect(attemptDelivery(raw(), broken, { bus, logger, policy }, freshRetryState())).rejects.toThrow('gateway unreachable');
+    const outcome = await attemptDelivery(raw(), broken, { bus, logger, policy }, freshRetryState());
+    expect(outcome).toMatchObject({ done: false, retryInMs: 1, error: new Error('gateway unreachable') });
     // Not dead-lettered yet: the redelivery will, once the failure path gets through.
     expect(deadLetters()).toEqual([]);
   });

@@ -72,8 +72,7 @@ export type AttemptOutcome = { done: true } | { done: false; retryInMs: number; 
  * - permanent (the message is at fault): dead-letter it at once and run the failure path;
  * - unknown: `policy.attempts` attempts, then dead letter and failure path.
  * The bus decides how to wait: Kafka pauses the partition and redelivers (kafka.bus.ts), the
- * in-process bus waits on the key's queue (deliver()). If dead-lettering or the failure path
- * throws, so does this, and the message is not done.
+ * in-process bus waits on the key's queue (deliver()).
  */
 export async function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, deps: Omit<DeliveryDeps, 'closing'>, state: RetryState): Promise<AttemptOutcome> {
   const { logger, policy } = deps;
@@ -81,14 +80,12 @@ export async function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, 
   const decoded = decodeValue(sub.topic, raw.value);
   if (!decoded.ok) {
     log.warn('invalid message dead-lettered', { error: decoded.error });
-    await reject(raw, sub, deps, 0, new MessagingError('invalid-message', raw.topic, decoded.error));
-    return { done: true };
+    return reject(raw, sub, deps, state, 0, new MessagingError('invalid-message', raw.topic, decoded.error));
   }
   const envelope = { topic: raw.topic, key: raw.key ?? '', value: decoded.value, headers: raw.headers };
   const giveUp = async (code: RejectionCode, why: string, attempt: number, error: unknown): Promise<AttemptOutcome> => {
     log.error(`${why}; dead-lettering and running the failure path`, { attempt, code, error: describe(error) });
-    await reject(raw, sub, deps, attempt, new MessagingError(code, raw.topic, describe(error), { cause: error }), envelope);
-    return { done: true };
+    return reject(raw, sub, deps, state, attempt, new MessagingError(code, raw.topic, describe(error), { cause: error }), envelope);
   };
   const attempt = ++state.attempt;
   let error: unknown;
@@ -144,14 +141,32 @@ async function wait(ms: number, topic: string, lastError: unknown, closing: Abor
 }
 
 /**
- * Ends a message for good: the failure path first (the sender's failure event, the phone's
- * answer), then the dead letter. In that order because either may throw and the message then
- * comes again: a failure event sent twice carries one eventId (consumers drop the second),
- * where a dead letter written before a failing failure path would be written twice.
+ * Ends a message for good: the failure path first (the sender's failure event, the stored
+ * dead letter, the phone's answer), then the dead letter on its topic. In that order because
+ * either may fail and the message then comes again: a failure event sent twice carries one
+ * eventId and a stored letter is one row per message, where a letter published before a
+ * failing failure path would be published twice. A failure path that fails (its database or
+ * broker down) is retried like a transient failure: the message is not done.
  */
-async function reject<T>(raw: RawMessage, sub: Subscription<T>, deps: Omit<DeliveryDeps, 'closing'>, attempts: number, error: MessagingError<RejectionCode>, message?: Envelope<T>): Promise<void> {
-  if (sub.onRejected) await sub.onRejected({ raw, error, attempts, ...(message ? { message } : {}) });
-  await deadLetter(deps.bus, raw, sub.groupId, error.message, attempts, deps.policy);
+async function reject<T>(
+  raw: RawMessage,
+  sub: Subscription<T>,
+  deps: Omit<DeliveryDeps, 'closing'>,
+  state: RetryState,
+  attempts: number,
+  error: MessagingError<RejectionCode>,
+  message?: Envelope<T>,
+): Promise<AttemptOutcome> {
+  try {
+    if (sub.onRejected) await sub.onRejected({ raw, groupId: sub.groupId, error, attempts, ...(message ? { message } : {}) });
+    await deadLetter(deps.bus, raw, sub.groupId, error.message, attempts, deps.policy);
+    return { done: true };
+  } catch (failed) {
+    const retryInMs = Math.min(deps.policy.transientMaxDelayMs ?? DEFAULT_TRANSIENT_MAX_DELAY_MS, deps.policy.baseDelayMs * 2 ** Math.min(state.transientInARow, 30));
+    state.transientInARow++;
+    deps.logger.error('the failure path of a message failed; it will be delivered again', { topic: raw.topic, groupId: sub.groupId, mac: raw.key, retryInMs, error: describe(failed) });
+    return { done: false, retryInMs, error: failed };
+  }
 }
 
 async function deadLetter(bus: Bus, raw: RawMessage, groupId: string, error: string, attempts: number, policy: DeliveryPolicy): Promise<void> {

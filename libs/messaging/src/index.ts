@@ -7,3 +7,4 @@ export * from './in-process.bus';
 export * from './kafka.bus';
 export * from './messaging.error';
 export * from './nest/bus.transport';
+export * from './dead-letters/dead-letter.entity';

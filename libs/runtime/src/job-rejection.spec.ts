@@ -5,6 +5,7 @@ import { jobRejectedOf, jobRejectionCodeOf } from './job-rejection';
 const requestId = '7d9f3c1e-2b4a-4c8d-9e6f-1a2b3c4d5e6f';
 const rejection = (value: string, code: RejectionCode, cause?: unknown, message?: string): Rejection<unknown> => ({
   raw: { topic: ConfigurationJobRequestedTopic.name, key: '00:1A:E8:00:00:01', value, headers: {} },
+  groupId: 'workpoint-configuration',
   error: new MessagingError(code, ConfigurationJobRequestedTopic.name, message ?? 'bad', cause === undefined ? undefined : { cause }),
   attempts: code === 'invalid-message' ? 0 : 1,
 });
