@@ -2,6 +2,9 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:18082';
 
 export const USAGE = `Usage: workpoint import <file.csv> [options]
        workpoint api-key
+       workpoint dlq list [--service S] [--topic T] [--json]
+       workpoint dlq show <id> [--json]
+       workpoint dlq replay <id> [--no-wait]
 
 api-key prints a new, random API key in the form the configuration service takes as
 API_ADMIN_KEY (only its hash is stored there).
@@ -17,14 +20,23 @@ Options:
   --key <key>    API key (env WORKPOINT_API_KEY; prefer the variable: arguments show in ps)
   -h, --help     show this help
 
-Exit status: 0 done, 1 the file has errors (nothing applied), 2 usage error,
-3 HTTP, authentication or network error.
+dlq lists, shows and replays the dead letters each service keeps in its own schema
+(inventory, configuration, deployment). It reads them through DATABASE_URL (the database
+the services use; in the embedded default, its embedded PostgreSQL). Originals are shown
+masked or not at all (sealed with the service's CONFIG_SECRET_KEY). replay asks the owning
+service to re-publish the original to its topic, and waits until it has (--no-wait: do not).
+
+Exit status: 0 done, 1 the file has errors (nothing applied) or no such dead letter / it
+cannot be replayed, 2 usage error, 3 HTTP, authentication, network or database error, or the
+service did not replay in time.
 `;
 
 /** What main reads from the environment, once. */
 export interface CliEnv {
   apiUrl?: string;
   apiKey?: string;
+  /** DATABASE_URL, for dlq. */
+  databaseUrl?: string;
 }
 
 export interface ImportCommand {
@@ -36,10 +48,20 @@ export interface ImportCommand {
   key: string;
 }
 
-export type CliCommand = { kind: 'help' } | { kind: 'api-key' } | { kind: 'usage-error'; message: string } | ImportCommand;
+/** The services that keep dead letters, by schema name. */
+export const DLQ_SERVICES = ['inventory', 'configuration', 'deployment'] as const;
+export type DlqService = (typeof DLQ_SERVICES)[number];
 
-const FLAGS = ['--dry-run', '--json'] as const;
-const VALUED = ['--url', '--key'] as const;
+export type DlqCommand =
+  | { kind: 'dlq-list'; databaseUrl: string; service?: DlqService; topic?: string; json: boolean }
+  | { kind: 'dlq-show'; databaseUrl: string; id: string; json: boolean }
+  | { kind: 'dlq-replay'; databaseUrl: string; id: string; wait: boolean };
+
+export type CliCommand = { kind: 'help' } | { kind: 'api-key' } | { kind: 'usage-error'; message: string } | ImportCommand | DlqCommand;
+
+const FLAGS = ['--dry-run', '--json', '--no-wait'] as const;
+const VALUED = ['--url', '--key', '--service', '--topic'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -83,8 +105,15 @@ export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
   if (command === 'api-key') {
     return operands.length === 0 && flags.size === 0 && values.size === 0 ? { kind: 'api-key' } : usageError('api-key takes no arguments');
   }
+  if (command === 'dlq') {
+    return parseDlq(operands, flags, values, env);
+  }
   if (command !== 'import') {
     return usageError(`unknown command '${command}'`);
+  }
+  const foreign = ['--no-wait', '--service', '--topic'].find((option) => flags.has(option) || values.has(option));
+  if (foreign !== undefined) {
+    return usageError(`import takes no ${foreign}`);
   }
   if (operands.length !== 1) {
     return usageError(operands.length === 0 ? 'import needs a CSV file' : `import takes one file, got ${operands.length}`);
@@ -100,6 +129,43 @@ export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
     return usageError('no API key: set WORKPOINT_API_KEY or pass --key');
   }
   return { kind: 'import', file: operands[0], dryRun: flags.has('--dry-run'), json: flags.has('--json'), url, key };
+}
+
+function parseDlq(operands: string[], flags: Set<string>, values: Map<string, string>, env: CliEnv): CliCommand {
+  const [sub, ...rest] = operands;
+  const allowed: Record<string, { flags: string[]; values: string[]; operands: number }> = {
+    list: { flags: ['--json'], values: ['--service', '--topic'], operands: 0 },
+    show: { flags: ['--json'], values: [], operands: 1 },
+    replay: { flags: ['--no-wait'], values: [], operands: 1 },
+  };
+  const rule = sub === undefined ? undefined : allowed[sub];
+  if (sub === undefined || rule === undefined) {
+    return usageError(sub === undefined ? 'dlq needs list, show or replay' : `unknown dlq command '${sub}'`);
+  }
+  const stray = [...flags].find((f) => !rule.flags.includes(f)) ?? [...values.keys()].find((v) => !rule.values.includes(v));
+  if (stray !== undefined) {
+    return usageError(`dlq ${sub} takes no ${stray}`);
+  }
+  if (rest.length !== rule.operands) {
+    return usageError(rule.operands === 0 ? `dlq ${sub} takes no arguments` : `dlq ${sub} needs one dead-letter id`);
+  }
+  const databaseUrl = env.databaseUrl;
+  if (!databaseUrl) {
+    return usageError('no database: set DATABASE_URL (the one the services use)');
+  }
+  if (sub === 'list') {
+    const service = values.get('--service');
+    if (service !== undefined && !(DLQ_SERVICES as readonly string[]).includes(service)) {
+      return usageError(`--service must be one of ${DLQ_SERVICES.join(', ')}`);
+    }
+    const topic = values.get('--topic');
+    return { kind: 'dlq-list', databaseUrl, json: flags.has('--json'), ...(service ? { service: service as DlqService } : {}), ...(topic ? { topic } : {}) };
+  }
+  const id = rest[0]!;
+  if (!UUID.test(id)) {
+    return usageError(`not a dead-letter id: ${id}`);
+  }
+  return sub === 'show' ? { kind: 'dlq-show', databaseUrl, id: id.toLowerCase(), json: flags.has('--json') } : { kind: 'dlq-replay', databaseUrl, id: id.toLowerCase(), wait: !flags.has('--no-wait') };
 }
 
 function usageError(message: string): CliCommand {

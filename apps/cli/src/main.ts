@@ -5,7 +5,7 @@ import { runCli } from './workpoint.cli';
 // The only place that reads the environment and touches process.
 runCli(
   process.argv.slice(2),
-  { apiUrl: process.env['WORKPOINT_API_URL'], apiKey: process.env['WORKPOINT_API_KEY'] },
+  { apiUrl: process.env['WORKPOINT_API_URL'], apiKey: process.env['WORKPOINT_API_KEY'], databaseUrl: process.env['DATABASE_URL'] },
   { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), stderrIsTty: process.stderr.isTTY === true },
 ).then(
   (code) => {

@@ -1,6 +1,7 @@
 import { generateApiKey } from '@workpoint/http-api';
 import { parseCliArgs, USAGE, type CliEnv } from './cli-args.parser';
 import { ExitCode } from './exit-code';
+import { runDlq } from './dlq.command';
 import { runImport, type CliIo } from './import.command';
 
 /** The whole CLI behind main: arguments and environment in, output through io, exit status out. */
@@ -18,5 +19,9 @@ export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): P
       return ExitCode.ok;
     case 'import':
       return runImport(command, io);
+    case 'dlq-list':
+    case 'dlq-show':
+    case 'dlq-replay':
+      return runDlq(command, io);
   }
 }

@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   await runServiceProcess({
     stage: 'configuration',
     schema: CONFIGURATION_SCHEMA,
+    deadLetters: { secretKey: env.CONFIG_SECRET_KEY },
     module: (deps) =>
       ConfigurationModule.register(deps, {
         secretKey: env.CONFIG_SECRET_KEY,

@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   await runServiceProcess({
     stage: 'deployment',
     schema: DEPLOYMENT_SCHEMA,
+    deadLetters: { secretKey: env.CONFIG_SECRET_KEY },
     module: (deps) => DeploymentModule.register(deps, { secretKey: env.CONFIG_SECRET_KEY }, env),
   });
 }

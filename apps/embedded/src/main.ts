@@ -26,9 +26,10 @@ function stages(dataDir: string) {
     storage,
   };
   return [
-    { stage: 'inventory', schema: INVENTORY_SCHEMA, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)), storage }) },
-    { stage: 'configuration', schema: CONFIGURATION_SCHEMA, module: (d: StageDeps) => ConfigurationModule.register(d, configuration) },
-    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, module: (d: StageDeps) => DeploymentModule.register(d, { secretKey }, storage) },
+    // Inventory has no CONFIG_SECRET_KEY of its own: its dead letters are kept masked, as in the distributed mode.
+    { stage: 'inventory', schema: INVENTORY_SCHEMA, deadLetters: {}, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)), storage }) },
+    { stage: 'configuration', schema: CONFIGURATION_SCHEMA, deadLetters: { secretKey }, module: (d: StageDeps) => ConfigurationModule.register(d, configuration) },
+    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, deadLetters: { secretKey }, module: (d: StageDeps) => DeploymentModule.register(d, { secretKey }, storage) },
   ] as const;
 }
 
@@ -61,10 +62,10 @@ async function main(): Promise<void> {
   const bus = new InProcessBus(logger, deliveryPolicyFrom(env));
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
-  for (const { stage, schema, module } of stages(dataDir)) {
+  for (const { stage, schema, module, deadLetters } of stages(dataDir)) {
     const dataSource = await openServiceDataSource(databaseUrl, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
     dataSources.push(dataSource);
-    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module }));
+    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters }));
   }
   const { app: gateway } = await startGatewayApp(
     { bus, logger: logger.child({ stage: 'gateway' }), settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { jobEntitySchema } from '@workpoint/jobs';
 import { type EntityUse, entityUseMismatches, schemaDrift } from '@workpoint/database';
+import { DeadLetterEntity } from '@workpoint/messaging';
 import { infraFromEnv } from '@workpoint/testing';
 import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.schema';
 import { ApiKeyEntity, AuditEntity, ManagedPhoneEntity, PhoneHistoryEntity, ProfileEntity, SiteEntity } from './desired-state/desired-state.entities';
@@ -12,7 +13,8 @@ import { OutboxEntity } from './desired-state/outbox';
  * proves that the migrations and the entity agree, not that the entity is what the service reads.
  */
 const ENTITY_USE: EntityUse[] = [
-  { entity: jobEntitySchema(CONFIGURATION_JOB_TABLE), name: 'jobEntitySchema', notYetUsed: 'hand-written SQL in JobQueue (libs/contact-pipeline/src/job-queue.ts)' },
+  { entity: DeadLetterEntity, name: 'DeadLetterEntity', usedBy: 'libs/runtime/src/dead-letters/dead-letter.store.ts' },
+  { entity: jobEntitySchema(CONFIGURATION_JOB_TABLE), name: 'jobEntitySchema', notYetUsed: 'hand-written SQL in JobQueue (libs/jobs/src/job-queue.ts)' },
   // The operator API's repositories use these; desired-state.store.ts (the contact path) still reads and writes them with hand-written SQL.
   { entity: ProfileEntity, name: 'ProfileEntity', usedBy: 'libs/configuration/src/api/profile.repository.ts' },
   { entity: ManagedPhoneEntity, name: 'ManagedPhoneEntity', usedBy: 'libs/configuration/src/api/managed-phone.repository.ts' },

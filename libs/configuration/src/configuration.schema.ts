@@ -1,3 +1,5 @@
+import { DeadLetterEntity } from '@workpoint/messaging';
+import { ConfigurationDeadLetter1764115200091 } from './migrations/1764115200091-configuration-dead-letter';
 import { jobEntitySchema } from '@workpoint/jobs';
 import { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 import { DESIRED_STATE_ENTITIES } from './desired-state/desired-state.entities';
@@ -15,6 +17,6 @@ export { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 /** Everything the configuration service owns in PostgreSQL. */
 export const CONFIGURATION_SCHEMA = {
   schema: 'configuration',
-  entities: [jobEntitySchema(CONFIGURATION_JOB_TABLE), ...DESIRED_STATE_ENTITIES, OutboxEntity],
-  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006, ConfigurationDesiredState1764115200010, ConfigurationPhoneSearch1764115200012, ConfigurationOutbox1764115200013, ConfigurationRetention1764115200031],
+  entities: [jobEntitySchema(CONFIGURATION_JOB_TABLE), ...DESIRED_STATE_ENTITIES, OutboxEntity, DeadLetterEntity],
+  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006, ConfigurationDesiredState1764115200010, ConfigurationPhoneSearch1764115200012, ConfigurationOutbox1764115200013, ConfigurationRetention1764115200031, ConfigurationDeadLetter1764115200091],
 };

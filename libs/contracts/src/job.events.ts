@@ -151,9 +151,58 @@ export const DeploymentPendingJobsTopic = defineTopic(
   { compacted: true },
 );
 
+/**
+ * Why a command was refused for good (it is also dead-lettered, and can be replayed with
+ * `workpoint dlq replay` once its cause is fixed):
+ * - `invalid-command`: not JSON, or it breaks the topic's schema;
+ * - `rejected`: the service cannot carry it out (e.g. a value the database refuses);
+ * - `failed`: it failed on every attempt, for a reason the service could not classify;
+ * - `expired`: it waited on an unavailable dependency past its deadline.
+ */
+export const JobRejectionCodeSchema = z.enum(['invalid-command', 'rejected', 'failed', 'expired']);
+export type JobRejectionCode = z.infer<typeof JobRejectionCodeSchema>;
+
+/**
+ * The failure event of a job command: the sender's answer when no job will come of it.
+ * Correlation as far as the command carried it: an invalid command may lack a usable
+ * `requestId`, and its key (`mac`) is passed on as sent.
+ */
+export const JobRejectedSchema = z.object({
+  /** Unique per rejected command, and the same if the service rejects the same message again after a crash: consumers dedupe on it. */
+  eventId: z.uuid(),
+  occurredAt: z.iso.datetime(),
+  requestId: z.uuid().nullable(),
+  /** The command's key, as sent (a MAC, unless the command was malformed). */
+  mac: z.string().max(256).nullable(),
+  /** The command topic. */
+  sourceTopic: z.string().max(249),
+  code: JobRejectionCodeSchema,
+  /** The service's own error code, when its error has one (e.g. a database SQLSTATE). */
+  reason: z.string().max(64).optional(),
+  /** What went wrong, secret values masked. */
+  message: z.string().max(500),
+});
+export type JobRejected = z.infer<typeof JobRejectedSchema>;
+
+export const ConfigurationJobRejectedTopic = defineTopic(
+  'configuration.job.rejected.v1',
+  JobRejectedSchema,
+  'configuration → the sender: a configuration job command was refused for good (also dead-lettered).',
+);
+export const DeploymentJobRejectedTopic = defineTopic(
+  'deployment.job.rejected.v1',
+  JobRejectedSchema,
+  'deployment → the sender: a deployment job command was refused for good (also dead-lettered).',
+);
+
 /** The job topics of each service that runs jobs. */
 export const JOB_TOPICS = {
-  configuration: { requested: ConfigurationJobRequestedTopic, completed: ConfigurationJobCompletedTopic, pending: ConfigurationPendingJobsTopic },
-  deployment: { requested: DeploymentJobRequestedTopic, completed: DeploymentJobCompletedTopic, pending: DeploymentPendingJobsTopic },
+  configuration: {
+    requested: ConfigurationJobRequestedTopic,
+    completed: ConfigurationJobCompletedTopic,
+    rejected: ConfigurationJobRejectedTopic,
+    pending: ConfigurationPendingJobsTopic,
+  },
+  deployment: { requested: DeploymentJobRequestedTopic, completed: DeploymentJobCompletedTopic, rejected: DeploymentJobRejectedTopic, pending: DeploymentPendingJobsTopic },
 } as const;
 export type JobStage = keyof typeof JOB_TOPICS;

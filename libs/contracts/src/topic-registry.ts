@@ -5,9 +5,11 @@ import { INTEGRATION_TOPICS } from './integration.events';
 import { SessionClosedTopic, SessionOpenedTopic } from './session.events';
 import {
   ConfigurationJobCompletedTopic,
+  ConfigurationJobRejectedTopic,
   ConfigurationJobRequestedTopic,
   ConfigurationPendingJobsTopic,
   DeploymentJobCompletedTopic,
+  DeploymentJobRejectedTopic,
   DeploymentJobRequestedTopic,
   DeploymentPendingJobsTopic,
 } from './job.events';
@@ -23,6 +25,8 @@ export const FIXED_TOPICS: readonly TopicContract<unknown>[] = [
   DeploymentJobRequestedTopic,
   ConfigurationJobCompletedTopic,
   DeploymentJobCompletedTopic,
+  ConfigurationJobRejectedTopic,
+  DeploymentJobRejectedTopic,
   ConfigurationPendingJobsTopic,
   DeploymentPendingJobsTopic,
   ContactMeRequestedTopic,

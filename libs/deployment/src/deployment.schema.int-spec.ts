@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { jobEntitySchema } from '@workpoint/jobs';
 import { type EntityUse, entityUseMismatches, schemaDrift } from '@workpoint/database';
+import { DeadLetterEntity } from '@workpoint/messaging';
 import { infraFromEnv } from '@workpoint/testing';
 import { DEPLOYMENT_JOB_TABLE, DEPLOYMENT_SCHEMA } from './deployment.schema';
 
@@ -10,7 +11,8 @@ import { DEPLOYMENT_JOB_TABLE, DEPLOYMENT_SCHEMA } from './deployment.schema';
  * that the migrations and the entity agree, not that the entity is what the service reads.
  */
 const ENTITY_USE: EntityUse[] = [
-  { entity: jobEntitySchema(DEPLOYMENT_JOB_TABLE), name: 'jobEntitySchema', notYetUsed: 'hand-written SQL in JobQueue (libs/contact-pipeline/src/job-queue.ts)' },
+  { entity: DeadLetterEntity, name: 'DeadLetterEntity', usedBy: 'libs/runtime/src/dead-letters/dead-letter.store.ts' },
+  { entity: jobEntitySchema(DEPLOYMENT_JOB_TABLE), name: 'jobEntitySchema', notYetUsed: 'hand-written SQL in JobQueue (libs/jobs/src/job-queue.ts)' },
 ];
 
 describe('deployment schema', () => {

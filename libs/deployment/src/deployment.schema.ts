@@ -1,3 +1,5 @@
+import { DeadLetterEntity } from '@workpoint/messaging';
+import { DeploymentDeadLetter1764115200092 } from './migrations/1764115200092-deployment-dead-letter';
 import { jobEntitySchema } from '@workpoint/jobs';
 import { DeploymentInitial1764115200002 } from './migrations/1764115200002-deployment-initial';
 import { DeploymentJobOutcome1764115200004 } from './migrations/1764115200004-deployment-job-outcome';
@@ -9,6 +11,6 @@ export const DEPLOYMENT_JOB_TABLE = 'deployment_job';
 /** Everything the deployment service owns in PostgreSQL. */
 export const DEPLOYMENT_SCHEMA = {
   schema: 'deployment',
-  entities: [jobEntitySchema(DEPLOYMENT_JOB_TABLE)],
-  migrations: [DeploymentInitial1764115200002, DeploymentJobOutcome1764115200004, DeploymentJobParts1764115200007, DeploymentJobRetention1764115200032],
+  entities: [jobEntitySchema(DEPLOYMENT_JOB_TABLE), DeadLetterEntity],
+  migrations: [DeploymentInitial1764115200002, DeploymentJobOutcome1764115200004, DeploymentJobParts1764115200007, DeploymentJobRetention1764115200032, DeploymentDeadLetter1764115200092],
 };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type EntityUse, entityUseMismatches, schemaDrift } from '@workpoint/database';
+import { DeadLetterEntity } from '@workpoint/messaging';
 import { infraFromEnv } from '@workpoint/testing';
 import { ContactMeAttemptEntity } from './entities/contact-me-attempt.entity';
 import { PhoneReportEntity } from './entities/phone-report.entity';
@@ -14,6 +15,7 @@ import { INVENTORY_SCHEMA } from './inventory.schema';
  * that the migrations and the entity agree, not that the entity is what the service reads.
  */
 const ENTITY_USE: EntityUse[] = [
+  { entity: DeadLetterEntity, name: 'DeadLetterEntity', usedBy: 'libs/runtime/src/dead-letters/dead-letter.store.ts' },
   { entity: PhoneEntity, name: 'PhoneEntity', usedBy: 'libs/inventory/src/phone.repository.ts' },
   { entity: PhoneReportEntity, name: 'PhoneReportEntity', notYetUsed: 'hand-written SQL in phone.repository.ts and inventory.retention.ts' },
   { entity: ReplyFragmentEntity, name: 'ReplyFragmentEntity', notYetUsed: 'hand-written SQL in reply-fragment.repository.ts and inventory.retention.ts' },

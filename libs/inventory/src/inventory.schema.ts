@@ -1,3 +1,5 @@
+import { DeadLetterEntity } from '@workpoint/messaging';
+import { InventoryDeadLetter1764115200090 } from './migrations/1764115200090-inventory-dead-letter';
 import { PhoneEntity } from './entities/phone.entity';
 import { PhoneReportEntity } from './entities/phone-report.entity';
 import { ReplyFragmentEntity } from './entities/reply-fragment.entity';
@@ -14,6 +16,6 @@ import { InventoryReplyFragmentBytes1764115200030 } from './migrations/176411520
 /** Everything the inventory service owns in PostgreSQL. */
 export const INVENTORY_SCHEMA = {
   schema: 'inventory',
-  entities: [PhoneEntity, PhoneReportEntity, ReplyFragmentEntity, ContactMeAttemptEntity, ReadRequestEntity],
-  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009, InventoryIntegrationEvents1764115200011, InventoryReplyFragmentBytes1764115200030, InventoryContactMeRefusal1764115200035],
+  entities: [PhoneEntity, PhoneReportEntity, ReplyFragmentEntity, ContactMeAttemptEntity, ReadRequestEntity, DeadLetterEntity],
+  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009, InventoryIntegrationEvents1764115200011, InventoryReplyFragmentBytes1764115200030, InventoryContactMeRefusal1764115200035, InventoryDeadLetter1764115200090],
 };

@@ -1,4 +1,6 @@
 import type { TopicContract } from '@workpoint/contracts';
+import type { RawMessage } from './delivery';
+import type { MessagingError, RejectionCode } from './messaging.error';
 
 /** A message as handlers see it: the value already validated against its topic's schema. */
 export interface Envelope<T> {
@@ -6,6 +8,20 @@ export interface Envelope<T> {
   key: string;
   value: T;
   headers: Record<string, string>;
+}
+
+/** A message that failed for good, as its subscription's failure path sees it. */
+export interface Rejection<T> {
+  /** The message as received. */
+  raw: RawMessage;
+  /** The consumer group that gave it up. */
+  groupId: string;
+  /** The validated message; absent when it was invalid (code `invalid-message`). */
+  message?: Envelope<T>;
+  /** Why: the code, and the handler's own error as `cause` where there is one. */
+  error: MessagingError<RejectionCode>;
+  /** Attempts made (0 for an invalid message). */
+  attempts: number;
 }
 
 export type Handler<T> = (message: Envelope<T>) => Promise<void>;
@@ -16,11 +32,12 @@ export interface Subscription<T> {
   groupId: string;
   handle: Handler<T>;
   /**
-   * The failure path, run once the handler has failed for good (a permanent error, every
-   * attempt, or a transient error past `retryUntil`) and the message has been dead-lettered (e.g. answer the waiting phone). If it throws, the message is not
-   * committed and will be delivered again.
+   * The failure path, run once the message has failed for good (invalid, a permanent error,
+   * every attempt, or a transient error past `retryUntil`), just before it is dead-lettered:
+   * e.g. send the sender a failure event, or answer the waiting phone. If it throws, the
+   * message is not done and will be delivered again.
    */
-  onExhausted?: (message: Envelope<T>, error: unknown) => Promise<void>;
+  onRejected?: (rejection: Rejection<T>) => Promise<void>;
   /**
    * Until when (epoch ms) a transient failure is worth retrying for this message, e.g. the
    * moment the phone waiting for it stops waiting; past it the message is dead-lettered and

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { type DeadLetter, DeadLetterTopic, defineTopic, type TopicContract } from '@workpoint/contracts';
 import { createLogger } from '@workpoint/logging';
 import { DatabaseError } from 'pg';
-import type { Bus, Envelope, Subscription } from './bus';
+import type { Bus, Envelope, Rejection, Subscription } from './bus';
 import { encodeValue } from './codec';
-import { type DeliveryPolicy, DeliveryStoppedError, deliver, type RawMessage } from './delivery';
+import { attemptDelivery, type DeliveryPolicy, DeliveryStoppedError, deliver, freshRetryState, type RawMessage } from './delivery';
 
 const Topic = defineTopic('test.job.requested.v1', z.object({ n: z.number().int() }), 'test');
 const policy: DeliveryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, transientMaxDelayMs: 4 };
@@ -29,7 +29,7 @@ function fakeBus(): Bus & { published: Array<{ topic: string; value: unknown }> 
 /** A handler that fails with the given errors, one per call, then succeeds. */
 function failing(...errors: unknown[]) {
   const calls: Array<Envelope<{ n: number }>> = [];
-  const exhausted: unknown[] = [];
+  const exhausted: Array<Rejection<{ n: number }>> = [];
   const sub: Subscription<{ n: number }> = {
     topic: Topic,
     groupId: 'g',
@@ -38,7 +38,7 @@ function failing(...errors: unknown[]) {
       const error = errors[calls.length - 1];
       if (error !== undefined) throw error;
     },
-    onExhausted: async (_message, error) => void exhausted.push(error),
+    onRejected: async (rejection) => void exhausted.push(rejection),
   };
   return { sub, calls, exhausted };
 }
@@ -56,13 +56,11 @@ describe('deliver', () => {
   it('retries a transient failure past HANDLER_ATTEMPTS until it clears, with no dead letter and no failure path', async () => {
     const { bus, logger, deadLetters } = setup();
     const { sub, calls, exhausted } = failing(...Array.from({ length: 6 }, transient));
-    let heartbeats = 0;
-    await deliver(raw(), sub, { bus, logger, policy, heartbeat: async () => void heartbeats++ });
+    await deliver(raw(), sub, { bus, logger, policy });
     expect(calls).toHaveLength(7);
     expect(calls[6]?.value).toEqual({ n: 1 });
     expect(deadLetters()).toEqual([]);
     expect(exhausted).toEqual([]);
-    expect(heartbeats).toBeGreaterThanOrEqual(6);
   });
 
   it('doubles the pause between transient retries up to its cap, one warning per step', async () => {
@@ -80,7 +78,7 @@ describe('deliver', () => {
     await deliver(raw(), { ...sub, retryUntil: () => deadline }, { bus, logger, policy });
     expect(calls.length).toBeLessThan(1000);
     expect(deadLetters()).toHaveLength(1);
-    expect(exhausted).toHaveLength(1);
+    expect(exhausted.map((r) => r.error.code)).toEqual(['deadline-passed']);
   });
 
   it('retries a transient failure of a message without a deadline (retryUntil undefined) until it clears', async () => {
@@ -108,7 +106,7 @@ describe('deliver', () => {
     expect(calls).toHaveLength(1);
     expect(deadLetters()).toHaveLength(1);
     expect(deadLetters()[0]).toMatchObject({ sourceTopic: Topic.name, groupId: 'g', attempts: 1, error: 'invalid input syntax for type uuid' });
-    expect(exhausted).toEqual([error]);
+    expect(exhausted.map((r) => [r.error.code, r.error.kind, r.error.cause, r.message?.value])).toEqual([['permanent-failure', 'permanent', error, { n: 1 }]]);
   });
 
   it('keeps the bounded attempts for an unclassified failure, then dead-letters and runs the failure path', async () => {
@@ -118,7 +116,7 @@ describe('deliver', () => {
     expect(calls).toHaveLength(policy.attempts);
     expect(deadLetters()).toHaveLength(1);
     expect(deadLetters()[0]?.attempts).toBe(policy.attempts);
-    expect(exhausted).toHaveLength(1);
+    expect(exhausted.map((r) => r.error.code)).toEqual(['attempts-exhausted']);
   });
 
   it('handles a message whose unclassified failure clears before the last attempt', async () => {
@@ -130,14 +128,14 @@ describe('deliver', () => {
     expect(exhausted).toEqual([]);
   });
 
-  it('dead-letters an invalid message without calling the handler', async () => {
+  it('dead-letters an invalid message without calling the handler, and runs the failure path with the raw message', async () => {
     const { bus, logger, deadLetters } = setup();
     const { sub, calls, exhausted } = failing();
     await deliver(raw('{"n":"one"}'), sub, { bus, logger, policy });
     expect(calls).toEqual([]);
     expect(deadLetters()).toHaveLength(1);
     expect(deadLetters()[0]?.attempts).toBe(0);
-    expect(exhausted).toEqual([]);
+    expect(exhausted.map((r) => [r.error.code, r.raw.value, r.message, r.attempts])).toEqual([['invalid-message', '{"n":"one"}', undefined, 0]]);
   });
 
   it('stops retrying a transient failure when the bus closes, leaving the message undone', async () => {
@@ -164,12 +162,39 @@ describe('deliver', () => {
     expect(deadLetters()).toEqual([]);
   });
 
-  it('gives up, uncommitted, when the heartbeat fails (the partition was taken away in a rebalance)', async () => {
+});
+
+describe('attemptDelivery (one attempt; the bus waits and redelivers)', () => {
+  it('asks for a retry after a transient failure, with a backoff that grows across redeliveries, and dead-letters nothing', async () => {
     const { bus, logger, deadLetters } = setup();
-    const { sub, exhausted } = failing(transient(), transient());
-    const rebalance = new Error('The group is rebalancing, so a rejoin is needed');
-    await expect(deliver(raw(), sub, { bus, logger, policy, heartbeat: async () => Promise.reject(rebalance) })).rejects.toBe(rebalance);
+    const { sub, calls } = failing(transient(), transient(), transient());
+    const state = freshRetryState();
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push(await attemptDelivery(raw(), sub, { bus, logger, policy }, state));
+    expect(outcomes.map((o) => (o.done ? 'done' : o.retryInMs))).toEqual([1, 2, 4, 'done']);
+    expect(calls).toHaveLength(4);
+    expect(state.attempt).toBe(4);
     expect(deadLetters()).toEqual([]);
-    expect(exhausted).toEqual([]);
+  });
+
+  it('counts unclassified failures across redeliveries and gives up after policy.attempts', async () => {
+    const { bus, logger, deadLetters } = setup();
+    const { sub, exhausted } = failing(new Error('boom'), new Error('boom'), new Error('boom'));
+    const state = freshRetryState();
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await attemptDelivery(raw(), sub, { bus, logger, policy }, state));
+    expect(outcomes.map((o) => o.done)).toEqual([false, false, true]);
+    expect(deadLetters()).toHaveLength(1);
+    expect(exhausted).toHaveLength(1);
+  });
+
+  it('is not done when the failure path throws: the message must be delivered again', async () => {
+    const { bus, logger, deadLetters } = setup();
+    const { sub } = failing(permanent());
+    const broken = { ...sub, onRejected: async () => Promise.reject(new Error('gateway unreachable')) };
+    const outcome = await attemptDelivery(raw(), broken, { bus, logger, policy }, freshRetryState());
+    expect(outcome).toMatchObject({ done: false, retryInMs: 1, error: new Error('gateway unreachable') });
+    // Not dead-lettered yet: the redelivery will, once the failure path gets through.
+    expect(deadLetters()).toEqual([]);
   });
 });

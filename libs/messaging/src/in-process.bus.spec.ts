@@ -21,7 +21,7 @@ async function alwaysFailing(bus: InProcessBus, error: () => unknown) {
       state.attempts++;
       throw error();
     },
-    onExhausted: async (m) => void state.exhausted.push(m),
+    onRejected: async ({ message }) => void (message && state.exhausted.push(message)),
   });
   return state;
 }
@@ -76,19 +76,19 @@ describe('InProcessBus', () => {
   it('succeeds on a later attempt without running the failure path', async () => {
     const bus = new InProcessBus(quiet(), fastRetries);
     let attempts = 0;
-    const onExhausted = jest.fn(async () => undefined);
+    const onRejected = jest.fn(async () => undefined);
     await bus.subscribe({
       topic: Topic,
       groupId: 'a',
       handle: async () => {
         if (++attempts < 2) throw new Error('transient');
       },
-      onExhausted,
+      onRejected,
     });
     await bus.publish(Topic, 'k', { n: 1 });
     await settle();
     expect(attempts).toBe(2);
-    expect(onExhausted).not.toHaveBeenCalled();
+    expect(onRejected).not.toHaveBeenCalled();
   });
 
   it('holds a message whose handler fails on a transient error, without dead letter, until close stops it', async () => {

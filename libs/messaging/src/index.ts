@@ -5,4 +5,6 @@ export * from './dead-letter';
 export * from './failure-classification';
 export * from './in-process.bus';
 export * from './kafka.bus';
+export * from './messaging.error';
 export * from './nest/bus.transport';
+export * from './dead-letters/dead-letter.entity';

@@ -105,7 +105,7 @@ describe('KafkaBus on a real broker', () => {
         }
         after.push(value.n);
       },
-      onExhausted: async ({ value }) => void exhausted.push(value.n),
+      onRejected: async ({ message }) => void (message && exhausted.push(message.value.n)),
     });
     await bus.publish(topic, 'mac-B', { n: 100 });
     await bus.publish(topic, 'mac-B', { n: 101 });
@@ -138,7 +138,7 @@ describe('KafkaBus on a real broker', () => {
           if (down()) throw databaseDown();
           state.handled.push(value.n);
         },
-        onExhausted: async ({ value }) => void state.exhausted.push(value.n),
+        onRejected: async ({ message }) => void (message && state.exhausted.push(message.value.n)),
       });
       return state;
     }
@@ -150,7 +150,7 @@ describe('KafkaBus on a real broker', () => {
       try {
         await bus.publish(topic, 'mac-T', { n: 200 });
         await eventually(async () => (transientAttempts(state.groupId).length > 3 ? true : undefined));
-        // Longer than the session timeout: only the heartbeats between retries keep the member in its group.
+        // Longer than the session timeout: the paused partition must not cost the member its group.
         await sleep(SESSION_TIMEOUT_MS + 2000);
         down = false;
         await eventually(async () => (state.handled.length > 0 ? true : undefined));
@@ -162,6 +162,45 @@ describe('KafkaBus on a real broker', () => {
       expect(dead.filter((d) => d.groupId === state.groupId)).toEqual([]);
       // One delivery loop from first attempt to last: never restarted by a rebalance.
       const attempts = transientAttempts(state.groupId);
+      expect(attempts).toEqual(Array.from({ length: attempts.length }, (_, i) => i + 1));
+    });
+
+    it('pauses only the failing partition: another partition of the same consumer flows meanwhile, then the message is redelivered in order', async () => {
+      // One partition at a time: a handler sleeping on its retries would hold every partition.
+      const single = newBus({ partitionsConsumedConcurrently: 1, policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20, transientMaxDelayMs: 200 } });
+      const own = defineTopic(`test.${randomId('pause')}.v1`, z.object({ n: z.number().int() }), 'test');
+      await single.ensureTopics([own]);
+      let down = true;
+      const handled: number[] = [];
+      const groupId = randomId('pause');
+      await single.subscribe({
+        topic: own,
+        groupId,
+        fromBeginning: true,
+        handle: async ({ value }) => {
+          if (value.n < 10 && down) throw databaseDown();
+          handled.push(value.n);
+        },
+      });
+      const kafka = new Kafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'raw' });
+      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      try {
+        await producer.send({ topic: own.name, messages: [1, 2, 3].map((n) => ({ key: 'mac-P0', partition: 0, value: JSON.stringify({ n }) })) });
+        await eventually(async () => (transientAttempts(groupId).length > 2 ? true : undefined));
+        await producer.send({ topic: own.name, messages: [11, 12].map((n) => ({ key: 'mac-P1', partition: 1, value: JSON.stringify({ n }) })) });
+        await eventually(async () => (handled.length === 2 ? true : undefined));
+        expect(handled).toEqual([11, 12]);
+        down = false;
+        await eventually(async () => (handled.length === 5 ? true : undefined));
+      } finally {
+        await producer.disconnect();
+        await single.close();
+      }
+      expect(handled).toEqual([11, 12, 1, 2, 3]);
+      expect(dead.filter((d) => d.groupId === groupId)).toEqual([]);
+      // The first message's retries carried on across redeliveries: one backoff, never restarted.
+      const attempts = transientAttempts(groupId);
       expect(attempts).toEqual(Array.from({ length: attempts.length }, (_, i) => i + 1));
     });
 

@@ -1,9 +1,9 @@
-import { type Admin, type Consumer, Kafka, type KafkaConfig, type LogEntry, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, type KafkaMessage, type LogEntry, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus, Subscription } from './bus';
 import { encodeValue } from './codec';
-import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, deliver } from './delivery';
+import { attemptDelivery, DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, freshRetryState, type RawMessage, type RetryState } from './delivery';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -28,8 +28,9 @@ export class KafkaBus implements Bus {
   private producerUp = false;
   private readonly outbox: Array<{ topic: string; message: Message; resolve: () => void; reject: (error: unknown) => void }> = [];
   private crashed = false;
-  /** Aborted by close(): handlers waiting to retry a transient failure give up (uncommitted) so disconnect is prompt. */
-  private readonly closing = new AbortController();
+  /** Resumes of paused partitions still to come; cleared by close(). */
+  private readonly resumes = new Set<NodeJS.Timeout>();
+  private closed = false;
 
   constructor(
     private readonly options: KafkaBusOptions,
@@ -95,27 +96,56 @@ export class KafkaBus implements Bus {
     });
     await consumer.connect();
     await consumer.subscribe({ topic: sub.topic.name, fromBeginning: sub.fromBeginning ?? false });
+    // Where each partition's first undone message stands: its retry state survives its redeliveries.
+    const retries = new Map<number, { offset: string; state: RetryState }>();
     await consumer.run({
       // Offsets are committed at most every 500 ms rather than after every batch: handlers
       // are idempotent, so the few messages a crash would redeliver are harmless.
       autoCommitInterval: 500,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      // A transient failure holds its partition (not its consumer: other partitions keep
-      // flowing when partitionsConsumedConcurrently > 1) until it clears; heartbeat() between
-      // retries keeps the group membership meanwhile.
-      eachMessage: async ({ topic, message, heartbeat }) => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) {
-          if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
-        }
-        await deliver(
-          { topic, key: message.key ? message.key.toString() : null, value: message.value ? message.value.toString('utf8') : '', headers },
-          sub,
-          { bus: this, logger: this.logger, policy: this.options.policy ?? DEFAULT_DELIVERY_POLICY, closing: this.closing.signal, heartbeat },
-        );
-      },
+      // Offsets are resolved one message at a time, and never past one that is not done.
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.consumeBatch(sub, payload, retries),
     });
     await joined;
+  }
+
+  /**
+   * A message that must be tried again pauses its partition instead of holding it in a sleep:
+   * its offset is not resolved, so kafkajs fetches the partition again from that message once
+   * it is resumed after the backoff (the fetch position is the last resolved offset), and
+   * nothing past it is committed meanwhile. The rest of the batch is left for that refetch.
+   * Other partitions keep flowing, the consumer keeps fetching (and so heartbeating) as usual,
+   * and a rebalance need not wait for a sleeping handler: a partition taken away meanwhile
+   * restarts at its committed offset, at or before the message, on its new owner.
+   * This is kafkajs's documented pause()/resume() within a handler, without throwing from it:
+   * a throw would stop every partition's fetcher and count against the consumer's retries.
+   */
+  private async consumeBatch<T>(sub: Subscription<T>, payload: EachBatchPayload, retries: Map<number, { offset: string; state: RetryState }>): Promise<void> {
+    const { batch, resolveOffset, heartbeat, pause, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const deps = { bus: this, logger: this.logger, policy: this.options.policy ?? DEFAULT_DELIVERY_POLICY };
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.closed) return;
+      let retry = retries.get(batch.partition);
+      if (retry?.offset !== message.offset) retries.set(batch.partition, (retry = { offset: message.offset, state: freshRetryState() }));
+      const outcome = await attemptDelivery(rawOf(batch.topic, message), sub, deps, retry.state);
+      if (!outcome.done) {
+        if (!this.closed) this.resumeLater(pause(), outcome.retryInMs);
+        return;
+      }
+      retries.delete(batch.partition);
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  private resumeLater(resume: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.resumes.delete(timer);
+      resume();
+    }, ms);
+    this.resumes.add(timer);
   }
 
   async ensureTopics(topics: readonly TopicContract<unknown>[]): Promise<void> {
@@ -156,7 +186,9 @@ export class KafkaBus implements Bus {
   }
 
   async close(): Promise<void> {
-    this.closing.abort();
+    this.closed = true;
+    for (const timer of this.resumes) clearTimeout(timer);
+    this.resumes.clear();
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
     if (this.producerReady) await this.producer.disconnect().catch(() => undefined);
   }
@@ -176,6 +208,14 @@ export class KafkaBus implements Bus {
     const { message, ...rest } = entry.log;
     this.logger[level](`kafkajs: ${message}`, { kafka: rest, namespace: entry.namespace });
   }
+}
+
+function rawOf(topic: string, message: KafkaMessage): RawMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return { topic, key: message.key ? message.key.toString() : null, value: message.value ? message.value.toString('utf8') : '', headers };
 }
 
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {

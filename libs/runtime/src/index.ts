@@ -8,3 +8,4 @@ export * from './process-core.module';
 export * from './health/health.module';
 export * from './health/health.controller';
 export * from './health/bus.health';
+export * from './dead-letters';

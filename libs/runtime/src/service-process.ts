@@ -7,21 +7,24 @@ import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { createKafkaBus } from './kafka-bus.factory';
 import { startHealthApp } from './health-server';
 import { onShutdownSignal } from './shutdown';
+import type { DeadLetterSettings } from './dead-letters';
 import { startStageApp } from './stage-app';
 
 export interface ServiceProcessOptions {
   stage: Stage;
   schema: Pick<ServiceDataSourceOptions, 'schema' | 'entities' | 'migrations'>;
   module: (deps: StageDeps) => DynamicModule;
+  /** How the service keeps its dead letters (its CONFIG_SECRET_KEY seals them); see DeadLetterSettings. */
+  deadLetters?: DeadLetterSettings;
 }
 
 /** main() of a distributed stage service: its own process, real Kafka, real PostgreSQL. */
-export async function runServiceProcess({ stage, schema, module }: ServiceProcessOptions): Promise<void> {
+export async function runServiceProcess({ stage, schema, module, deadLetters }: ServiceProcessOptions): Promise<void> {
   const env = loadConfig(ServiceEnvSchema);
   const logger = createLogger(stage, env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES });
   const bus = createKafkaBus(env, stage, logger);
   const dataSource = await openServiceDataSource(env.DATABASE_URL, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
-  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module });
+  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, ...(deadLetters ? { deadLetters } : {}) });
   const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, dataSource }, new NestLoggerAdapter(logger)) : undefined;
   onShutdownSignal(logger, async () => {
     await health?.close();

@@ -7,6 +7,7 @@ import {
   ContactMeAttemptedTopic,
   ContactMeRequestedTopic,
   DeadLetterTopic,
+  HEADERS,
   INTEGRATION_TOPICS,
   JOB_TOPICS,
   PIPELINE,
@@ -15,6 +16,8 @@ import {
 } from '@workpoint/contracts';
 import { type Logger, NestLoggerAdapter } from '@workpoint/logging';
 import { type Bus, BusTransport, RethrowRpcFilter } from '@workpoint/messaging';
+import { DeadLetterModule, type DeadLetterSettings, DeadLetterStore } from './dead-letters';
+import { jobRejectedOf } from './job-rejection';
 import { StageCoreModule } from './stage-core.module';
 
 /** The root of a stage app: the process's bus, logger and data source, then the stage's own module. */
@@ -25,6 +28,8 @@ export interface StageAppOptions {
   stage: Stage;
   deps: StageDeps;
   module: (deps: StageDeps) => DynamicModule;
+  /** How the stage keeps its dead letters (the key that seals them); default: masked, not sealed. */
+  deadLetters?: DeadLetterSettings;
 }
 
 /**
@@ -32,13 +37,28 @@ export interface StageAppOptions {
  * process, or the in-process bus inside the embedded one. Its failure path answers the
  * phone with CleanUp so a broken stage never leaves a phone waiting for the timeout.
  */
-export async function startStageApp({ stage, deps, module }: StageAppOptions): Promise<INestMicroservice> {
+export async function startStageApp({ stage, deps, module, deadLetters = {} }: StageAppOptions): Promise<INestMicroservice> {
   const router = new ContactRouter(stage, deps.bus, deps.logger);
+  // Set once the app is built, before it consumes anything.
+  const built: { store?: DeadLetterStore } = {};
   const transport = new BusTransport(deps.bus, {
     groupId: `workpoint-${stage}`,
-    // Only a contact has a phone waiting for it; any other message is dead-lettered and done.
-    onExhausted: async (message) => {
-      if (message.topic === PIPELINE[stage].input.name) await router.answerAfterFailure(message.value as ContactEvent);
+    // Every letter is kept in the service's own table (listed, shown and replayed by
+    // `workpoint dlq`). A contact has a phone waiting for it: answer CleanUp. A job command has
+    // a sender: tell it (`*.job.rejected.v1`). Then the letter goes to the dead-letter topic.
+    onRejected: async (rejection) => {
+      const { raw, message } = rejection;
+      if (!built.store) throw new Error('dead-letter store not ready');
+      await built.store.record(rejection);
+      if (raw.topic === PIPELINE[stage].input.name) {
+        if (message) await router.answerAfterFailure(message.value as ContactEvent);
+        return;
+      }
+      const jobs = stage === 'inventory' ? undefined : JOB_TOPICS[stage];
+      if (jobs && raw.topic === jobs.requested.name) {
+        const correlationId = raw.headers[HEADERS.correlationId];
+        await deps.bus.publish(jobs.rejected, raw.key ?? '', jobRejectedOf(rejection), correlationId ? { [HEADERS.correlationId]: correlationId } : {});
+      }
     },
     // A contact is worth retrying only while its phone waits (answerBy): past it the gateway has
     // answered the phone itself, and acting on the contact then (sending it a job) would be wrong.
@@ -46,8 +66,9 @@ export async function startStageApp({ stage, deps, module }: StageAppOptions): P
     retryUntil: (message) => (message.topic === PIPELINE[stage].input.name ? Date.parse((message.value as ContactEvent).answerBy) : undefined),
   });
   await deps.bus.ensureTopics(stageTopics(stage));
-  const root: DynamicModule = { module: StageRootModule, imports: [StageCoreModule.forRoot(deps), module(deps)] };
+  const root: DynamicModule = { module: StageRootModule, imports: [StageCoreModule.forRoot(deps), DeadLetterModule.forRoot(deadLetters), module(deps)] };
   const app = await NestFactory.createMicroservice(root, { strategy: transport, logger: new NestLoggerAdapter(deps.logger) });
+  built.store = app.get(DeadLetterStore);
   app.useGlobalFilters(new RethrowRpcFilter());
   await app.listen();
   deps.logger.info('stage consuming', { stage, topic: PIPELINE[stage].input.name });

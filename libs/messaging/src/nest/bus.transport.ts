@@ -2,7 +2,7 @@ import { Catch, type ExceptionFilter } from '@nestjs/common';
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { FIXED_TOPICS, type TopicContract } from '@workpoint/contracts';
 import { lastValueFrom, type Observable, throwError } from 'rxjs';
-import type { Bus, Envelope } from '../bus';
+import type { Bus, Envelope, Rejection } from '../bus';
 
 /** Handler context: the key and headers of the message (`@Ctx() ctx: BusContext`). */
 export class BusContext extends BaseRpcContext<[Envelope<unknown>]> {
@@ -13,8 +13,8 @@ export class BusContext extends BaseRpcContext<[Envelope<unknown>]> {
 
 export interface BusTransportOptions {
   groupId: string;
-  /** The failure path for every handler of this app; see Subscription.onExhausted. */
-  onExhausted?: (message: Envelope<unknown>, error: unknown) => Promise<void>;
+  /** The failure path for every handler of this app; see Subscription.onRejected. */
+  onRejected?: (rejection: Rejection<unknown>) => Promise<void>;
   /** How long a transient failure is retried, for every handler of this app; see Subscription.retryUntil. */
   retryUntil?: (message: Envelope<unknown>) => number | undefined;
 }
@@ -48,7 +48,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
             const result = await handler(envelope.value, new BusContext([envelope]));
             await lastValueFrom(this.transformToObservable(result) as Observable<unknown>, { defaultValue: undefined });
           },
-          ...(this.options.onExhausted ? { onExhausted: this.options.onExhausted } : {}),
+          ...(this.options.onRejected ? { onRejected: this.options.onRejected } : {}),
           ...(this.options.retryUntil ? { retryUntil: this.options.retryUntil } : {}),
         });
       }

@@ -1,0 +1,4 @@
+export * from './dead-letter.module';
+export * from './dead-letter.settings';
+export * from './dead-letter.store';
+export * from './dead-letter-replay.relay';
