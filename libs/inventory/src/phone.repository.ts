@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { PhoneEntity } from './entities/phone.entity';
 
@@ -41,7 +42,8 @@ export interface PhoneReport {
   items: WpiItem[];
 }
 
-/** The only code of the inventory service that talks to PostgreSQL. */
+/** The phone, its reports and read requests in PostgreSQL. */
+@Injectable()
 export class PhoneRepository {
   constructor(private readonly dataSource: DataSource) {}
 

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { WpiItem } from '@workpoint/wpi-codec';
 
 export interface FragmentKey {
@@ -28,6 +29,7 @@ export function fragmentBytes(items: readonly WpiItem[]): number {
 }
 
 /** Fragments of phone replies; the only code touching `reply_fragment`. */
+@Injectable()
 export class ReplyFragmentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
