@@ -84,6 +84,7 @@ export class ConfigurationModule {
       db: deps.dataSource,
     });
     const api = new OperatorApi(routes, keys, fanout, settings.api, deps.logger.child({ component: 'operator-api' }));
-    return { ...withOutbox, providers: [...withOutbox.providers, { provide: OperatorApi, useValue: api }], exports: [OperatorApi] };
+    // ChangeFanout is a provider for its lifecycle: its relay drains recorded fan-outs, and stops between batches at shutdown.
+    return { ...withOutbox, providers: [...withOutbox.providers, { provide: ChangeFanout, useValue: fanout }, { provide: OperatorApi, useValue: api }], exports: [OperatorApi] };
   }
 }

@@ -200,9 +200,10 @@ export class PhoneService {
       )) as [Record<string, unknown>[], number];
       const updated = toManagedPhone(after!);
       await this.audit.record(tx, by, 'assignment.update', 'phone', mac, assignmentView(before), assignmentView(updated), requestId);
+      // The re-plan is recorded with the change (ChangeFanout).
+      await this.fanout.start({ kind: 'macs', macs: [mac] }, `assignment of ${mac} changed`, tx);
       return updated;
     });
-    await this.fanout.start({ kind: 'macs', macs: [mac] }, `assignment of ${mac} changed`);
     return assignmentView(saved);
   }
 
@@ -210,7 +211,7 @@ export class PhoneService {
   async assignProfile(profile: string, given: string[], add: boolean, by: Principal, requestId: string) {
     // One MAC given twice (in two notations, say) is one phone.
     const macs = [...new Set(given)];
-    const changed = await this.db.transaction(async (tx) => {
+    const { changed, affected } = await this.db.transaction(async (tx) => {
       await this.assertProfilesExist(tx, [profile]);
       if (add) await tx.query('INSERT INTO managed_phone (mac, updated_at) SELECT m, now() FROM unnest($1::varchar[]) AS m ON CONFLICT (mac) DO NOTHING', [macs]);
       const [rows] = (await tx.query(
@@ -221,9 +222,8 @@ export class PhoneService {
       )) as [{ mac: string }[], number];
       const changedMacs = rows.map((r) => r.mac);
       await this.audit.recordMany(tx, by, add ? 'assignment.add-profile' : 'assignment.remove-profile', 'phone', changedMacs.map((m) => ({ id: m, before: null, after: { profile } })), requestId);
-      return changedMacs;
+      return { changed: changedMacs, affected: await this.fanout.start({ kind: 'macs', macs: changedMacs }, `profile ${profile} ${add ? 'assigned' : 'unassigned'}`, tx) };
     });
-    const affected = await this.fanout.start({ kind: 'macs', macs: changed }, `profile ${profile} ${add ? 'assigned' : 'unassigned'}`);
     return { changed: changed.length, unchanged: macs.length - changed.length, affectedPhones: affected };
   }
 

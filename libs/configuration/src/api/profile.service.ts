@@ -68,9 +68,9 @@ export class ProfileService {
         [profile.id, profile.name, profile.description, profile.layer, profile.selector, profile.priority, profile.extends, profile.mergeIndexedGroups, JSON.stringify(profile.items), now, profile.updatedBy],
       );
       await this.audit.record(tx, by, 'profile.create', 'profile', profile.name, null, profileView(profile), requestId);
-      return { profile, warnings };
+      return { profile, warnings, affectedPhones: await this.fanOut(tx, profile, `profile ${profile.name} created`) };
     });
-    return { profile: profileView(saved.profile), warnings: saved.warnings, affectedPhones: await this.fanOut(saved.profile, `profile ${saved.profile.name} created`) };
+    return { profile: profileView(saved.profile), warnings: saved.warnings, affectedPhones: saved.affectedPhones };
   }
 
   async update(name: string, input: ProfileInputT & { version: number }, by: Principal, requestId: string) {
@@ -88,11 +88,11 @@ export class ProfileService {
       )) as [Record<string, unknown>[], number];
       const after = toStoredProfile(row!);
       await this.audit.record(tx, by, 'profile.update', 'profile', name, profileView(before), profileView(after), requestId);
-      return { before, after, warnings };
+      // Phones the profile applied to before, and those it applies to now.
+      const affected = (await this.fanOut(tx, before, `profile ${name} changed`)) + (sameScope(before, after) ? 0 : await this.fanOut(tx, after, `profile ${name} changed`));
+      return { after, warnings, affected };
     });
-    // Phones the profile applied to before, and those it applies to now.
-    const affected = (await this.fanOut(saved.before, `profile ${name} changed`)) + (sameScope(saved.before, saved.after) ? 0 : await this.fanOut(saved.after, `profile ${name} changed`));
-    return { profile: profileView(saved.after), warnings: saved.warnings, affectedPhones: affected };
+    return { profile: profileView(saved.after), warnings: saved.warnings, affectedPhones: saved.affected };
   }
 
   async remove(name: string, version: number | undefined, by: Principal, requestId: string) {
@@ -106,9 +106,9 @@ export class ProfileService {
       if (n > 0) throw new HttpError(409, 'profile-in-use', `assigned to ${n} phone(s); unassign it first`);
       await tx.query('DELETE FROM profile WHERE name = $1', [name]);
       await this.audit.record(tx, by, 'profile.delete', 'profile', name, profileView(profile), null, requestId);
-      return profile;
+      return this.fanOut(tx, profile, `profile ${name} deleted`);
     });
-    return { affectedPhones: await this.fanOut(before, `profile ${name} deleted`) };
+    return { affectedPhones: before };
   }
 
   /** The effective configuration a phone would get if this draft were saved, and what would be written. */
@@ -147,9 +147,10 @@ export class ProfileService {
     return warnings;
   }
 
-  private async fanOut(profile: StoredProfile, cause: string): Promise<number> {
-    const dependents = ((await this.db.query('SELECT name FROM profile WHERE $1 = ANY(extends)', [profile.name])) as { name: string }[]).map((r) => r.name);
-    return this.fanout.start({ kind: 'profile', profile, dependents }, cause);
+  /** Records the re-plan in the change's transaction (ChangeFanout), so a crash right after the commit loses neither. */
+  private async fanOut(tx: EntityManager, profile: StoredProfile, cause: string): Promise<number> {
+    const dependents = ((await tx.query('SELECT name FROM profile WHERE $1 = ANY(extends)', [profile.name])) as { name: string }[]).map((r) => r.name);
+    return this.fanout.start({ kind: 'profile', profile, dependents }, cause, tx);
   }
 }
 

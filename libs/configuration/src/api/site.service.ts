@@ -27,18 +27,19 @@ export class SiteService {
         [name, JSON.stringify(fields)],
       );
       await this.audit.record(tx, by, before ? 'site.update' : 'site.create', 'site', name, before ? view(before) : null, view(after), requestId);
-      return view(after);
+      // The re-plan is recorded with the change (ChangeFanout), so a crash right after the commit loses neither.
+      return { site: view(after), affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} changed`, tx) };
     });
-    return { site: saved, affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} changed`) };
+    return saved;
   }
 
   async remove(name: string, by: Principal, requestId: string) {
-    await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const [before] = await tx.query('SELECT * FROM site WHERE name = $1 FOR UPDATE', [name]);
       if (!before) throw new HttpError(404, 'site-not-found', `no site named "${name}"`);
       await tx.query('DELETE FROM site WHERE name = $1', [name]);
       await this.audit.record(tx, by, 'site.delete', 'site', name, view(before), null, requestId);
+      return { affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} deleted`, tx) };
     });
-    return { affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} deleted`) };
   }
 }
