@@ -183,7 +183,8 @@ export class ContactMeRelay implements OnApplicationBootstrap, BeforeApplication
       dueAt: next.final ? null : new Date(next.retryAt),
       attemptsMade: next.final ? 0 : attempt,
       deferred: false,
-      target,
+      // A request that joined this contact meanwhile may have set a newer target for the retry; only a deferred request's target is new here.
+      ...(row.deferred ? { target } : {}),
       lastStartedAt: new Date(startedAt),
       lastOutcome: outcome.kind,
       lastDetail: detail ?? null,

@@ -10,11 +10,9 @@ import { ContactMeRequestRepository } from './contact-me-request.repository';
 import { ContactMeRelay } from './contact-me.relay';
 import { ContactMeUseCase } from './contact-me.use-case';
 import { InventoryContactUseCase } from './contact.use-case';
-import { ContactMeAttemptEntity } from './entities/contact-me-attempt.entity';
-import { ContactMeRequestEntity } from './entities/contact-me-request.entity';
-import { PhoneEntity } from './entities/phone.entity';
 import { InventoryController } from './inventory.controller';
 import { inventorySweeps } from './inventory.retention';
+import { INVENTORY_SCHEMA } from './inventory.schema';
 import { INVENTORY_SETTINGS, type InventorySettings } from './inventory.settings';
 import { PhoneRepository } from './phone.repository';
 import { ReplyFragmentRepository } from './reply-fragment.repository';
@@ -41,7 +39,7 @@ export class InventoryModule {
       : [];
     return {
       module: InventoryModule,
-      imports: [TypeOrmModule.forFeature([PhoneEntity, ContactMeRequestEntity, ContactMeAttemptEntity]), OutboxModule.forFeature(INVENTORY_OUTBOX_TOPICS)],
+      imports: [TypeOrmModule.forFeature(INVENTORY_SCHEMA.entities), OutboxModule.forFeature(INVENTORY_OUTBOX_TOPICS)],
       controllers: [InventoryController],
       providers: [
         { provide: INVENTORY_SETTINGS, useValue: settings },
