@@ -18,7 +18,7 @@ export class ChangeFanoutEntity {
   @Column({ type: 'varchar', length: 300 })
   cause!: string;
 
-  /** The last MAC re-planned; null before the first batch. */
+  /** Where the fan-out is: the last MAC re-planned, or for a change that names its phones the position in its list; null before the first batch. */
   @Column({ type: 'varchar', length: 17, nullable: true })
   cursor!: string | null;
 

@@ -118,13 +118,29 @@ export class ChangeFanout implements OnApplicationBootstrap, BeforeApplicationSh
     const repo = tx.getRepository(ChangeFanoutEntity);
     const row = await repo.createQueryBuilder('f').where({ doneAt: IsNull() }).orderBy('f.id').limit(1).setLock('pessimistic_write').setOnLocked('skip_locked').getOne();
     if (!row) return false;
-    const macs = await this.page(row.scope, row.cursor, this.batchSize, this.db);
+    const { macs, cursor, done } = await this.nextBatch(row);
     const writes = await this.resyncAll(macs, row.cause);
-    const done = macs.length < this.batchSize;
-    await repo.update({ id: row.id }, { cursor: macs.at(-1) ?? row.cursor, phonesDone: row.phonesDone + macs.length, doneAt: done ? this.clock() : null });
+    await repo.update({ id: row.id }, { cursor, phonesDone: row.phonesDone + macs.length, doneAt: done ? this.clock() : null });
     if (done) this.logger.info('phones re-planned after a change', { cause: row.cause, phones: row.phonesDone + macs.length });
     else this.logger.debug('re-planning after a change: batch done', { cause: row.cause, phones: macs.length, withWrites: writes });
     return true;
+  }
+
+  /**
+   * The next batch of a fan-out and the cursor after it. A change that names its phones goes
+   * through them in the order it named them (the cursor is the position in its list: an import
+   * or a bulk assignment reaches its first phones first, as before); any other scope goes in
+   * MAC order (the cursor is the last MAC done).
+   */
+  private async nextBatch(row: ChangeFanoutEntity): Promise<{ macs: string[]; cursor: string | null; done: boolean }> {
+    if (row.scope.kind === 'macs') {
+      const offset = Number(row.cursor ?? 0);
+      const named = row.scope.macs.slice(offset, offset + this.batchSize);
+      const macs = await this.page({ kind: 'macs', macs: named }, null, null, this.db);
+      return { macs, cursor: String(offset + named.length), done: offset + named.length >= row.scope.macs.length };
+    }
+    const macs = await this.page(row.scope, row.cursor, this.batchSize, this.db);
+    return { macs, cursor: macs.at(-1) ?? row.cursor, done: macs.length < this.batchSize };
   }
 
   /**
