@@ -6,7 +6,7 @@ import { exitOnBootFailure, runServiceProcess } from '@workpoint/runtime';
 function main(): Promise<void> {
   const contactMe = contactMeSettingsFrom(loadConfig(ContactMeEnvSchema));
   const storage = loadConfig(StorageEnvSchema);
-  return runServiceProcess({ stage: 'inventory', schema: INVENTORY_SCHEMA, module: (deps) => InventoryModule.register({ ...deps, contactMe, storage }) });
+  return runServiceProcess({ stage: 'inventory', schema: INVENTORY_SCHEMA, module: () => InventoryModule.forRoot({ contactMe, storage }) });
 }
 
 main().catch(exitOnBootFailure('inventory'));

@@ -5,6 +5,7 @@ import { DeadLetterEntity } from '@workpoint/messaging';
 import { infraFromEnv } from '@workpoint/testing';
 import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.schema';
 import { ApiKeyEntity, AuditEntity, ManagedPhoneEntity, PhoneHistoryEntity, ProfileEntity, SiteEntity } from './desired-state/desired-state.entities';
+import { ChangeFanoutEntity } from './api/change-fanout.entity';
 import { OutboxEntity } from './desired-state/outbox';
 
 /**
@@ -22,7 +23,8 @@ const ENTITY_USE: EntityUse[] = [
   { entity: PhoneHistoryEntity, name: 'PhoneHistoryEntity', usedBy: 'libs/configuration/src/api/phone-history.repository.ts' },
   { entity: ApiKeyEntity, name: 'ApiKeyEntity', usedBy: 'libs/configuration/src/api/api-key.repository.ts' },
   { entity: AuditEntity, name: 'AuditEntity', usedBy: 'libs/configuration/src/api/audit-log.repository.ts' },
-  { entity: OutboxEntity, name: 'OutboxEntity', notYetUsed: 'hand-written SQL in desired-state/outbox.ts' },
+  { entity: OutboxEntity, name: 'OutboxEntity', usedBy: 'libs/database/src/outbox/outbox.ts' },
+  { entity: ChangeFanoutEntity, name: 'ChangeFanoutEntity', usedBy: 'libs/configuration/src/api/change-fanout.ts' },
 ];
 
 describe('configuration schema', () => {

@@ -1,24 +1,10 @@
-import { didNotReachPhone, type ContactMeCallback, type ContactMeOutcome, type ContactMeSender } from './contact-me.outcome';
+import type { ContactMeCallback, ContactMeOutcome, ContactMeSender } from './contact-me.outcome';
+import { assertRetryPolicy, decideRequest, DEFAULT_CONTACT_ME_RETRY, nextAttempt, type ContactMeRetryPolicy } from './contact-me.rules';
 import { sendContactMe } from './contact-me.sender';
 import { assertCallback } from './contact-me.target';
 import { ContactMeTargetPolicy } from './contact-me.target-policy';
 import { realClock, type SchedulerClock, type TimerHandle } from './scheduler.clock';
 import { TokenBucketLimiter } from './token-bucket.limiter';
-
-export interface ContactMeRetryPolicy {
-  /** Attempts per contact, the first included; 1 disables retries. */
-  readonly attempts: number;
-  /** The wait after failed attempt n is baseDelayMs · 2^(n-1), capped at maxDelayMs. At least 1 s (§2.5). */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-/**
- * Base 60 s rather than anything shorter: GS3 found that asking a phone more often than about
- * once a minute is likely to crash it (protocol.md §2.5, §8.3), and a timed-out attempt may
- * have reached a web server that is already struggling.
- */
-export const DEFAULT_CONTACT_ME_RETRY: ContactMeRetryPolicy = { attempts: 3, baseDelayMs: 60_000, maxDelayMs: 300_000 };
 
 /** One attempt's result, as recorded per phone by whoever drives the scheduler. */
 export interface ContactMeReport {
@@ -191,10 +177,7 @@ export class ContactMeScheduler {
     if (!Number.isFinite(this.gapMs) || this.gapMs < 0) throw new RangeError(`gapMs must be a non-negative number, got ${String(this.gapMs)}`);
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new RangeError(`maxInFlight must be a positive integer, got ${String(this.maxInFlight)}`);
     if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive number, got ${String(this.timeoutMs)}`);
-    if (!Number.isInteger(this.retry.attempts) || this.retry.attempts < 1) throw new RangeError(`retry.attempts must be a positive integer, got ${String(this.retry.attempts)}`);
-    // Two requests within a second can kill a phone's web server (§2.5), so no faster retries.
-    if (!Number.isFinite(this.retry.baseDelayMs) || this.retry.baseDelayMs < 1000) throw new RangeError(`retry.baseDelayMs must be at least 1000, got ${String(this.retry.baseDelayMs)}`);
-    if (!Number.isFinite(this.retry.maxDelayMs) || this.retry.maxDelayMs < this.retry.baseDelayMs) throw new RangeError(`retry.maxDelayMs must be at least retry.baseDelayMs, got ${String(this.retry.maxDelayMs)}`);
+    assertRetryPolicy(this.retry);
     if (this.callback !== undefined) assertCallback(this.callback);
   }
 
@@ -212,16 +195,16 @@ export class ContactMeScheduler {
     const now = this.clock.now();
     this.prune(now);
     const current = this.active.get(mac);
-    if (current !== undefined) {
+    const decision = decideRequest({ active: current !== undefined, lastStartedAt: this.lastStartedAt.get(mac) }, now, this.gapMs);
+    if (decision.kind === 'coalesce' && current !== undefined) {
       current.target = uri;
       current.source = source;
       this.counters.coalesced++;
       return { accepted: true, coalesced: true };
     }
-    const last = this.lastStartedAt.get(mac);
-    if (last !== undefined && now - last < this.gapMs) {
+    if (decision.kind === 'within-gap') {
       this.counters.coalesced++;
-      return { accepted: false, reason: 'within-gap', nextAllowedAt: last + this.gapMs };
+      return { accepted: false, reason: 'within-gap', nextAllowedAt: decision.nextAllowedAt };
     }
     const contact: Contact = { mac, target: uri, source, attemptsMade: 0, phase: 'queued' };
     this.active.set(mac, contact);
@@ -341,16 +324,16 @@ export class ContactMeScheduler {
     this.count(outcome);
 
     let retryAt: number | undefined;
-    if (trustworthy && !this.stopped && didNotReachPhone(outcome) && attempt < this.retry.attempts) {
-      const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-      retryAt = at + delay;
+    const next = nextAttempt(this.retry, attempt, outcome, at, trustworthy && !this.stopped);
+    if (!next.final) {
+      retryAt = next.retryAt;
       contact.phase = 'waiting-retry';
       contact.retryTimer = this.clock.setTimeout(() => {
         contact.retryTimer = undefined;
         if (this.stopped) return;
         this.enqueue(contact);
         this.pump();
-      }, delay);
+      }, next.retryAt - at);
     } else {
       this.active.delete(contact.mac);
     }

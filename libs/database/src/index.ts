@@ -3,3 +3,7 @@ export * from './embedded-postgres';
 export * from './retention.job';
 export * from './schema-description';
 export * from './schema-drift';
+export * from './outbox/outbox.entity';
+export * from './outbox/outbox';
+export * from './outbox/outbox.module';
+export * from './outbox/relay-loop';

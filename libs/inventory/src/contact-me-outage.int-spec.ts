@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContactMeAttemptedTopic, ContactMeRequestedTopic } from '@workpoint/contracts';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { StageCoreModule } from '@workpoint/runtime';
 import { type OutageHarness, startOutageHarness } from '@workpoint/stage-harness';
 import { distinctMacs, eventually } from '@workpoint/testing';
 import { ContactMeUseCase } from './contact-me.use-case';
+import { InventoryModule } from './inventory.module';
 import { INVENTORY_SCHEMA } from './inventory.schema';
-import { PhoneRepository } from './phone.repository';
 
 /**
  * Issue 9: PostgreSQL goes away for 10 s while contact-me requests arrive. Inventory's
@@ -16,7 +18,7 @@ const macs = distinctMacs(6);
 const requestMacs = macs.slice(0, 5);
 const malformedMac = macs[5]!;
 let h: OutageHarness;
-let useCase: ContactMeUseCase | undefined;
+let inventory: Promise<TestingModule> | undefined;
 
 beforeAll(async () => {
   h = await startOutageHarness({
@@ -28,13 +30,15 @@ beforeAll(async () => {
     macOf: (request) => request.mac,
     handler: ({ bus, dataSource, logger }) => {
       const settings = { gapMs: 60_000, ratePerSecond: 200, maxInFlight: 16, timeoutMs: 1000, retry: { attempts: 1 } };
-      useCase = new ContactMeUseCase(new PhoneRepository(dataSource), dataSource, bus, logger, settings);
-      return (request) => useCase!.request(request);
+      const compiled = Test.createTestingModule({ imports: [StageCoreModule.forRoot({ bus, dataSource, logger }), InventoryModule.forRoot({ contactMe: settings })] }).compile();
+      inventory = compiled;
+      const useCase = compiled.then((m) => m.get(ContactMeUseCase));
+      return async (request) => (await useCase).request(request);
     },
   });
 }, 120_000);
 afterAll(async () => {
-  await useCase?.onApplicationShutdown();
+  await (await inventory)?.close();
   await h?.close();
 });
 

@@ -1,12 +1,14 @@
 import { ContactMeTargetPolicy } from '@workpoint/contact-me';
 import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
 import { type ContactEvent, HEADERS, PhoneChangesReportedTopic, PhoneRegisteredTopic } from '@workpoint/contracts';
-import { type Logger, maskSecretItems } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { Logger, maskSecretItems } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
 import { attachedItems, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiAction, type WpiItem } from '@workpoint/wpi-codec';
 import { changesReportedEvent, phoneRegisteredEvent } from './phone-events.builder';
-import type { PhoneContactFacts, PhoneRepository, ReportKind } from './phone.repository';
-import { fragmentBytes, type FragmentKey, type ReplyFragmentRepository } from './reply-fragment.repository';
+import { INVENTORY_SETTINGS, type InventorySettings } from './inventory.settings';
+import { type PhoneContactFacts, PhoneRepository, type ReportKind } from './phone.repository';
+import { fragmentBytes, type FragmentKey, ReplyFragmentRepository } from './reply-fragment.repository';
 
 
 /** A phone that keeps sending `fragment="next"` is cut off after this many parts in one interaction. */
@@ -44,16 +46,22 @@ const PUBLISHED_REPORTS = { 'local-change': 'local-changes', 'inventory-change':
  * (the phone's own clean-up, reasons nobody knows). It tells the world when a phone appears
  * and when one reports changes, once per contact, even when the contact is delivered again.
  */
+@Injectable()
 export class InventoryContactUseCase {
+  /** Decides at ingest whether a reported contact-me-uri is kept (CONTACT_ME_ALLOWED_NETWORKS). */
+  private readonly contactMePolicy: ContactMeTargetPolicy;
+  private readonly replyMaxBytes: number;
+
   constructor(
     private readonly phones: PhoneRepository,
     private readonly fragments: ReplyFragmentRepository,
-    private readonly bus: Bus,
+    @Inject(BUS) private readonly bus: Bus,
     private readonly logger: Logger,
-    /** Decides at ingest whether a reported contact-me-uri is kept (CONTACT_ME_ALLOWED_NETWORKS). */
-    private readonly contactMePolicy = new ContactMeTargetPolicy(),
-    private readonly replyMaxBytes = DEFAULT_REPLY_MAX_BYTES,
-  ) {}
+    @Inject(INVENTORY_SETTINGS) settings: InventorySettings,
+  ) {
+    this.contactMePolicy = settings.contactMe.policy ?? new ContactMeTargetPolicy();
+    this.replyMaxBytes = settings.storage?.REPLY_MAX_BYTES ?? DEFAULT_REPLY_MAX_BYTES;
+  }
 
   async handle(contact: ContactEvent): Promise<StageDecision> {
     const { message } = contact;

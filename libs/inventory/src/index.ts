@@ -6,3 +6,7 @@ export * from './entities/phone.entity';
 export * from './entities/phone-report.entity';
 export * from './contact-me.use-case';
 export * from './inventory.retention';
+export * from './inventory.settings';
+export * from './contact-me.relay';
+export * from './contact-me-request.repository';
+export * from './entities/contact-me-request.entity';

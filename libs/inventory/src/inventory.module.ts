@@ -1,47 +1,62 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ContactRouter } from '@workpoint/contact-pipeline';
-import type { StorageEnv } from '@workpoint/config';
-import { RetentionJob, retentionSettingsFrom } from '@workpoint/database';
-import type { Logger } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
-import type { DataSource } from 'typeorm';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContactRouter, type StageDeps } from '@workpoint/contact-pipeline';
+import { ContactMeAttemptedTopic, type TopicContract } from '@workpoint/contracts';
+import { OutboxModule, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
+import { Logger } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
+import { DataSource } from 'typeorm';
+import { ContactMeRequestRepository } from './contact-me-request.repository';
+import { ContactMeRelay } from './contact-me.relay';
+import { ContactMeUseCase } from './contact-me.use-case';
 import { InventoryContactUseCase } from './contact.use-case';
-import { ContactMeUseCase, type ContactMeSettings } from './contact-me.use-case';
 import { InventoryController } from './inventory.controller';
 import { inventorySweeps } from './inventory.retention';
+import { INVENTORY_SCHEMA } from './inventory.schema';
+import { INVENTORY_SETTINGS, type InventorySettings } from './inventory.settings';
 import { PhoneRepository } from './phone.repository';
 import { ReplyFragmentRepository } from './reply-fragment.repository';
 
-export interface InventoryDeps {
-  bus: Bus;
-  dataSource: DataSource;
-  logger: Logger;
-  contactMe: ContactMeSettings;
-  /** Reply byte cap and retention; left out (stage tests), the defaults apply and no retention job runs. */
-  storage?: StorageEnv;
-}
+/** The topics inventory publishes through its outbox (`inventory.outbox`). */
+export const INVENTORY_OUTBOX_TOPICS: readonly TopicContract<unknown>[] = [ContactMeAttemptedTopic as TopicContract<unknown>];
 
-/** The inventory service; its process (or the embedded one) supplies bus, database and logger. */
+/** @deprecated `InventoryModule.forRoot(settings)`; the bus, data source and logger come from StageCoreModule. */
+export type InventoryDeps = StageDeps & InventorySettings;
+
+/** The inventory service; its process (or the embedded one) supplies bus, database and logger (StageCoreModule). */
 @Module({})
 export class InventoryModule {
-  static register(deps: InventoryDeps): DynamicModule {
-    const phones = new PhoneRepository(deps.dataSource);
-    const { storage } = deps;
+  static forRoot(settings: InventorySettings): DynamicModule {
+    const { storage } = settings;
     const retention = storage
-      ? [{ provide: RetentionJob, useValue: new RetentionJob('inventory', inventorySweeps(deps.dataSource, storage), retentionSettingsFrom(storage), deps.logger) }]
+      ? [
+          {
+            provide: RetentionJob,
+            useFactory: (db: DataSource, logger: Logger) => new RetentionJob('inventory', inventorySweeps(db, storage), retentionSettingsFrom(storage), logger),
+            inject: [DataSource, Logger],
+          },
+        ]
       : [];
     return {
       module: InventoryModule,
+      imports: [TypeOrmModule.forFeature(INVENTORY_SCHEMA.entities), OutboxModule.forFeature(INVENTORY_OUTBOX_TOPICS)],
       controllers: [InventoryController],
       providers: [
-        {
-          provide: InventoryContactUseCase,
-          useValue: new InventoryContactUseCase(phones, new ReplyFragmentRepository(deps.dataSource), deps.bus, deps.logger, deps.contactMe.policy, storage?.REPLY_MAX_BYTES),
-        },
-        { provide: ContactRouter, useValue: new ContactRouter('inventory', deps.bus, deps.logger) },
-        { provide: ContactMeUseCase, useValue: new ContactMeUseCase(phones, deps.dataSource, deps.bus, deps.logger, deps.contactMe) },
+        { provide: INVENTORY_SETTINGS, useValue: settings },
+        { provide: ContactRouter, useFactory: (bus: Bus, logger: Logger) => new ContactRouter('inventory', bus, logger), inject: [BUS, Logger] },
+        PhoneRepository,
+        ReplyFragmentRepository,
+        ContactMeRequestRepository,
+        InventoryContactUseCase,
+        ContactMeRelay,
+        ContactMeUseCase,
         ...retention,
       ],
     };
+  }
+
+  /** Kept for callers that pass the process's dependencies; they come from StageCoreModule now. */
+  static register(deps: InventoryDeps): DynamicModule {
+    return InventoryModule.forRoot(deps.storage ? { contactMe: deps.contactMe, storage: deps.storage } : { contactMe: deps.contactMe });
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type EntityUse, entityUseMismatches, schemaDrift } from '@workpoint/database';
+import { type EntityUse, entityUseMismatches, OutboxEntity, schemaDrift } from '@workpoint/database';
 import { DeadLetterEntity } from '@workpoint/messaging';
 import { infraFromEnv } from '@workpoint/testing';
 import { ContactMeAttemptEntity } from './entities/contact-me-attempt.entity';
@@ -7,6 +7,7 @@ import { PhoneReportEntity } from './entities/phone-report.entity';
 import { PhoneEntity } from './entities/phone.entity';
 import { ReadRequestEntity } from './entities/read-request.entity';
 import { ReplyFragmentEntity } from './entities/reply-fragment.entity';
+import { ContactMeRequestEntity } from './entities/contact-me-request.entity';
 import { INVENTORY_SCHEMA } from './inventory.schema';
 
 /**
@@ -17,10 +18,12 @@ import { INVENTORY_SCHEMA } from './inventory.schema';
 const ENTITY_USE: EntityUse[] = [
   { entity: DeadLetterEntity, name: 'DeadLetterEntity', usedBy: 'libs/runtime/src/dead-letters/dead-letter.store.ts' },
   { entity: PhoneEntity, name: 'PhoneEntity', usedBy: 'libs/inventory/src/phone.repository.ts' },
-  { entity: PhoneReportEntity, name: 'PhoneReportEntity', notYetUsed: 'hand-written SQL in phone.repository.ts and inventory.retention.ts' },
-  { entity: ReplyFragmentEntity, name: 'ReplyFragmentEntity', notYetUsed: 'hand-written SQL in reply-fragment.repository.ts and inventory.retention.ts' },
-  { entity: ContactMeAttemptEntity, name: 'ContactMeAttemptEntity', notYetUsed: 'hand-written SQL in contact-me.use-case.ts and inventory.retention.ts' },
-  { entity: ReadRequestEntity, name: 'ReadRequestEntity', notYetUsed: 'hand-written SQL in phone.repository.ts and inventory.retention.ts' },
+  { entity: PhoneReportEntity, name: 'PhoneReportEntity', usedBy: 'libs/inventory/src/phone.repository.ts' },
+  { entity: ReplyFragmentEntity, name: 'ReplyFragmentEntity', usedBy: 'libs/inventory/src/reply-fragment.repository.ts' },
+  { entity: ContactMeAttemptEntity, name: 'ContactMeAttemptEntity', usedBy: 'libs/inventory/src/contact-me-request.repository.ts' },
+  { entity: ReadRequestEntity, name: 'ReadRequestEntity', usedBy: 'libs/inventory/src/phone.repository.ts' },
+  { entity: ContactMeRequestEntity, name: 'ContactMeRequestEntity', usedBy: 'libs/inventory/src/contact-me-request.repository.ts' },
+  { entity: OutboxEntity, name: 'OutboxEntity', usedBy: 'libs/database/src/outbox/outbox.ts' },
 ];
 
 describe('inventory schema', () => {

@@ -1,6 +1,12 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, LessThan, type Repository } from 'typeorm';
 import type { WpiItem } from '@workpoint/wpi-codec';
+import { PhoneReportEntity } from './entities/phone-report.entity';
 import { PhoneEntity } from './entities/phone.entity';
+import { ReadRequestEntity } from './entities/read-request.entity';
+
+const DAY_MS = 24 * 3600_000;
 
 export interface PhoneContactFacts {
   mac: string;
@@ -41,12 +47,17 @@ export interface PhoneReport {
   items: WpiItem[];
 }
 
-/** The only code of the inventory service that talks to PostgreSQL. */
+/** The phone, its reports and read requests in PostgreSQL. */
+@Injectable()
 export class PhoneRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectRepository(PhoneEntity) private readonly phones: Repository<PhoneEntity>,
+    @InjectRepository(PhoneReportEntity) private readonly reports: Repository<PhoneReportEntity>,
+    @InjectRepository(ReadRequestEntity) private readonly readRequests: Repository<ReadRequestEntity>,
+  ) {}
 
   async findPhone(mac: string): Promise<PhoneEntity | null> {
-    return this.dataSource.getRepository(PhoneEntity).findOneBy({ mac });
+    return this.phones.findOneBy({ mac });
   }
 
   /**
@@ -60,7 +71,9 @@ export class PhoneRepository {
    * leaves them as they were.
    */
   async recordContact(f: PhoneContactFacts): Promise<Registration> {
-    const upserted: RegistrationRow[] = await this.dataSource.query(
+    // Hand SQL, typed row: one round trip per contact on the storm's hot path, with what
+    // TypeORM's upsert cannot say (a WHERE on the conflict update, a CASE per column).
+    const upserted: RegistrationRow[] = await this.phones.query(
       `INSERT INTO phone AS p (mac, e164, device_type, software_version, contact_me_uri, basic_items,
                                registered_at, registered_contact_id, last_contact_at, last_reason, last_remote_address, contact_me_refusal)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $10, $7, $8, $9, $11)
@@ -79,33 +92,25 @@ export class PhoneRepository {
       [f.mac, f.e164, f.deviceType, f.softwareVersion, f.contactMeUri, JSON.stringify(f.basicItems), f.contactAt, f.reason, f.remoteAddress, f.contactId, f.contactMeRefusal?.slice(0, 128) ?? null],
     );
     // No row back: a newer contact was recorded first, so the phone was known before this one.
-    const row = upserted[0] ?? (await this.registrationOf(f.mac));
-    return { registered: row?.registered_contact_id === f.contactId, published: row?.registration_published_at != null };
+    if (upserted[0]) return { registered: upserted[0].registered_contact_id === f.contactId, published: upserted[0].registration_published_at != null };
+    const row = await this.phones.findOne({ where: { mac: f.mac }, select: { mac: true, registeredContactId: true, registrationPublishedAt: true } });
+    return { registered: row?.registeredContactId === f.contactId, published: row?.registrationPublishedAt != null };
   }
 
   /** Notes that the broker acknowledged the phone's `registered` event. */
   async markRegistrationPublished(mac: string): Promise<void> {
-    await this.dataSource.query('UPDATE phone SET registration_published_at = now() WHERE mac = $1 AND registration_published_at IS NULL', [mac]);
-  }
-
-  private async registrationOf(mac: string): Promise<RegistrationRow | undefined> {
-    const rows: RegistrationRow[] = await this.dataSource.query('SELECT registered_contact_id, registration_published_at FROM phone WHERE mac = $1', [mac]);
-    return rows[0];
+    await this.phones.update({ mac, registrationPublishedAt: IsNull() }, { registrationPublishedAt: () => 'now()' });
   }
 
   /** Remembers that inventory asked for the full item set in this interaction (a day at most). */
   async markReadRequested(mac: string, interactionId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM read_request WHERE mac = $1 AND requested_at < now() - interval '1 day'`, [mac]);
-    await this.dataSource.query(
-      'INSERT INTO read_request (mac, interaction_id, requested_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',
-      [mac, interactionId],
-    );
+    await this.readRequests.delete({ mac, requestedAt: LessThan(new Date(Date.now() - DAY_MS)) });
+    await this.readRequests.createQueryBuilder().insert().values({ mac, interactionId, requestedAt: () => 'now()' }).orIgnore().execute();
   }
 
   /** Whether inventory asked this phone for its full item set in this interaction. */
   async readRequested(mac: string, interactionId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM read_request WHERE mac = $1 AND interaction_id = $2', [mac, interactionId]);
-    return rows.length > 0;
+    return this.readRequests.existsBy({ mac, interactionId });
   }
 
   /**
@@ -115,30 +120,33 @@ export class PhoneRepository {
    * are).
    */
   async storeReport(r: PhoneReport): Promise<{ stored: boolean; published: boolean }> {
-    return this.dataSource.transaction(async (tx) => {
-      const inserted: unknown[] = await tx.query(
-        `INSERT INTO phone_report (mac, contact_id, interaction_id, kind, reported_at, item_count, items)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
-         ON CONFLICT (contact_id) DO NOTHING
-         RETURNING id`,
-        [r.mac, r.contactId, r.interactionId, r.kind, r.reportedAt, r.items.length, JSON.stringify(r.items)],
-      );
-      if (inserted.length === 0) {
-        const rows: Array<{ published_at: Date | null }> = await tx.query('SELECT published_at FROM phone_report WHERE contact_id = $1', [r.contactId]);
-        return { stored: false, published: rows[0]?.published_at != null };
+    return this.reports.manager.transaction(async (tx) => {
+      const inserted = await tx
+        .getRepository(PhoneReportEntity)
+        .createQueryBuilder()
+        .insert()
+        .values({ mac: r.mac, contactId: r.contactId, interactionId: r.interactionId, kind: r.kind, reportedAt: r.reportedAt, itemCount: r.items.length, items: r.items })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      if ((inserted.raw as unknown[]).length === 0) {
+        const earlier = await tx.getRepository(PhoneReportEntity).findOne({ where: { contactId: r.contactId }, select: { id: true, publishedAt: true } });
+        return { stored: false, published: earlier?.publishedAt != null };
       }
       if (r.kind !== 'full') return { stored: true, published: false };
-      await tx.query(
-        `UPDATE phone SET last_full_report_at = $2
-         WHERE mac = $1 AND (last_full_report_at IS NULL OR last_full_report_at < $2)`,
-        [r.mac, r.reportedAt],
-      );
+      await tx
+        .getRepository(PhoneEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ lastFullReportAt: r.reportedAt })
+        .where('mac = :mac AND (last_full_report_at IS NULL OR last_full_report_at < :at)', { mac: r.mac, at: r.reportedAt })
+        .execute();
       return { stored: true, published: false };
     });
   }
 
   /** Notes that the broker acknowledged the event of the report of this contact. */
   async markReportPublished(contactId: string): Promise<void> {
-    await this.dataSource.query('UPDATE phone_report SET published_at = now() WHERE contact_id = $1 AND published_at IS NULL', [contactId]);
+    await this.reports.update({ contactId, publishedAt: IsNull() }, { publishedAt: () => 'now()' });
   }
 }

@@ -1,4 +1,7 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, IsNull, type Repository } from 'typeorm';
+import { ReplyFragmentEntity } from './entities/reply-fragment.entity';
 import type { WpiItem } from '@workpoint/wpi-codec';
 
 export interface FragmentKey {
@@ -28,8 +31,9 @@ export function fragmentBytes(items: readonly WpiItem[]): number {
 }
 
 /** Fragments of phone replies; the only code touching `reply_fragment`. */
+@Injectable()
 export class ReplyFragmentRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(ReplyFragmentEntity) private readonly fragments: Repository<ReplyFragmentEntity>) {}
 
   /**
    * Stores one fragment (once per contact) if the interaction stays within its limits (parts
@@ -41,33 +45,28 @@ export class ReplyFragmentRepository {
   async add(key: FragmentKey, contactId: string, items: WpiItem[], receivedAt: Date, limits: FragmentLimits): Promise<FragmentAdded> {
     const json = JSON.stringify(items);
     const bytes = Buffer.byteLength(json);
-    return this.dataSource.transaction(async (tx) => {
+    return this.fragments.manager.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`reply-fragment:${key.mac}:${key.interactionId}`]);
-      const [row] = (await tx.query(
-        `SELECT count(*) AS parts, coalesce(sum(bytes), 0) AS bytes, bool_or(contact_id = $3) AS redelivered
-         FROM reply_fragment WHERE mac = $1 AND interaction_id = $2`,
-        [key.mac, key.interactionId, contactId],
-      )) as Array<{ parts: string; bytes: string; redelivered: boolean | null }>;
+      const row = await this.sums(tx, key).addSelect('bool_or(f.contact_id = :contactId)', 'redelivered').setParameter('contactId', contactId).getRawOne<{ parts: string; bytes: string; redelivered: boolean | null }>();
       const so = { parts: Number(row?.parts ?? 0), bytes: Number(row?.bytes ?? 0) };
       // A redelivered part was counted when it was first stored: the same answer again.
       if (row?.redelivered) return { outcome: 'stored', ...so };
       if (so.parts + 1 > limits.maxParts) return { outcome: 'too-many-fragments', parts: so.parts + 1, bytes: so.bytes };
       if (so.bytes + bytes > limits.maxBytes) return { outcome: 'reply-too-large', parts: so.parts + 1, bytes: so.bytes + bytes };
-      await tx.query(
-        `INSERT INTO reply_fragment (mac, interaction_id, action, contact_id, items, received_at, bytes)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (contact_id) DO NOTHING`,
-        [key.mac, key.interactionId, key.action, contactId, json, receivedAt, bytes],
-      );
+      await tx
+        .getRepository(ReplyFragmentEntity)
+        .createQueryBuilder()
+        .insert()
+        .values({ mac: key.mac, interactionId: key.interactionId, action: key.action, contactId, items, receivedAt, bytes })
+        .orIgnore()
+        .execute();
       return { outcome: 'stored', parts: so.parts + 1, bytes: so.bytes + bytes };
     });
   }
 
   /** Parts and bytes stored for the interaction (all its fragmented replies), without loading them. */
   async tally(key: FragmentKey): Promise<FragmentTally> {
-    const [row] = (await this.dataSource.query('SELECT count(*) AS parts, coalesce(sum(bytes), 0) AS bytes FROM reply_fragment WHERE mac = $1 AND interaction_id = $2', [
-      key.mac,
-      key.interactionId,
-    ])) as Array<{ parts: string; bytes: string }>;
+    const row = await this.sums(this.fragments.manager, key).getRawOne<{ parts: string; bytes: string }>();
     return { parts: Number(row?.parts ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
@@ -79,20 +78,24 @@ export class ReplyFragmentRepository {
    * starts afresh instead of taking this one's parts along.
    */
   async claimEarlierParts(key: FragmentKey, finalContactId: string, maxParts: number): Promise<WpiItem[]> {
-    await this.dataSource.query(
-      `UPDATE reply_fragment SET assembled_by = $4 WHERE mac = $1 AND interaction_id = $2 AND action = $3 AND assembled_by IS NULL`,
-      [key.mac, key.interactionId, key.action, finalContactId],
-    );
-    const rows: Array<{ items: WpiItem[] }> = await this.dataSource.query(
-      'SELECT items FROM reply_fragment WHERE mac = $1 AND interaction_id = $2 AND action = $3 AND assembled_by = $4 ORDER BY id LIMIT $5',
-      [key.mac, key.interactionId, key.action, finalContactId, maxParts],
-    );
-    return rows.flatMap((r) => r.items);
+    const { mac, interactionId, action } = key;
+    await this.fragments.update({ mac, interactionId, action, assembledBy: IsNull() }, { assembledBy: finalContactId });
+    const rows = await this.fragments.find({ where: { mac, interactionId, action, assembledBy: finalContactId }, select: { id: true, items: true }, order: { id: 'ASC' }, take: maxParts });
+    return rows.flatMap((r) => r.items as WpiItem[]);
   }
 
   /** Drops every fragment of an interaction (all actions): a reply refused for its size leaves nothing behind. */
   async dropInteraction(mac: string, interactionId: string): Promise<number> {
-    const [, deleted] = (await this.dataSource.query('DELETE FROM reply_fragment WHERE mac = $1 AND interaction_id = $2', [mac, interactionId])) as [unknown, number];
-    return deleted;
+    return (await this.fragments.delete({ mac, interactionId })).affected ?? 0;
+  }
+
+  /** Parts and bytes of the interaction's stored fragments (all actions). */
+  private sums(db: EntityManager, key: FragmentKey) {
+    return db
+      .getRepository(ReplyFragmentEntity)
+      .createQueryBuilder('f')
+      .select('count(*)', 'parts')
+      .addSelect('coalesce(sum(f.bytes), 0)', 'bytes')
+      .where({ mac: key.mac, interactionId: key.interactionId });
   }
 }

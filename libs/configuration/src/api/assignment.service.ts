@@ -56,9 +56,10 @@ export class AssignmentService {
         overrides,
       });
       await this.audit.record(tx, by, 'assignment.update', 'phone', mac, assignmentView(before), assignmentView(updated), requestId);
+      // The re-plan is recorded with the change (ChangeFanout), so a crash right after the commit loses neither.
+      await this.fanout.start({ kind: 'macs', macs: [mac] }, `assignment of ${mac} changed`, tx);
       return updated;
     });
-    await this.fanout.start({ kind: 'macs', macs: [mac] }, `assignment of ${mac} changed`);
     return assignmentView(saved);
   }
 
@@ -66,14 +67,13 @@ export class AssignmentService {
   async assignProfile(profile: string, given: string[], add: boolean, by: Principal, requestId: string) {
     // One MAC given twice (in two notations, say) is one phone.
     const macs = [...new Set(given)];
-    const changed = await this.db.transaction(async (tx) => {
+    const { changed, affected } = await this.db.transaction(async (tx) => {
       await this.assertProfilesExist(tx, [profile]);
       if (add) await this.phones.addMissing(tx, macs);
       const changedMacs = await this.phones.toggleProfile(tx, macs, profile, add);
       await this.audit.recordMany(tx, by, add ? 'assignment.add-profile' : 'assignment.remove-profile', 'phone', changedMacs.map((m) => ({ id: m, before: null, after: { profile } })), requestId);
-      return changedMacs;
+      return { changed: changedMacs, affected: await this.fanout.start({ kind: 'macs', macs: changedMacs }, `profile ${profile} ${add ? 'assigned' : 'unassigned'}`, tx) };
     });
-    const affected = await this.fanout.start({ kind: 'macs', macs: changed }, `profile ${profile} ${add ? 'assigned' : 'unassigned'}`);
     return { changed: changed.length, unchanged: macs.length - changed.length, affectedPhones: affected };
   }
 

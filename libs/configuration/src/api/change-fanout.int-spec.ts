@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Test } from '@nestjs/testing';
 import { SecretBox } from '@workpoint/contact-pipeline';
 import { BusJobEvents } from '@workpoint/jobs';
 import { StorageEnvSchema } from '@workpoint/config';
@@ -24,6 +25,8 @@ const storage = StorageEnvSchema.parse({});
 
 let h: StageHarness;
 let fanout: ChangeFanout;
+let sync: ConfigurationSync;
+let logger: ReturnType<typeof capturingLogger>['logger'];
 const contactMe: ContactMeRequested[] = [];
 
 beforeAll(async () => {
@@ -31,10 +34,10 @@ beforeAll(async () => {
   h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => ConfigurationModule.register(d, { secretKey }));
   await h.bus.ensureTopics([ContactMeRequestedTopic]);
   await h.bus.subscribe({ topic: ContactMeRequestedTopic, groupId: randomId('contact-me'), fromBeginning: true, handle: async ({ value }) => void contactMe.push(value) });
-  const { logger } = capturingLogger('fanout-int');
+  logger = capturingLogger('fanout-int').logger;
   const store = new DesiredStateStore(h.dataSource);
   const outbox = new ConfigurationOutbox(h.dataSource, h.bus, logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]);
-  const sync = new ConfigurationSync(store, SecretBox.fromBase64(secretKey), outbox, new BusJobEvents('configuration', h.bus), logger);
+  sync = new ConfigurationSync(store, SecretBox.fromBase64(secretKey), outbox, new BusJobEvents('configuration', h.bus), logger);
   fanout = new ChangeFanout(h.dataSource, sync, logger, storage.DORMANT_AFTER_HOURS * HOUR, () => now);
 });
 afterAll(() => h?.close());
@@ -107,6 +110,61 @@ describe('fleet-wide re-plans and dormant one-off phones', () => {
     }
     const [row] = (await h.dataSource.query('SELECT interactions, call_back_asked_at FROM managed_phone WHERE mac = $1', [mac])) as Array<{ interactions: number; call_back_asked_at: Date | null }>;
     expect(row).toEqual({ interactions: 3, call_back_asked_at: null });
+  });
+});
+
+describe('durable re-plan after a change', () => {
+  /** A ChangeFanout in a Nest context of its own (its relay starts and stops with it), batches of 10. */
+  async function fanoutApp(resync: ConfigurationSync['resync']) {
+    const relay = new ChangeFanout(h.dataSource, { resync }, logger, storage.DORMANT_AFTER_HOURS * HOUR, () => now, 8, 10);
+    const app = await Test.createTestingModule({ providers: [{ provide: ChangeFanout, useValue: relay }] }).compile();
+    await app.init();
+    return { relay, app };
+  }
+  const progress = async (cause: string) =>
+    ((await h.dataSource.query('SELECT phones_done, done_at IS NOT NULL AS done FROM change_fanout WHERE cause = $1', [cause])) as Array<{ phones_done: number; done: boolean }>)[0];
+  const asked = async (macs: string[]) => Number(((await h.dataSource.query('SELECT count(*) AS n FROM managed_phone WHERE mac = ANY($1) AND call_back_asked_at IS NOT NULL', [macs])) as Array<{ n: string }>)[0]!.n);
+
+  it('records the fan-out with the change, and completes one interrupted by closing the app after the restart', async () => {
+    const model = randomId('model');
+    const macs = distinctMacs(35);
+    for (const mac of macs) await addPhone(mac, model, { lastContactAt: ago(3 * DAY), interactions: 2 });
+    const profile = randomId('profile');
+    const cause = `test: ${profile} changed`;
+
+    // The first app is closed as its relay starts the second batch: that batch is finished and committed, no other is started.
+    let calls = 0;
+    let closing: Promise<void> | undefined;
+    const first = await fanoutApp(async (mac, why) => {
+      if (++calls === 11) {
+        closing = first.app.close();
+        await eventually(async () => (first.relay.stopped ? true : undefined));
+      }
+      return sync.resync(mac, why);
+    });
+    const concerned = await h.dataSource.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO profile (id, name, layer, selector, priority, extends, merge_indexed_groups, items, version, created_at, updated_at, updated_by)
+         VALUES ($1, $2, 'model', $3, 0, '{}', false, $4, 1, now(), now(), 'fanout-int')`,
+        [randomUUID(), profile, model, JSON.stringify([{ name: 'display-id', value: 'Lobby' }])],
+      );
+      return first.relay.start({ kind: 'profile', profile: { layer: 'model', selector: model, name: profile }, dependents: [] }, cause, tx);
+    });
+    expect(concerned).toBe(35);
+    await eventually(async () => (closing ? true : undefined));
+    await closing;
+    expect(await progress(cause)).toEqual({ phones_done: 20, done: false });
+    expect(await asked(macs)).toBe(20);
+
+    const second = await fanoutApp((mac, why) => sync.resync(mac, why));
+    try {
+      await second.relay.settled();
+      expect(await progress(cause)).toEqual({ phones_done: 35, done: true });
+      expect(await asked(macs)).toBe(35);
+      await eventually(async () => (macs.every((mac) => contactMe.some((c) => c.mac === mac)) ? true : undefined));
+    } finally {
+      await second.app.close();
+    }
   });
 });
 

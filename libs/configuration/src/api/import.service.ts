@@ -86,7 +86,11 @@ export class ImportService {
         yield { type: 'progress', phase: 'apply', done: Math.min(start + BATCH, parsed.rows.length), total: parsed.rows.length };
       }
       if (dryRun || vanished.length > 0) await runner.rollbackTransaction();
-      else await runner.commitTransaction();
+      else {
+        // The re-plan is recorded with the import (ChangeFanout), so a crash right after the commit loses neither.
+        if (changed.length > 0) await this.fanout.start({ kind: 'macs', macs: changed }, `import ${requestId}`, runner.manager);
+        await runner.commitTransaction();
+      }
       committed = true;
     } finally {
       if (!committed && runner.isTransactionActive) await runner.rollbackTransaction();
@@ -98,7 +102,6 @@ export class ImportService {
       return;
     }
     this.logger.info(dryRun ? 'import checked (dry run)' : 'import applied', { requestId, lines: parsed.lines, ...counts });
-    if (!dryRun && changed.length > 0) await this.fanout.start({ kind: 'macs', macs: changed }, `import ${requestId}`);
     yield { ...base, ...counts, errors: [] };
   }
 }

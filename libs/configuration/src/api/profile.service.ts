@@ -64,9 +64,9 @@ export class ProfileService {
       };
       await this.profiles.insert(tx, profile);
       await this.audit.record(tx, by, 'profile.create', 'profile', profile.name, null, profileView(profile), requestId);
-      return { profile, warnings };
+      return { profile, warnings, affectedPhones: await this.fanOut(tx, profile, `profile ${profile.name} created`) };
     });
-    return { profile: profileView(saved.profile), warnings: saved.warnings, affectedPhones: await this.fanOut(saved.profile, `profile ${saved.profile.name} created`) };
+    return { profile: profileView(saved.profile), warnings: saved.warnings, affectedPhones: saved.affectedPhones };
   }
 
   async update(name: string, input: ProfileInputT & { version: number }, by: Principal, requestId: string) {
@@ -79,11 +79,11 @@ export class ProfileService {
       const f = storedFields(input, before.items, this.box);
       const after = await this.profiles.update(tx, name, input.version, f, actorOf(by));
       await this.audit.record(tx, by, 'profile.update', 'profile', name, profileView(before), profileView(after), requestId);
-      return { before, after, warnings };
+      // Phones the profile applied to before, and those it applies to now.
+      const affected = (await this.fanOut(tx, before, `profile ${name} changed`)) + (sameScope(before, after) ? 0 : await this.fanOut(tx, after, `profile ${name} changed`));
+      return { after, warnings, affected };
     });
-    // Phones the profile applied to before, and those it applies to now.
-    const affected = (await this.fanOut(saved.before, `profile ${name} changed`)) + (sameScope(saved.before, saved.after) ? 0 : await this.fanOut(saved.after, `profile ${name} changed`));
-    return { profile: profileView(saved.after), warnings: saved.warnings, affectedPhones: affected };
+    return { profile: profileView(saved.after), warnings: saved.warnings, affectedPhones: saved.affected };
   }
 
   async remove(name: string, version: number | undefined, by: Principal, requestId: string) {
@@ -97,9 +97,9 @@ export class ProfileService {
       if (n > 0) throw new ConfigurationError('profile-in-use', `assigned to ${n} phone(s); unassign it first`);
       await this.profiles.delete(tx, name);
       await this.audit.record(tx, by, 'profile.delete', 'profile', name, profileView(profile), null, requestId);
-      return profile;
+      return this.fanOut(tx, profile, `profile ${name} deleted`);
     });
-    return { affectedPhones: await this.fanOut(before, `profile ${name} deleted`) };
+    return { affectedPhones: before };
   }
 
   /** The effective configuration a phone would get if this draft were saved, and what would be written. */
@@ -138,9 +138,10 @@ export class ProfileService {
     return warnings;
   }
 
-  private async fanOut(profile: StoredProfile, cause: string): Promise<number> {
-    const dependents = await this.profiles.extendersOf(profile.name);
-    return this.fanout.start({ kind: 'profile', profile, dependents }, cause);
+  /** Records the re-plan in the change's transaction (ChangeFanout), so a crash right after the commit loses neither. */
+  private async fanOut(tx: EntityManager, profile: StoredProfile, cause: string): Promise<number> {
+    const dependents = await this.profiles.extendersOf(profile.name, tx);
+    return this.fanout.start({ kind: 'profile', profile, dependents }, cause, tx);
   }
 }
 

@@ -29,18 +29,19 @@ export class SiteService {
       if (version !== undefined && before?.version !== version) throw new ConfigurationError('version-conflict', `the site was changed meanwhile (now version ${before?.version ?? 'none'})`);
       const after = await this.sites.save(tx, name, fields);
       await this.audit.record(tx, by, before ? 'site.update' : 'site.create', 'site', name, before ? view(before) : null, view(after), requestId);
-      return view(after);
+      // The re-plan is recorded with the change (ChangeFanout), so a crash right after the commit loses neither.
+      return { site: view(after), affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} changed`, tx) };
     });
-    return { site: saved, affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} changed`) };
+    return saved;
   }
 
   async remove(name: string, by: Principal, requestId: string) {
-    await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const before = await this.sites.lock(tx, name);
       if (!before) throw new ConfigurationError('site-not-found', `no site named "${name}"`);
       await this.sites.delete(tx, name);
       await this.audit.record(tx, by, 'site.delete', 'site', name, view(before), null, requestId);
+      return { affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} deleted`, tx) };
     });
-    return { affectedPhones: await this.fanout.start({ kind: 'site', site: name }, `site ${name} deleted`) };
   }
 }
