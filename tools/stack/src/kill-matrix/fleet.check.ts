@@ -22,7 +22,7 @@ export interface FleetLosses {
   jobs: string[];
   /** A finished job without its `*.job.completed.v1` event. */
   outcomes: string[];
-  /** An expected integration event (registration, config applied) not on its topic. */
+  /** An expected integration event not on its topic: each completed phone's registration, each answered profile write's config applied. */
   events: string[];
   /** One fact under two identities: two eventIds for one registration or one config write, two jobs for one requestId, two outcomes for one job. */
   duplicates: string[];
@@ -108,10 +108,11 @@ export async function checkFleet(db: Pool, brokers: string, phones: readonly Pho
     if (!ids) losses.events.push(`${phone.mac}: no ${PhoneRegisteredTopic.name}`);
     else if (ids.size > 1) losses.duplicates.push(`${phone.mac}: registered under ${ids.size} eventIds`);
   }
-  // The profile's write: configuration's own WriteItems jobs (no requestId); each answer is one ConfigApplied fact.
+  // The profile's write: configuration's own WriteItems sync jobs (not one of the queued commands); each answer is one ConfigApplied fact.
   const applied = byKey(ConfigAppliedTopic.name, (v) => String(v['jobId']), (v) => String(v['eventId']));
+  const queued = new Set(commands.map((c) => c.requestId));
   for (const job of jobs.configuration) {
-    if (job.request_id !== null || job.action !== 'WriteItems' || job.state !== 'done') continue;
+    if ((job.request_id !== null && queued.has(job.request_id)) || job.action !== 'WriteItems' || job.state !== 'done') continue;
     const ids = applied.get(job.id);
     if (!ids) losses.events.push(`${job.mac}: no ${ConfigAppliedTopic.name} for job ${job.id}`);
     else if (ids.size > 1) losses.duplicates.push(`${job.mac}: job ${job.id} applied under ${ids.size} eventIds`);

@@ -71,6 +71,12 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   const rows: KillMatrixRow[] = [];
   try {
     log(`stack up: gateways ${stack.urls.join(', ')}, API ${stack.apiUrl}`);
+    // tools/infra's PostgreSQL runs with synchronous_commit=off, which lets a crash of the server
+    // lose the last commits it had confirmed: a loss no real deployment has, and one the matrix
+    // would blame on Workpoint. Production durability for the run (fsync stays off: a process
+    // crash keeps what reached the OS).
+    await db.query('ALTER SYSTEM SET synchronous_commit = on');
+    await db.query('SELECT pg_reload_conf()');
     await api(stack, 'POST', '/api/v1/profiles', { name: `kill-matrix-${randomUUID().slice(0, 8)}`, layer: 'fleet', items: [PROFILE_ITEM] }, 201);
     const macBase = randomInt(0, MAX_PHONES_PER_OUI - options.phones * targets.length);
     for (const [i, target] of targets.entries()) {
