@@ -32,7 +32,7 @@ export interface RetryingStormOptions extends Pick<PhoneOptions, 'itemCount' | '
   backoffMaxMs?: number;
   /** Phones still trying when it passes give up. Default 600 s. */
   deadlineMs?: number;
-  /** Called with each attempt's result (progress output, the kill trigger). */
+  /** Called after each attempt (progress output, the kill trigger); `completedMs` is set when it got through. */
   onAttempt?: (phone: PhoneRecord, result: InteractionResult) => void;
 }
 
@@ -127,13 +127,10 @@ export async function runRetryingStorm(options: RetryingStormOptions): Promise<R
         result = { mac, reason: 'start-up', ok: false, actions: [], exchanges: [], aborted: false, error: error instanceof Error ? error.message : String(error) };
       }
       record.lastFullReport = lastFullReport(result) ?? record.lastFullReport;
+      const reason = result.aborted ? 'aborted' : retryReason(result);
+      if (reason === undefined) record.completedMs = Date.now() - begin;
       options.onAttempt?.(record, result);
-      if (result.aborted) return;
-      const reason = retryReason(result);
-      if (reason === undefined) {
-        record.completedMs = Date.now() - begin;
-        return;
-      }
+      if (reason === undefined || result.aborted) return;
       record.retryReasons.push(reason);
       unreachable = unreachableUrls(result);
       await abortableDelay(backoffMs(record.attempts, baseMs, maxMs), abort.signal);
