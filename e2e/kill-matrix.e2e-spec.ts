@@ -1,5 +1,6 @@
+import { cpus, loadavg } from 'node:os';
+import { formatKillMatrix, KILL_TARGETS, type KillMatrixRow, runKillMatrix } from '@workpoint/stack';
 import { infraFromEnv } from '@workpoint/testing';
-import { KILL_TARGETS, type KillMatrixRow, runKillMatrix } from '@workpoint/stack';
 
 /**
  * The kill matrix (npm run kill-matrix) on a smaller fleet: the distributed stack with two
@@ -17,6 +18,7 @@ describe('kill matrix on the distributed stack', () => {
 
   beforeAll(async () => {
     const infra = infraFromEnv();
+    const startedAt = new Date();
     try {
       for (const row of await runKillMatrix({ kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, phones: PHONES, concurrency: 100 })) {
         rows.set(row.target, row);
@@ -24,6 +26,9 @@ describe('kill matrix on the distributed stack', () => {
     } catch (error) {
       failure = error;
     }
+    // The table, as npm run kill-matrix prints it, for the CI log.
+    const machine = `Machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`;
+    process.stdout.write(formatKillMatrix({ startedAt, phones: PHONES, concurrency: 100, machine, rows: [...rows.values()] }));
   }, 60 * 60_000);
 
   it('ran every target', () => {
