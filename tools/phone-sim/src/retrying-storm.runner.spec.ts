@@ -2,6 +2,7 @@ import { buildDlsMessage } from '@workpoint/wpi-codec';
 import { fullItemSet } from './item-set.factory';
 import { backoffMs, runRetryingStorm } from './retrying-storm.runner';
 import { fakeDlsPerTest, happyStartUp, sendXml, type FakeDlsHandler } from './testing/fake-dls.server';
+import { answer } from './testing/scripted-dls.handler';
 
 describe('runRetryingStorm', () => {
   const serve = fakeDlsPerTest();
@@ -47,6 +48,26 @@ describe('runRetryingStorm', () => {
     expect(result.phones.map((p) => p.attempts)).toEqual([2, 2]);
     expect(result.phones.map((p) => p.retryReasons[0])).toEqual([expect.stringContaining('503'), expect.stringContaining('503')]);
     expect(up.requests.filter((r) => r.message.reason === 'start-up')).toHaveLength(3);
+  });
+
+  it('sends its file status again, not a start-up, when the status after a FileDeployment was answered CleanUp overload', async () => {
+    let statuses = 0;
+    const server = await serve((request, response) => {
+      const { reason } = request.message;
+      if (reason === 'start-up') {
+        answer(request, response, { action: 'FileDeployment', cookie: true, items: [{ name: 'file-https-base-url', value: 'https://files.test/ring.wav' }, { name: 'file-type', value: 'RINGTONE' }] });
+      } else if (reason === 'status' && statuses++ === 0) {
+        answer(request, response, { action: 'CleanUp', items: [{ name: 'cleanup-reason', value: 'overload' }] });
+      } else {
+        answer(request, response, { action: 'CleanUp' });
+      }
+    });
+    const result = await runRetryingStorm({ phones: 1, concurrency: 1, urls: [server.url], itemCount: 30, macStart: 0x60, backoffBaseMs: 1, backoffMaxMs: 2 });
+
+    expect(result.phones[0]).toMatchObject({ attempts: 2, retryReasons: ['CleanUp overload'] });
+    expect(result.phones[0]!.completedMs).toBeDefined();
+    expect(server.requests.map((r) => r.message.reason)).toEqual(['start-up', 'status', 'status']);
+    expect(server.requests[2]!.message.items).toContainEqual({ name: 'file-deployment-name', value: 'ring.wav' });
   });
 
   it('gives up at the deadline, leaving the phone not completed', async () => {

@@ -63,10 +63,15 @@ const DEFAULT_DEADLINE_MS = 600_000;
  * exchange, an overload CleanUp, or a follow-up (the `status` after a FileDeployment) that failed.
  */
 export function retryReason(result: InteractionResult): string | undefined {
+  return failedInteraction(result)?.why;
+}
+
+/** The first interaction of the chain that must be tried again, and why. */
+function failedInteraction(result: InteractionResult): { interaction: InteractionResult; why: string } | undefined {
   for (let r: InteractionResult | undefined = result; r; r = r.followUp) {
-    if (!r.ok) return r.error ?? 'not ok';
+    if (!r.ok) return { interaction: r, why: r.error ?? 'not ok' };
     const cleanUp = r.steps?.find((s) => s.action === 'CleanUp');
-    if (cleanUp?.items.some((i) => i.name === 'cleanup-reason' && i.value === 'overload')) return 'CleanUp overload';
+    if (cleanUp?.items.some((i) => i.name === 'cleanup-reason' && i.value === 'overload')) return { interaction: r, why: 'CleanUp overload' };
   }
   return undefined;
 }
@@ -116,13 +121,17 @@ export async function runRetryingStorm(options: RetryingStormOptions): Promise<R
     // One phone object for all attempts: its item store and files survive a failed interaction, as on a real phone.
     const phone = new SimulatedPhone({ mac, urls, itemCount: options.itemCount, timeoutMs: options.timeoutMs, maxExchanges: options.maxExchanges });
     let unreachable = new Set<string>();
+    // A phone whose file status (after a FileDeployment) did not get through sends that status again, not a start-up.
+    let resendStatus = false;
     while (!abort.signal.aborted) {
       record.attempts++;
       const rotated = rotate(urls, index + record.attempts - 1);
       const reachable = rotated.filter((url) => !unreachable.has(url));
+      const interaction = { signal: abort.signal, urls: reachable.length > 0 ? reachable : rotated };
+      const lastFile = phone.storedFiles[phone.storedFiles.length - 1];
       let result: InteractionResult;
       try {
-        result = await phone.startUp({ signal: abort.signal, urls: reachable.length > 0 ? reachable : rotated });
+        result = resendStatus && lastFile ? await phone.sendStatus([lastFile], interaction) : await phone.startUp(interaction);
       } catch (error) {
         result = { mac, reason: 'start-up', ok: false, actions: [], exchanges: [], aborted: false, error: error instanceof Error ? error.message : String(error) };
       }
@@ -133,6 +142,7 @@ export async function runRetryingStorm(options: RetryingStormOptions): Promise<R
       if (reason === undefined || result.aborted) return;
       record.retryReasons.push(reason);
       unreachable = unreachableUrls(result);
+      resendStatus = failedInteraction(result)?.interaction.reason === 'status';
       await abortableDelay(backoffMs(record.attempts, baseMs, maxMs), abort.signal);
     }
   };
