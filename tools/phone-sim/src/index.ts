@@ -13,3 +13,4 @@ export * from './phone.simulator';
 export type { RebootKind } from './phone.state';
 export * from './storm.runner';
 export * from './storm-summary.formatter';
+export * from './retrying-storm.runner';

@@ -8,28 +8,48 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 
 /** One Workpoint app running as its own process, its output in `<logDir>/<name>.log`. */
 export class AppProcess {
-  private exited?: Promise<number | null>;
+  private child: ChildProcess;
+  private exited: Promise<number | null>;
+  /** Its health URL, once `waitReady` was given one; `restart` waits on it again. */
+  private readyUrl?: string;
 
   private constructor(
     readonly name: string,
-    private readonly child: ChildProcess,
+    private readonly app: string,
+    private readonly env: Record<string, string>,
     readonly logFile: string,
   ) {
-    this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
+    this.child = this.launch();
+    this.exited = exitOf(this.child);
   }
 
   static spawn(name: string, app: string, env: Record<string, string>, logDir: string): AppProcess {
     mkdirSync(logDir, { recursive: true });
-    const logFile = join(logDir, `${name}.log`);
-    const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', app, 'dist', 'main.js')], {
+    return new AppProcess(name, app, env, join(logDir, `${name}.log`));
+  }
+
+  private launch(): ChildProcess {
+    const out = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', this.app, 'dist', 'main.js')], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', ...env },
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
-    return new AppProcess(name, child, logFile);
+    return child;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Starts it again, after a stop or a kill, with the same environment (ports, ids, keys), and waits until it is ready. */
+  async restart(timeoutMs?: number): Promise<void> {
+    if (this.running) throw new Error(`${this.name} is still running`);
+    this.child = this.launch();
+    this.exited = exitOf(this.child);
+    if (this.readyUrl) await this.waitReady(this.readyUrl, timeoutMs);
   }
 
   get running(): boolean {
@@ -38,6 +58,7 @@ export class AppProcess {
 
   /** Polls a health URL until it answers 200, failing early if the process dies. */
   async waitReady(url: string, timeoutMs = 90_000): Promise<void> {
+    this.readyUrl = url;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name} exited during start-up; see ${this.logFile}`);
@@ -56,11 +77,16 @@ export class AppProcess {
     clearTimeout(timer);
   }
 
+  /** SIGKILL (kill -9): no shutdown hook runs, as when the machine or the OOM killer takes it. */
   async kill(): Promise<void> {
     if (!this.running) return;
     this.child.kill('SIGKILL');
     await this.exited;
   }
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
 function probe(url: string): Promise<number> {
