@@ -49,7 +49,7 @@ module.exports = [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.matrix-spec.ts'],
     plugins: { jest },
     rules: {
       'jest/no-focused-tests': 'error',
