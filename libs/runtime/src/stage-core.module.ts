@@ -1,8 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Logger } from '@workpoint/logging';
-import { BUS, type Bus } from '@workpoint/messaging';
+import type { Logger } from '@workpoint/logging';
+import type { Bus } from '@workpoint/messaging';
 import type { DataSource } from 'typeorm';
+import { ProcessCoreModule } from './process-core.module';
 
 export interface StageCoreDeps {
   bus: Bus;
@@ -11,10 +12,10 @@ export interface StageCoreDeps {
 }
 
 /**
- * What every stage app gets from its process: the bus (token {@link BUS}), the logger (class
- * token `Logger`) and the service's data source through `@nestjs/typeorm` (inject `DataSource`,
- * or `TypeOrmModule.forFeature([...])` + `@InjectRepository`). Global, so feature modules
- * only declare what they add.
+ * What every stage app gets from its process: the bus (token `BUS`) and the logger (class
+ * token `Logger`) through ProcessCoreModule, and the service's data source through
+ * `@nestjs/typeorm` (inject `DataSource`, or `TypeOrmModule.forFeature([...])` +
+ * `@InjectRepository`). Global, so feature modules only declare what they add.
  *
  * The data source is opened (and migrated) by the process before Nest starts, because the
  * process decides the schema, pool and migrations; Nest destroys it when the app closes.
@@ -25,12 +26,11 @@ export class StageCoreModule {
   static forRoot(deps: StageCoreDeps): DynamicModule {
     return {
       module: StageCoreModule,
-      imports: [TypeOrmModule.forRootAsync({ useFactory: () => deps.dataSource.options, dataSourceFactory: async () => deps.dataSource })],
-      providers: [
-        { provide: BUS, useValue: deps.bus },
-        { provide: Logger, useValue: deps.logger },
+      imports: [
+        ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger }),
+        TypeOrmModule.forRootAsync({ useFactory: () => deps.dataSource.options, dataSourceFactory: async () => deps.dataSource }),
       ],
-      exports: [BUS, Logger, TypeOrmModule],
+      exports: [ProcessCoreModule, TypeOrmModule],
     };
   }
 }
