@@ -10,8 +10,8 @@ async function main(): Promise<void> {
     stage: 'configuration',
     schema: CONFIGURATION_SCHEMA,
     deadLetters: { secretKey: env.CONFIG_SECRET_KEY },
-    module: (deps) =>
-      ConfigurationModule.register(deps, {
+    module: () =>
+      ConfigurationModule.forRoot({
         secretKey: env.CONFIG_SECRET_KEY,
         api: {
           host: env.API_HOST,

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
     stage: 'deployment',
     schema: DEPLOYMENT_SCHEMA,
     deadLetters: { secretKey: env.CONFIG_SECRET_KEY },
-    module: (deps) => DeploymentModule.register(deps, { secretKey: env.CONFIG_SECRET_KEY }, env),
+    module: () => DeploymentModule.forRoot({ secretKey: env.CONFIG_SECRET_KEY, storage: env }),
   });
 }
 

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { StageDeps } from '@workpoint/contact-pipeline';
 import { ContactMeEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, ensurePrivateDir, loadConfig, readKeyFile, StorageEnvSchema } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
@@ -27,9 +26,9 @@ function stages(dataDir: string) {
   };
   return [
     // Inventory has no CONFIG_SECRET_KEY of its own: its dead letters are kept masked, as in the distributed mode.
-    { stage: 'inventory', schema: INVENTORY_SCHEMA, deadLetters: {}, module: (d: StageDeps) => InventoryModule.register({ ...d, contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)), storage }) },
-    { stage: 'configuration', schema: CONFIGURATION_SCHEMA, deadLetters: { secretKey }, module: (d: StageDeps) => ConfigurationModule.register(d, configuration) },
-    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, deadLetters: { secretKey }, module: (d: StageDeps) => DeploymentModule.register(d, { secretKey }, storage) },
+    { stage: 'inventory', schema: INVENTORY_SCHEMA, deadLetters: {}, module: () => InventoryModule.forRoot({ contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)), storage }) },
+    { stage: 'configuration', schema: CONFIGURATION_SCHEMA, deadLetters: { secretKey }, module: () => ConfigurationModule.forRoot(configuration) },
+    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, deadLetters: { secretKey }, module: () => DeploymentModule.forRoot({ secretKey, storage }) },
   ] as const;
 }
 

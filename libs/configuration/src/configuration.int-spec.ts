@@ -19,7 +19,7 @@ import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.s
 
 let h: StageHarness;
 beforeAll(async () => {
-  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => ConfigurationModule.register(d, { secretKey: randomBytes(32).toString('base64') }));
+  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, () => ConfigurationModule.forRoot({ secretKey: randomBytes(32).toString('base64') }));
 });
 afterAll(() => h?.close());
 

@@ -80,9 +80,4 @@ export class ConfigurationModule {
       exports: apiModule ? [apiModule] : [],
     };
   }
-
-  /** The entry point of callers that still pass the process's deps (they now come from StageCoreModule). */
-  static register(_deps: StageDeps, settings: ConfigurationSettings): DynamicModule {
-    return ConfigurationModule.forRoot(settings);
-  }
 }

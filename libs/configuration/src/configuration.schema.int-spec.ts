@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { jobEntitySchema } from '@workpoint/jobs';
-import { type EntityUse, entityUseMismatches, schemaDrift } from '@workpoint/database';
+import { type EntityUse, entityUseMismatches, OutboxEntity, schemaDrift } from '@workpoint/database';
 import { DeadLetterEntity } from '@workpoint/messaging';
 import { infraFromEnv } from '@workpoint/testing';
 import { CONFIGURATION_JOB_TABLE, CONFIGURATION_SCHEMA } from './configuration.schema';
 import { ApiKeyEntity, AuditEntity, ManagedPhoneEntity, PhoneHistoryEntity, ProfileEntity, SiteEntity } from './desired-state/desired-state.entities';
 import { ChangeFanoutEntity } from './api/change-fanout.entity';
-import { OutboxEntity } from './desired-state/outbox';
 
 /**
  * Every entity configuration's DataSource registers, and whether runtime code uses it yet.

@@ -4,7 +4,7 @@ import { jobEntitySchema } from '@workpoint/jobs';
 import { ChangeFanoutEntity } from './api/change-fanout.entity';
 import { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 import { DESIRED_STATE_ENTITIES } from './desired-state/desired-state.entities';
-import { OutboxEntity } from './desired-state/outbox';
+import { OutboxEntity } from '@workpoint/database';
 import { ConfigurationInitial1764115200001 } from './migrations/1764115200001-configuration-initial';
 import { ConfigurationJobOutcome1764115200003 } from './migrations/1764115200003-configuration-job-outcome';
 import { ConfigurationJobParts1764115200006 } from './migrations/1764115200006-configuration-job-parts';

@@ -51,7 +51,7 @@ beforeAll(async () => {
   const mine = (key: string | null) => key !== null && macs.includes(key);
   await observer.subscribe({ topic: JOB_TOPICS.deployment.rejected, groupId: randomId('rejected'), fromBeginning: true, handle: async ({ value }) => void (mine(value.mac) && rejected.push(value)) });
   await observer.subscribe({ topic: DeadLetterTopic, groupId: randomId('dead'), fromBeginning: true, handle: async ({ value }) => void (mine(value.key) && deadLetters.push(value)) });
-  app = await startStageApp({ stage: 'deployment', deps: { bus, dataSource, logger }, module: (d) => DeploymentModule.register(d, { secretKey }), deadLetters: { secretKey } });
+  app = await startStageApp({ stage: 'deployment', deps: { bus, dataSource, logger }, module: () => DeploymentModule.forRoot({ secretKey }), deadLetters: { secretKey } });
   producer = new Kafka({ clientId: 'deployment-failures-raw', brokers, logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
 }, 120_000);

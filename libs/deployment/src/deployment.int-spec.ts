@@ -15,7 +15,7 @@ const secretKey = randomBytes(32).toString('base64');
 let h: StageHarness;
 const completed: JobCompleted[] = [];
 beforeAll(async () => {
-  h = await startStageHarness('deployment', DEPLOYMENT_SCHEMA, (d) => DeploymentModule.register(d, { secretKey }));
+  h = await startStageHarness('deployment', DEPLOYMENT_SCHEMA, () => DeploymentModule.forRoot({ secretKey }));
   await h.bus.subscribe({ topic: JOB_TOPICS.deployment.completed, groupId: randomId('completed'), fromBeginning: true, handle: async ({ value }) => void completed.push(value) });
 });
 afterAll(() => h?.close());

@@ -50,11 +50,6 @@ export class DeploymentModule {
       providers: [SealJobsStoredInClearOnBoot, ...retention],
     };
   }
-
-  /** The entry point of callers that still pass the process's deps (they now come from StageCoreModule). */
-  static register(_deps: StageDeps, settings: Pick<DeploymentSettings, 'secretKey'>, storage?: StorageEnv): DynamicModule {
-    return DeploymentModule.forRoot(storage ? { ...settings, storage } : settings);
-  }
 }
 
 /** What deployment forgets: completed jobs after RETENTION_JOBS_DAYS. */

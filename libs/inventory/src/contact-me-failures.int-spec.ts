@@ -39,7 +39,7 @@ beforeAll(async () => {
   );
   await bus.ensureTopics([ContactMeRequestedTopic, ContactMeAttemptedTopic, DeadLetterTopic]);
   await bus.subscribe({ topic: DeadLetterTopic, groupId: randomId('dead'), fromBeginning: true, handle: async ({ value }) => void (value.key !== null && macs.includes(value.key) && deadLetters.push(value)) });
-  app = await startStageApp({ stage: 'inventory', deps: { bus, dataSource, logger }, module: (d) => InventoryModule.register({ ...d, contactMe: CONTACT_ME }) });
+  app = await startStageApp({ stage: 'inventory', deps: { bus, dataSource, logger }, module: () => InventoryModule.forRoot({ contactMe: CONTACT_ME }) });
 }, 120_000);
 
 afterAll(async () => {

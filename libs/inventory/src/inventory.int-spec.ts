@@ -25,7 +25,7 @@ import { INVENTORY_SCHEMA } from './inventory.schema';
 
 let h: StageHarness;
 beforeAll(async () => {
-  h = await startStageHarness('inventory', INVENTORY_SCHEMA, (d) => InventoryModule.register({ ...d, contactMe: CONTACT_ME_FOR_TESTS }));
+  h = await startStageHarness('inventory', INVENTORY_SCHEMA, () => InventoryModule.forRoot({ contactMe: CONTACT_ME_FOR_TESTS }));
 });
 afterAll(() => h?.close());
 

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ContactRouter, type StageDeps } from '@workpoint/contact-pipeline';
+import { ContactRouter } from '@workpoint/contact-pipeline';
 import { ContactMeAttemptedTopic, type TopicContract } from '@workpoint/contracts';
 import { OutboxModule, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { Logger } from '@workpoint/logging';
@@ -19,9 +19,6 @@ import { ReplyFragmentRepository } from './reply-fragment.repository';
 
 /** The topics inventory publishes through its outbox (`inventory.outbox`). */
 export const INVENTORY_OUTBOX_TOPICS: readonly TopicContract<unknown>[] = [ContactMeAttemptedTopic as TopicContract<unknown>];
-
-/** @deprecated `InventoryModule.forRoot(settings)`; the bus, data source and logger come from StageCoreModule. */
-export type InventoryDeps = StageDeps & InventorySettings;
 
 /** The inventory service; its process (or the embedded one) supplies bus, database and logger (StageCoreModule). */
 @Module({})
@@ -53,10 +50,5 @@ export class InventoryModule {
         ...retention,
       ],
     };
-  }
-
-  /** Kept for callers that pass the process's dependencies; they come from StageCoreModule now. */
-  static register(deps: InventoryDeps): DynamicModule {
-    return InventoryModule.forRoot(deps.storage ? { contactMe: deps.contactMe, storage: deps.storage } : { contactMe: deps.contactMe });
   }
 }

@@ -18,7 +18,7 @@ const CONTACT_ME_FOR_TESTS = { gapMs: 60_000, ratePerSecond: 200, maxInFlight: 1
 
 let h: StageHarness;
 beforeAll(async () => {
-  h = await startStageHarness('inventory', INVENTORY_SCHEMA, (d) => InventoryModule.register({ ...d, contactMe: CONTACT_ME_FOR_TESTS, storage }));
+  h = await startStageHarness('inventory', INVENTORY_SCHEMA, () => InventoryModule.forRoot({ contactMe: CONTACT_ME_FOR_TESTS, storage }));
 });
 afterAll(() => h?.close());
 

@@ -10,7 +10,7 @@ import { ConfigurationModule, configurationRetention } from '../configuration.mo
 import { CONFIGURATION_SCHEMA } from '../configuration.schema';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
 import { DesiredStateStore } from '../desired-state/desired-state.store';
-import { ConfigurationOutbox } from '../desired-state/outbox';
+import { Outbox } from '@workpoint/database';
 import { ChangeFanout } from './change-fanout';
 
 // Fleet-wide re-plans skip dormant one-off phones, and the configuration service's retention
@@ -31,12 +31,12 @@ const contactMe: ContactMeRequested[] = [];
 
 beforeAll(async () => {
   const secretKey = randomBytes(32).toString('base64');
-  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (d) => ConfigurationModule.register(d, { secretKey }));
+  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, () => ConfigurationModule.forRoot({ secretKey }));
   await h.bus.ensureTopics([ContactMeRequestedTopic]);
   await h.bus.subscribe({ topic: ContactMeRequestedTopic, groupId: randomId('contact-me'), fromBeginning: true, handle: async ({ value }) => void contactMe.push(value) });
   logger = capturingLogger('fanout-int').logger;
   const store = new DesiredStateStore(h.dataSource);
-  const outbox = new ConfigurationOutbox(h.dataSource, h.bus, logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]);
+  const outbox = new Outbox(h.dataSource, h.bus, logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]);
   sync = new ConfigurationSync(store, SecretBox.fromBase64(secretKey), outbox, new BusJobEvents('configuration', h.bus), logger);
   fanout = new ChangeFanout(h.dataSource, sync, logger, storage.DORMANT_AFTER_HOURS * HOUR, () => now);
 });

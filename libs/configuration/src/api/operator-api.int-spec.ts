@@ -156,9 +156,9 @@ async function insertPhone(row: Record<string, unknown> & { mac: string }): Prom
 }
 
 beforeAll(async () => {
-  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, (deps) =>
+  h = await startStageHarness('configuration', CONFIGURATION_SCHEMA, () =>
     // Several tests fail authentication on purpose; the per-source limit has a server of its own below.
-    ConfigurationModule.register(deps, { secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } }),
+    ConfigurationModule.forRoot({ secretKey: randomBytes(32).toString('base64'), api: { host: '127.0.0.1', port: 0, adminKey: admin.key, authFailuresPerMinute: 1000 } }),
   );
   base = `http://127.0.0.1:${h.app.get(OperatorApi).port}`;
   // Inventory owns the contact-me topic (the broker creates no topics on its own); configuration

@@ -7,7 +7,7 @@ import { BUS, type Bus } from '@workpoint/messaging';
 import { DataSource } from 'typeorm';
 import { ConfigurationSync } from './configuration-sync';
 import { DesiredStateStore } from './desired-state.store';
-import { ConfigurationOutbox } from './outbox';
+import { Outbox } from '@workpoint/database';
 
 /**
  * The desired state of every phone and its delivery (ConfigurationSync), with what it stands on:
@@ -26,14 +26,14 @@ export class ConfigurationSyncModule {
         { provide: SecretBox, useFactory: () => SecretBox.fromBase64(settings.secretKey) },
         { provide: DesiredStateStore, useFactory: (dataSource: DataSource) => new DesiredStateStore(dataSource), inject: [DataSource] },
         {
-          provide: ConfigurationOutbox,
+          provide: Outbox,
           useFactory: (dataSource: DataSource, bus: Bus, logger: Logger) =>
-            new ConfigurationOutbox(dataSource, bus, logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]),
+            new Outbox(dataSource, bus, logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]),
           inject: [DataSource, BUS, Logger],
         },
         ConfigurationSync,
       ],
-      exports: [SecretBox, DesiredStateStore, ConfigurationOutbox, ConfigurationSync],
+      exports: [SecretBox, DesiredStateStore, Outbox, ConfigurationSync],
     };
   }
 }

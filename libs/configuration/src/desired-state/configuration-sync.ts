@@ -28,7 +28,7 @@ import {
 import { type DesiredSnapshot, DesiredStateStore, type ManagedPhone } from './desired-state.store';
 import { itemKey } from '../profiles/item-key';
 import { phoneFacts, profilesForPhone } from './phone-profiles';
-import { ConfigurationOutbox } from './outbox';
+import { Outbox } from '@workpoint/database';
 import type { StoredItem } from './stored-profile';
 
 /** What a contact tells configuration management about a phone. */
@@ -77,7 +77,7 @@ export class ConfigurationSync {
   constructor(
     @Inject(DesiredStateStore) private readonly store: DesiredStateStore,
     @Inject(SecretBox) private readonly box: SecretBox,
-    @Inject(ConfigurationOutbox) private readonly outbox: ConfigurationOutbox,
+    @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(BusJobEvents) private readonly jobEvents: Pick<JobEvents, 'pendingChanged' | 'contactMe'>,
     @Inject(Logger) private readonly logger: Logger,
   ) {

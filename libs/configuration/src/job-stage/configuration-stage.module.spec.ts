@@ -7,7 +7,7 @@ import { contactOf, fakeJobQueue, fakeStageCore, sentJob } from '@workpoint/jobs
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { ConfigurationModule } from '../configuration.module';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
-import { ConfigurationOutbox } from '../desired-state/outbox';
+import { Outbox } from '@workpoint/database';
 import { ConfigurationStageController } from './configuration-stage.controller';
 
 /** ConfigurationSync as the job stage uses it: before each contact, and sealing of job items. */
@@ -30,7 +30,7 @@ async function configurationWith(queue: ReturnType<typeof fakeJobQueue>) {
     .useValue(queue)
     .overrideProvider(ConfigurationSync)
     .useValue(sync)
-    .overrideProvider(ConfigurationOutbox)
+    .overrideProvider(Outbox)
     .useValue({})
     .compile();
   return { controller: moduleRef.get(ConfigurationStageController), sync, published: core.published };
