@@ -143,6 +143,11 @@ export class JobQueue {
     });
   }
 
+  /** Runs `work` in one transaction of the queue's database (e.g. a completion and its event in the outbox). */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /** The phone took one part of a large job; the next part goes out in this contact. */
   async advance(job: QueuedJob, contactId: string, flagged: WpiItem[], nextPartSize: number): Promise<QueuedJob> {
     const [rows] = await this.dataSource.query(
@@ -174,8 +179,8 @@ export class JobQueue {
    * Records the phone's verdict and returns the finished job; a redelivered reply finds the
    * job done, changes nothing and gets null.
    */
-  async complete(id: string, outcome: JobOutcome, itemResults: WpiItem[]): Promise<QueuedJob | null> {
-    const [rows] = await this.dataSource.query(
+  async complete(id: string, outcome: JobOutcome, itemResults: WpiItem[], runner: JobQueueRunner = this.dataSource): Promise<QueuedJob | null> {
+    const [rows] = await runner.query(
       `UPDATE ${this.table}
        SET state = 'done', outcome = $2::varchar, item_results = COALESCE(item_results, '[]'::jsonb) || $3::jsonb, completed_at = now(),
            items_done = CASE WHEN $2::varchar = 'accepted' THEN items_done + part_size ELSE items_done END,

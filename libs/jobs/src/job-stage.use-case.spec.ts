@@ -32,6 +32,9 @@ describe('relatedItemsTogether', () => {
   });
 });
 
+/** The transaction a completion runs in (the queue's `transaction` hands it to the work). */
+const TX = { transaction: 'of the completion' };
+
 describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
   function stageWith(out: QueuedJob[], settlement: JobSettlement) {
     const jobs = {
@@ -39,8 +42,15 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
       requeueUnanswered: jest.fn(async () => undefined),
       complete: jest.fn(async (id: string, outcome: 'accepted' | 'failed') => ({ ...out.find((j) => j.id === id)!, state: 'done' as const, outcome })),
       takeNext: jest.fn(async () => null),
+      countQueued: jest.fn(async () => 0),
+      transaction: jest.fn(async <T>(work: (tx: unknown) => Promise<T>) => work(TX)),
     };
-    const events = { completed: jest.fn(async () => undefined), pendingChanged: jest.fn(async () => undefined), contactMe: jest.fn(async () => undefined) };
+    const events = {
+      completed: jest.fn(async () => undefined),
+      afterCompleted: jest.fn(async () => undefined),
+      pendingChanged: jest.fn(async () => undefined),
+      contactMe: jest.fn(async () => undefined),
+    };
     const useCase = new JobStageUseCase(jobs as unknown as JobQueue, events, capturingLogger('job-stage-spec').logger, PLAIN_ITEMS, settlement);
     return { useCase, jobs, events };
   }
@@ -52,8 +62,11 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
     const contact = contactOf({ reason: 'start-up' });
     await useCase.handle(contact);
     expect(settle).toHaveBeenCalledWith(restart, contact);
-    expect(jobs.complete).toHaveBeenCalledWith('7', 'accepted', []);
-    expect(events.completed).toHaveBeenCalledTimes(1);
+    expect(jobs.complete).toHaveBeenCalledWith('7', 'accepted', [], TX);
+    // The event is written in the completion's transaction; what follows the commit comes after.
+    expect(events.completed).toHaveBeenCalledWith(expect.objectContaining({ id: '7', outcome: 'accepted' }), TX);
+    expect(events.afterCompleted).toHaveBeenCalledTimes(1);
+    expect(events.completed.mock.invocationCallOrder[0]).toBeLessThan(events.afterCompleted.mock.invocationCallOrder[0]!);
     expect(jobs.requeueUnanswered).not.toHaveBeenCalled();
   });
 

@@ -105,7 +105,11 @@ export class JobStageUseCase implements OnApplicationBootstrap {
   }
 
   private async onReply(contact: ContactEvent, reply: { action: string; status: string }, log: Logger): Promise<StageDecision | undefined> {
-    if (reply.status === 'busy' && (await this.jobs.requeuedBusyBy(contact.contactId))) return BUSY_ANSWER();
+    if (reply.status === 'busy' && (await this.jobs.requeuedBusyBy(contact.contactId))) {
+      // A redelivery: the first delivery may have failed before it announced the new count.
+      await this.events.pendingChanged(contact.mac, await this.jobs.countQueued(contact.mac));
+      return BUSY_ANSWER();
+    }
     const job = await this.jobs.awaitingReply(contact.mac, contact.interactionId, reply.action);
     if (!job) return undefined;
     // This very contact already sent the job's current part: a redelivery, same answer.
@@ -162,11 +166,20 @@ export class JobStageUseCase implements OnApplicationBootstrap {
     return first?.length ?? 0;
   }
 
+  /**
+   * Records the job's outcome and its completion event in one transaction (the event goes
+   * through the stage's outbox): a crash after the commit cannot lose the event, which a
+   * redelivered contact could not make again (it finds the job done).
+   */
   private async finish(job: QueuedJob, outcome: 'accepted' | 'failed', flagged: WpiItem[], log: Logger): Promise<void> {
-    const done = await this.jobs.complete(job.id, outcome, flagged);
+    const done = await this.jobs.transaction(async (tx) => {
+      const finished = await this.jobs.complete(job.id, outcome, flagged, tx);
+      if (finished) await this.events.completed(finished, tx);
+      return finished;
+    });
     if (!done) return;
     log.info('job answered', { jobId: job.id, action: job.action, outcome, flaggedItems: flagged.length });
-    await this.events.completed(done);
+    await this.events.afterCompleted(done);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusJobEvents, type JobEvents, type QueuedJob } from '@workpoint/jobs';
+import type { EntityManager } from 'typeorm';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
 
 /** Configuration's job events: every answered job also updates what the phone has (a write's items, item by item). */
@@ -10,9 +11,14 @@ export class ConfigurationJobEvents implements JobEvents {
     @Inject(BusJobEvents) private readonly events: BusJobEvents,
   ) {}
 
-  async completed(job: QueuedJob): Promise<void> {
+  completed(job: QueuedJob, tx: EntityManager): Promise<void> {
+    return this.events.completed(job, tx);
+  }
+
+  /** After the job's commit, in a transaction of its own (it locks the phone's desired state). */
+  async afterCompleted(job: QueuedJob): Promise<void> {
     await this.sync.onWriteAnswered(job);
-    await this.events.completed(job);
+    await this.events.afterCompleted();
   }
 
   pendingChanged(mac: string, queued: number): Promise<void> {
