@@ -70,6 +70,18 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
     expect(jobs.requeueUnanswered).not.toHaveBeenCalled();
   });
 
+  it('queues again a job the settlement says the phone never got, and records no outcome', async () => {
+    const file = { ...sentJob('FileDeployment'), id: '8' };
+    const { useCase, jobs, events } = stageWith([file], { settle: (): Settlement => 'send-again' });
+    await useCase.handle(contactOf({ reason: 'start-up' }));
+    expect(jobs.requeueUnanswered).toHaveBeenCalledWith('8');
+    expect(jobs.complete).not.toHaveBeenCalled();
+    expect(events.completed).not.toHaveBeenCalled();
+    // Then this very contact takes the phone's next queued job (the one just queued again, if nothing comes before it).
+    expect(jobs.takeNext).toHaveBeenCalledTimes(1);
+    expect(jobs.requeueUnanswered.mock.invocationCallOrder[0]).toBeLessThan(jobs.takeNext.mock.invocationCallOrder[0]!);
+  });
+
   it('leaves a job out when the settlement has no verdict', async () => {
     const { useCase, jobs, events } = stageWith([sentJob('FileDeployment')], NO_SETTLEMENT);
     await useCase.handle(contactOf({ reason: 'solicited' }));
@@ -91,5 +103,15 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
     const { useCase, jobs } = stageWith([write], NO_SETTLEMENT);
     await useCase.handle(contactOf({ reason: 'solicited' }, write.sentInInteraction!));
     expect(jobs.requeueUnanswered).not.toHaveBeenCalled();
+  });
+
+  it('takes no job for a contact the phone no longer waits for (past answerBy: the gateway answered it), but still settles what it shows', async () => {
+    const restart = { ...sentJob('Restart'), id: '7' };
+    const { useCase, jobs, events } = stageWith([restart], { settle: (): Settlement => 'accepted' });
+    const late = contactOf({ reason: 'start-up' });
+    late.answerBy = new Date(Date.now() - 1_000).toISOString();
+    expect(await useCase.handle(late)).toEqual({ kind: 'pass' });
+    expect(jobs.takeNext).not.toHaveBeenCalled();
+    expect(events.completed).toHaveBeenCalledTimes(1);
   });
 });

@@ -134,6 +134,13 @@ export class JobStageUseCase implements OnApplicationBootstrap {
   }
 
   private async sendNext(contact: ContactEvent, log: Logger): Promise<StageDecision> {
+    // Past answerBy the gateway has answered the phone itself (CleanUp): a job taken now would
+    // be marked sent while the phone never sees it — e.g. a contact redelivered after this
+    // service or the broker came back. The phone's answers above are still recorded.
+    if (Date.now() > Date.parse(contact.answerBy)) {
+      log.warn('the phone no longer waits for this contact; no job taken', { contactId: contact.contactId, answerBy: contact.answerBy });
+      return pass();
+    }
     for (;;) {
       let tooLarge: { job?: QueuedJob; error?: WpiSplitError } = {};
       const next = await this.jobs.takeNext(contact.mac, contact.contactId, contact.interactionId, (remaining, action) => {
@@ -185,7 +192,8 @@ export class JobStageUseCase implements OnApplicationBootstrap {
   /**
    * Jobs sent earlier and still out: a job that needed a reply-to and was sent in an earlier
    * interaction that ended without it is queued again; a job the phone answers without a
-   * reply-to is settled by what this contact shows, by the stage's rule (JobSettlement).
+   * reply-to is settled by what this contact shows, by the stage's rule (JobSettlement), or
+   * queued again when the rule says the phone never got it.
    */
   private async settleEarlierJobs(contact: ContactEvent, log: Logger): Promise<void> {
     for (const job of await this.jobs.sentJobs(contact.mac)) {
@@ -197,6 +205,11 @@ export class JobStageUseCase implements OnApplicationBootstrap {
       }
       const verdict = this.settlement.settle(job, contact);
       if (!verdict) continue;
+      if (verdict === 'send-again') {
+        await this.jobs.requeueUnanswered(job.id);
+        log.warn('job still out, and the phone shows it never got it (or lost it); queued again', { jobId: job.id, action: job.action, reason: contact.message.reason });
+        continue;
+      }
       log.info('job settled by a later contact', { jobId: job.id, action: job.action, outcome: verdict, reason: contact.message.reason });
       await this.finish(job, verdict, [], log);
     }
