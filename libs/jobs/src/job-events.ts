@@ -10,12 +10,11 @@ import type { QueuedJob } from './job-queue';
 export interface JobEvents {
   /**
    * The phone answered a job (or a later contact settled it): called in the transaction that
-   * records the outcome, so the event is written with it (the outbox) and published after the
-   * commit ({@link JobEvents.afterCompleted}). A crash between the two delays the event, never loses it.
+   * records the outcome, so what follows from it (the event, through the outbox) is written with
+   * it; resolves with what to do once that transaction committed (publish soon). A crash between
+   * the two delays the event, never loses it.
    */
-  completed(job: QueuedJob, tx: EntityManager): Promise<void>;
-  /** After the commit of a completion: publish soon what `completed` wrote (and whatever else the stage does then). */
-  afterCompleted(job: QueuedJob): Promise<void>;
+  completed(job: QueuedJob, tx: EntityManager): Promise<AfterCommit>;
   /**
    * The number of jobs queued for the phone may have changed. Published at once: the topic is
    * compacted (latest count per phone), every caller recounts, and a redelivered contact or
@@ -25,6 +24,9 @@ export interface JobEvents {
   /** The phone should call back now. */
   contactMe(mac: string): Promise<void>;
 }
+
+/** What to do once a transaction committed. */
+export type AfterCommit = () => Promise<void>;
 
 /** Injection token of a job stage's {@link JobEvents} (BusJobEvents unless the stage adds to it). */
 export const JOB_EVENTS = Symbol('JOB_EVENTS');
@@ -61,14 +63,12 @@ export class BusJobEvents implements JobEvents {
     @Optional() @Inject(JOB_OUTBOX) private readonly outbox?: Outbox,
   ) {}
 
-  async completed(job: QueuedJob, tx: EntityManager): Promise<void> {
-    if (!this.outbox) throw new Error(`${this.stage}: job completions need the job stage's outbox (JobStageModule)`);
+  async completed(job: QueuedJob, tx: EntityManager): Promise<AfterCommit> {
+    const { outbox } = this;
+    if (!outbox) throw new Error(`${this.stage}: job completions need the job stage's outbox (JobStageModule)`);
     const event = jobCompletedEvent(this.stage, job);
-    if (event) await this.outbox.add(tx, JOB_TOPICS[this.stage].completed, job.mac, event);
-  }
-
-  async afterCompleted(): Promise<void> {
-    this.outbox?.kick();
+    if (event) await outbox.add(tx, JOB_TOPICS[this.stage].completed, job.mac, event);
+    return async () => outbox.kick();
   }
 
   async pendingChanged(mac: string, queued: number): Promise<void> {

@@ -45,28 +45,28 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
       countQueued: jest.fn(async () => 0),
       transaction: jest.fn(async <T>(work: (tx: unknown) => Promise<T>) => work(TX)),
     };
+    const afterCommit = jest.fn(async () => undefined);
     const events = {
-      completed: jest.fn(async () => undefined),
-      afterCompleted: jest.fn(async () => undefined),
+      completed: jest.fn(async () => afterCommit),
       pendingChanged: jest.fn(async () => undefined),
       contactMe: jest.fn(async () => undefined),
     };
     const useCase = new JobStageUseCase(jobs as unknown as JobQueue, events, capturingLogger('job-stage-spec').logger, PLAIN_ITEMS, settlement);
-    return { useCase, jobs, events };
+    return { useCase, jobs, events, afterCommit };
   }
 
   it('asks the stage\'s settlement about jobs answered without a reply-to, and records its verdict', async () => {
     const restart = { ...sentJob('Restart'), id: '7' };
     const settle = jest.fn((): Settlement => 'accepted');
-    const { useCase, jobs, events } = stageWith([restart], { settle });
+    const { useCase, jobs, events, afterCommit } = stageWith([restart], { settle });
     const contact = contactOf({ reason: 'start-up' });
     await useCase.handle(contact);
     expect(settle).toHaveBeenCalledWith(restart, contact);
     expect(jobs.complete).toHaveBeenCalledWith('7', 'accepted', [], TX);
     // The event is written in the completion's transaction; what follows the commit comes after.
     expect(events.completed).toHaveBeenCalledWith(expect.objectContaining({ id: '7', outcome: 'accepted' }), TX);
-    expect(events.afterCompleted).toHaveBeenCalledTimes(1);
-    expect(events.completed.mock.invocationCallOrder[0]).toBeLessThan(events.afterCompleted.mock.invocationCallOrder[0]!);
+    expect(afterCommit).toHaveBeenCalledTimes(1);
+    expect(jobs.transaction.mock.invocationCallOrder[0]).toBeLessThan(afterCommit.mock.invocationCallOrder[0]!);
     expect(jobs.requeueUnanswered).not.toHaveBeenCalled();
   });
 

@@ -179,14 +179,13 @@ export class JobStageUseCase implements OnApplicationBootstrap {
    * redelivered contact could not make again (it finds the job done).
    */
   private async finish(job: QueuedJob, outcome: 'accepted' | 'failed', flagged: WpiItem[], log: Logger): Promise<void> {
-    const done = await this.jobs.transaction(async (tx) => {
+    const afterCommit = await this.jobs.transaction(async (tx) => {
       const finished = await this.jobs.complete(job.id, outcome, flagged, tx);
-      if (finished) await this.events.completed(finished, tx);
-      return finished;
+      return finished ? this.events.completed(finished, tx) : undefined;
     });
-    if (!done) return;
+    if (!afterCommit) return;
     log.info('job answered', { jobId: job.id, action: job.action, outcome, flaggedItems: flagged.length });
-    await this.events.afterCompleted(done);
+    await afterCommit();
   }
 
   /**

@@ -131,8 +131,10 @@ export class DesiredStateStore {
    * Runs `work` with the phone's row locked (created first when the phone is new to
    * configuration; `created` says so). One query for a new phone, two for a known one.
    */
-  async withPhoneLocked<T>(mac: string, work: (phone: ManagedPhone, tx: EntityManager, created: boolean) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (tx) => {
+  async withPhoneLocked<T>(mac: string, work: (phone: ManagedPhone, tx: EntityManager, created: boolean) => Promise<T>, within?: EntityManager): Promise<T> {
+    // In the caller's transaction when given one (a job's completion), else in one of its own.
+    const run = <R>(body: (tx: EntityManager) => Promise<R>): Promise<R> => (within ? body(within) : this.dataSource.transaction(body));
+    return run(async (tx) => {
       const [inserted] = (await tx.query('INSERT INTO managed_phone (mac, updated_at) VALUES ($1, now()) ON CONFLICT (mac) DO NOTHING RETURNING *', [mac])) as Record<string, unknown>[];
       if (inserted) return work(toManagedPhone(inserted), tx, true);
       const [row] = (await tx.query('SELECT * FROM managed_phone WHERE mac = $1 FOR UPDATE', [mac])) as Record<string, unknown>[];

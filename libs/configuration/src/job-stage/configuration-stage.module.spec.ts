@@ -16,7 +16,10 @@ function fakeSync() {
   return {
     seen,
     onContact: jest.fn(async (contact: ContactEvent) => void seen.push(`contact ${contact.message.reason}`)),
-    onWriteAnswered: jest.fn(async (job: QueuedJob) => void seen.push(`answered ${job.action}`)),
+    onWriteAnswered: jest.fn(async (job: QueuedJob, tx: unknown) => {
+      seen.push(`answered ${job.action} in ${tx === FAKE_TX ? 'the completion' : 'another'} transaction`);
+      return async () => void seen.push(`after the commit of ${job.action}`);
+    }),
     conceal: (items: readonly WpiItem[]) => items.map((i) => ({ ...i, value: `sealed(${i.value})` })),
     reveal: (items: readonly WpiItem[]) => [...items],
   };
@@ -48,9 +51,9 @@ describe('ConfigurationModule job stage', () => {
     expect(sync.onContact).toHaveBeenCalledTimes(1);
     expect(queue.sentJobs.mock.invocationCallOrder[0]).toBeGreaterThan(sync.onContact.mock.invocationCallOrder[0]!);
     expect(queue.complete).toHaveBeenCalledWith('5', 'accepted', [], FAKE_TX);
-    // The completion's event is written in its transaction (outbox); after the commit the job reaches ConfigurationSync (ConfigurationJobEvents).
+    // The answer reaches ConfigurationSync and the completion's event the outbox, both in the completion's transaction (ConfigurationJobEvents).
     expect(outbox.added.map((e) => [e.topic, e.tx])).toEqual([[JOB_TOPICS.configuration.completed.name, FAKE_TX]]);
-    expect(sync.seen).toEqual(['contact start-up', 'answered Restart']);
+    expect(sync.seen).toEqual(['contact start-up', 'answered Restart in the completion transaction', 'after the commit of Restart']);
     expect(outbox.outbox.kick).toHaveBeenCalledTimes(1);
   });
 
