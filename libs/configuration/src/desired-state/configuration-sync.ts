@@ -154,7 +154,7 @@ export class ConfigurationSync {
     const failedTo = job.outcome === 'failed' && job.partSize > 0 ? job.itemsDone + job.partSize : items.length;
     const written = items.slice(0, failedTo);
     const flagged = job.itemResults ?? [];
-    const desired = await this.store.desired();
+    const desired = await this.store.desired(within);
     const outcome = await this.store.withPhoneLocked(job.mac, async (phone, tx) => {
       const at = new Date(job.completedAt ?? Date.now());
       const taken = recordWriteResult(phone.state, written.slice(0, failedFrom), flagged, 'accepted', this.fingerprint, at);

@@ -108,15 +108,16 @@ export class DesiredStateStore {
     this.jobs = new JobQueue(dataSource, CONFIGURATION_JOB_TABLE);
   }
 
-  async desired(): Promise<DesiredSnapshot> {
-    const [row] = (await this.dataSource.query(
+  /** `runner`: the caller's transaction when it holds one (no second connection from the pool while it waits). */
+  async desired(runner: Pick<DataSource | EntityManager, 'query'> = this.dataSource): Promise<DesiredSnapshot> {
+    const [row] = (await runner.query(
       `SELECT (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(version), 0) FROM profile) || '/' ||
               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM site) AS mark`,
     )) as { mark: string }[];
     const mark = row?.mark ?? '';
     if (this.snapshot?.mark === mark) return this.snapshot.value;
-    const profiles = ((await this.dataSource.query('SELECT * FROM profile ORDER BY name')) as Record<string, unknown>[]).map(toStoredProfile);
-    const sites = new Map(((await this.dataSource.query('SELECT name, fields FROM site')) as { name: string; fields: Record<string, string> }[]).map((s) => [s.name, s.fields]));
+    const profiles = ((await runner.query('SELECT * FROM profile ORDER BY name')) as Record<string, unknown>[]).map(toStoredProfile);
+    const sites = new Map(((await runner.query('SELECT name, fields FROM site')) as { name: string; fields: Record<string, string> }[]).map((s) => [s.name, s.fields]));
     const value = { profiles, sites };
     this.snapshot = { mark, value };
     return value;
