@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ContactMeEnvSchema, DeadLetterEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, ensurePrivateDir, loadConfig, readKeyFile, StorageEnvSchema } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
-import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
+import { embeddedPostgresLayout, openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
 import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
@@ -52,8 +52,7 @@ async function main(): Promise<void> {
   const postgres = env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({
-        dataDir: join(dataDir, 'postgres'),
-        passwordFile: join(dataDir, 'postgres-password'),
+        ...embeddedPostgresLayout(dataDir),
         ...(env.EMBEDDED_POSTGRES_PORT ? { port: env.EMBEDDED_POSTGRES_PORT } : {}),
         log: (line) => logger.debug('postgres', { line }),
       });
