@@ -32,8 +32,10 @@ export function createServiceDataSource(o: ServiceDataSourceOptions): DataSource
 }
 
 /**
- * Creates the schema and runs pending migrations under an advisory lock, so several replicas
- * of one service can start at once without racing each other.
+ * Creates the schema when it is missing and runs pending migrations under an advisory lock, so
+ * several replicas of one service can start at once without racing each other. A schema made
+ * beforehand by a DBA is only used: `CREATE SCHEMA IF NOT EXISTS` needs CREATE on the database
+ * even when the schema exists, which a role confined to its own schema does not have.
  */
 export async function initialiseServiceDataSource(dataSource: DataSource): Promise<void> {
   const schema = (dataSource.options as { schema?: string }).schema;
@@ -44,7 +46,9 @@ export async function initialiseServiceDataSource(dataSource: DataSource): Promi
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`workpoint-migrations-${schema}`]);
     try {
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      // pg_namespace rather than information_schema, which hides schemas the role has no privilege on.
+      const existing = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as unknown[];
+      if (existing.length === 0) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`workpoint-migrations-${schema}`]);
