@@ -38,14 +38,14 @@ afterAll(async () => {
   await dba.destroy();
 });
 
-it('starts with a role that has USAGE and CREATE on its existing schema but no CREATE on the database, and migrates it', async () => {
+it('starts with a role that has USAGE and CREATE on its existing schema but no CREATE on the database, and migrates it (on a pool of one)', async () => {
   const rows = (await dba.query(`SELECT has_database_privilege($1, current_database(), 'CREATE') AS can`, [role])) as Array<{ can: boolean }>;
   expect(rows[0]!.can).toBe(false);
 
   const url = new URL(admin);
   url.username = role;
   url.password = password;
-  service = await openServiceDataSource(url.toString(), { schema, entities: [], migrations: [LimitedTable1764115200999] }, 2, 'limited-role-int');
+  service = await openServiceDataSource(url.toString(), { schema, entities: [], migrations: [LimitedTable1764115200999] }, 1, 'limited-role-int');
 
   expect(await service.query(`SELECT name FROM "${schema}"."migrations"`)).toEqual([{ name: 'LimitedTable1764115200999' }]);
   expect(await service.query(`SELECT count(*)::int AS n FROM "${schema}"."thing"`)).toEqual([{ n: 0 }]);

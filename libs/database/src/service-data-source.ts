@@ -1,4 +1,4 @@
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type EntitySchema, MigrationExecutor, type MixedList } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -49,7 +49,11 @@ export async function initialiseServiceDataSource(dataSource: DataSource): Promi
       // pg_namespace rather than information_schema, which hides schemas the role has no privilege on.
       const existing = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as unknown[];
       if (existing.length === 0) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await dataSource.runMigrations({ transaction: 'each' });
+      // On the connection that holds the lock: dataSource.runMigrations would take a second one,
+      // which a pool of one (DATABASE_POOL_SIZE=1) never has free, and the boot would hang.
+      const migrations = new MigrationExecutor(dataSource, runner);
+      migrations.transaction = 'each';
+      await migrations.executePendingMigrations();
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`workpoint-migrations-${schema}`]);
     }
