@@ -101,8 +101,9 @@ export class PhoneService {
   }
 
   async detail(mac: string) {
-    const phone = await this.phone(mac);
-    const { effective, plan } = this.sync.plan(phone, await this.store.desired());
+    // Two independent reads on two pooled connections: one round trip of waiting instead of two.
+    const [phone, desired] = await Promise.all([this.phone(mac), this.store.desired()]);
+    const { effective, plan } = this.sync.plan(phone, desired);
     return {
       ...summaryOf(phone),
       assignment: assignmentView(phone),
