@@ -50,6 +50,11 @@ export function apiAdapter(frameworkErrors: (error: Error, request: FastifyReque
     // A path the router cannot decode never reaches a hook or Nest: answered here in the API's shape.
     frameworkErrors,
     exposeHeadRoutes: false,
+    // Node's own defaults, which the hand-built server had: Fastify would switch the request
+    // timeout off (a client trickling a body could hold a connection for ever) and keep idle
+    // connections 72 s.
+    requestTimeout: 300_000,
+    keepAliveTimeout: 5_000,
     // Long path segments get the routes' own validation error, not Fastify's 414.
     routerOptions: { maxParamLength: 8 * 1024 },
   });
