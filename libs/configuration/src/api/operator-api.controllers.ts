@@ -18,7 +18,7 @@ import { SiteService } from './site.service';
 
 @Controller()
 export class PhonesController {
-  constructor(private readonly phones: PhoneService, private readonly phoneJobs: PhoneJobService) {}
+  constructor(private readonly phones: PhoneService) {}
 
   @ApiRoute(R.listPhones)
   list(@RouteCtx() { query }: ContextOf<typeof R.listPhones>) {
@@ -40,21 +40,6 @@ export class PhonesController {
     return this.phones.history(params.mac, query);
   }
 
-  @ApiRoute(R.listPhoneJobs)
-  async jobs(@RouteCtx() { params }: ContextOf<typeof R.listPhoneJobs>) {
-    return { jobs: await this.phones.jobs(params.mac) };
-  }
-
-  @ApiRoute(R.requestPhoneJob)
-  requestJob(@RouteCtx() { params, body, principal }: ContextOf<typeof R.requestPhoneJob>) {
-    return this.phoneJobs.requestJob(params.mac, body, principal!);
-  }
-
-  @ApiRoute(R.clearPhoneFaults)
-  clearFaults(@RouteCtx() { params, principal, requestId }: ContextOf<typeof R.clearPhoneFaults>) {
-    return this.phoneJobs.clearFaults(params.mac, principal!, requestId);
-  }
-
   @ApiRoute(R.getFleetDrift)
   drift() {
     return this.phones.driftSummary();
@@ -63,6 +48,27 @@ export class PhonesController {
   @ApiRoute(R.listTags)
   tags() {
     return this.phones.tags();
+  }
+}
+
+/** A phone's configuration jobs, and forgetting the items it refused (which re-plans it). */
+@Controller()
+export class PhoneJobsController {
+  constructor(private readonly phones: PhoneService, private readonly phoneJobs: PhoneJobService) {}
+
+  @ApiRoute(R.listPhoneJobs)
+  async list(@RouteCtx() { params }: ContextOf<typeof R.listPhoneJobs>) {
+    return { jobs: await this.phones.jobs(params.mac) };
+  }
+
+  @ApiRoute(R.requestPhoneJob)
+  request(@RouteCtx() { params, body, principal }: ContextOf<typeof R.requestPhoneJob>) {
+    return this.phoneJobs.requestJob(params.mac, body, principal!);
+  }
+
+  @ApiRoute(R.clearPhoneFaults)
+  clearFaults(@RouteCtx() { params, principal, requestId }: ContextOf<typeof R.clearPhoneFaults>) {
+    return this.phoneJobs.clearFaults(params.mac, principal!, requestId);
   }
 }
 
@@ -196,25 +202,30 @@ export class CommandsController {
 }
 
 @Controller()
-export class AccessController {
+export class ApiKeysController {
   constructor(private readonly keys: ApiKeys, private readonly audit: AuditLog) {}
 
   @ApiRoute(R.listApiKeys)
-  async listKeys() {
+  async list() {
     return { keys: await this.keys.list() };
   }
 
   @ApiRoute(R.createApiKey)
-  createKey(@RouteCtx() { body, principal, requestId }: ContextOf<typeof R.createApiKey>) {
+  create(@RouteCtx() { body, principal, requestId }: ContextOf<typeof R.createApiKey>) {
     return this.keys.create(body.name, body.role, principal!, this.audit, requestId);
   }
 
   @ApiRoute(R.revokeApiKey)
-  async revokeKey(@RouteCtx() { params, principal, requestId }: ContextOf<typeof R.revokeApiKey>) {
+  async revoke(@RouteCtx() { params, principal, requestId }: ContextOf<typeof R.revokeApiKey>) {
     const revoked = await this.keys.revoke(params.id, principal!, this.audit, requestId);
     if (!revoked) throw new ConfigurationError('api-key-not-found', `no API key ${params.id}`);
     return revoked;
   }
+}
+
+@Controller()
+export class AuditController {
+  constructor(private readonly audit: AuditLog) {}
 
   @ApiRoute(R.listAudit)
   page(@RouteCtx() { query }: ContextOf<typeof R.listAudit>) {
@@ -222,4 +233,15 @@ export class AccessController {
   }
 }
 
-export const OPERATOR_API_CONTROLLERS = [PhonesController, AssignmentsController, ImportsController, ProfilesController, SitesController, CommandsController, AccessController];
+/** Every controller of the operator API, one per area. */
+export const OPERATOR_API_CONTROLLERS = [
+  PhonesController,
+  PhoneJobsController,
+  AssignmentsController,
+  ImportsController,
+  ProfilesController,
+  SitesController,
+  CommandsController,
+  ApiKeysController,
+  AuditController,
+];
