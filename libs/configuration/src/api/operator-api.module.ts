@@ -12,8 +12,7 @@ import { ChangeFanout } from './change-fanout';
 import { CommandService } from './command.service';
 import { ImportService } from './import.service';
 import { ManagedPhoneRepository } from './managed-phone.repository';
-import { OPERATOR_API_ROUTES, OPERATOR_API_SETTINGS, OperatorApi, type OperatorApiSettings } from './operator-api';
-import { operatorApiRoutes } from './operator-api.routes';
+import { OPERATOR_API_SETTINGS, OperatorApi, type OperatorApiSettings } from './operator-api';
 import { PhoneHistoryRepository } from './phone-history.repository';
 import { PhoneJobService } from './phone-job.service';
 import { PhoneService } from './phone.service';
@@ -33,8 +32,8 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
   .build();
 
 /**
- * The operator API: its services, the key store and audit log, and the HTTP server that serves
- * the route table (`operatorApiRoutes`). Bus, logger and data source come from the stage's
+ * The operator API: its services, the key store and audit log, and OperatorApi, which starts the
+ * HTTP app (OperatorApiHttpModule: the controllers on Nest + Fastify). Bus, logger and data source come from the stage's
  * StageCoreModule; the desired state (DesiredStateStore, ConfigurationSync, SecretBox) from the
  * ConfigurationSyncModule that the caller adds to its imports, the same one the job stage uses
  * (configuration.module.ts). `OperatorApiModule.forRoot({ api })` or `forRootAsync({ useFactory })`.
@@ -64,21 +63,6 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
     SiteService,
     ImportService,
     CommandService,
-    {
-      provide: OPERATOR_API_ROUTES,
-      useFactory: (
-        phones: PhoneService,
-        phoneJobs: PhoneJobService,
-        assignments: AssignmentService,
-        profiles: ProfileService,
-        sites: SiteService,
-        imports: ImportService,
-        commands: CommandService,
-        keys: ApiKeys,
-        audit: AuditLog,
-      ) => operatorApiRoutes({ phones, phoneJobs, assignments, profiles, sites, imports, commands, keys, audit }),
-      inject: [PhoneService, PhoneJobService, AssignmentService, ProfileService, SiteService, ImportService, CommandService, ApiKeys, AuditLog],
-    },
     OperatorApi,
   ],
   exports: [OperatorApi],
