@@ -1,8 +1,8 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RelayLoop } from '@workpoint/database';
-import type { Logger } from '@workpoint/logging';
-import { type DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
-import type { ConfigurationSync } from '../desired-state/configuration-sync';
+import { Logger } from '@workpoint/logging';
+import { DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
 import type { StoredProfile } from '../desired-state/stored-profile';
 import { ChangeFanoutEntity } from './change-fanout.entity';
 
@@ -31,6 +31,20 @@ export const DEFAULT_DORMANT_AFTER_HOURS = 24;
 const DORMANT = `(assigned_at IS NULL AND interactions <= 1 AND call_back_asked_at IS NOT NULL
   AND call_back_asked_at >= last_contact_at AND call_back_asked_at < $1)`;
 
+/** Token of the fan-out's settings (`ChangeFanoutSettings`), given by OperatorApiModule. */
+export const CHANGE_FANOUT_SETTINGS = Symbol('CHANGE_FANOUT_SETTINGS');
+
+export interface ChangeFanoutSettings {
+  /** `DORMANT_AFTER_HOURS` in ms; default 24 h. */
+  dormantAfterMs?: number | undefined;
+  /** Tests move time. */
+  clock?: () => Date;
+  /** Phones re-planned at once. */
+  concurrency?: number;
+  /** Phones per committed batch. */
+  batchSize?: number;
+}
+
 /** Phones re-planned per batch: the progress committed at a time. */
 const BATCH = 100;
 /** How often the relay looks for fan-outs when nothing woke it (another instance's changes, one left by a restart). */
@@ -51,19 +65,25 @@ const KEEP_DONE_MS = 24 * 3600_000;
  * the next pass; a restart resumes at the cursor. Only an error classified permanent (`kind:
  * 'permanent'`) skips its phone, which is planned again at its next contact anyway.
  */
+@Injectable()
 export class ChangeFanout implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: RelayLoop;
   private lastPurge = 0;
+  private readonly dormantAfterMs: number;
+  private readonly clock: () => Date;
+  private readonly concurrency: number;
+  private readonly batchSize: number;
 
   constructor(
     private readonly db: DataSource,
-    private readonly sync: Pick<ConfigurationSync, 'resync'>,
+    @Inject(ConfigurationSync) private readonly sync: Pick<ConfigurationSync, 'resync'>,
     private readonly logger: Logger,
-    private readonly dormantAfterMs = DEFAULT_DORMANT_AFTER_HOURS * 3600_000,
-    private readonly clock: () => Date = () => new Date(),
-    private readonly concurrency = 8,
-    private readonly batchSize = BATCH,
+    @Inject(CHANGE_FANOUT_SETTINGS) settings: ChangeFanoutSettings = {},
   ) {
+    this.dormantAfterMs = settings.dormantAfterMs ?? DEFAULT_DORMANT_AFTER_HOURS * 3600_000;
+    this.clock = settings.clock ?? (() => new Date());
+    this.concurrency = settings.concurrency ?? 8;
+    this.batchSize = settings.batchSize ?? BATCH;
     this.loop = new RelayLoop(() => this.drain(), (error) => this.logger.warn('re-planning after a change interrupted; it resumes on the next pass', { error: String(error) }), POLL_MS);
   }
 

@@ -1,14 +1,11 @@
 import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Logger } from '@workpoint/logging';
-import { DataSource } from 'typeorm';
-import { ConfigurationSync } from '../desired-state/configuration-sync';
 import { ApiKeyEntity, AuditEntity, ManagedPhoneEntity, PhoneHistoryEntity, ProfileEntity, SiteEntity } from '../desired-state/desired-state.entities';
 import { ApiKeys, AuditLog } from './access';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { AssignmentService } from './assignment.service';
-import { ChangeFanout } from './change-fanout';
+import { CHANGE_FANOUT_SETTINGS, ChangeFanout, type ChangeFanoutSettings } from './change-fanout';
 import { CommandService } from './command.service';
 import { ImportService } from './import.service';
 import { ManagedPhoneRepository } from './managed-phone.repository';
@@ -48,12 +45,8 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
     ManagedPhoneRepository,
     PhoneHistoryRepository,
     { provide: OPERATOR_API_SETTINGS, useFactory: (o: OperatorApiModuleOptions) => o.api, inject: [OPTIONS] },
-    // ChangeFanout is another helper's (durable re-plan); built here from its public constructor until it is injectable.
-    {
-      provide: ChangeFanout,
-      useFactory: (o: OperatorApiModuleOptions, db: DataSource, sync: ConfigurationSync, logger: Logger) => new ChangeFanout(db, sync, logger, o.dormantAfterMs),
-      inject: [OPTIONS, DataSource, ConfigurationSync, Logger],
-    },
+    { provide: CHANGE_FANOUT_SETTINGS, useFactory: (o: OperatorApiModuleOptions): ChangeFanoutSettings => ({ dormantAfterMs: o.dormantAfterMs }), inject: [OPTIONS] },
+    ChangeFanout,
     ApiKeys,
     AuditLog,
     PhoneService,
