@@ -29,7 +29,7 @@ const boundaries = (tests) => ({
     scope('embedded', ['shared', 'gateway', 'inventory', 'configuration', 'deployment']),
     scope('tools', ['tools', 'shared']),
     scope('cli', ['shared']),
-    scope('bench', ['tools', 'shared', 'configuration', 'gateway']),
+    scope('bench', ['tools', 'shared', 'configuration', 'gateway', 'inventory']),
   ],
 });
 

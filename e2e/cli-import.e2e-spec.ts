@@ -5,24 +5,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { distinctMacs, randomMac } from '@workpoint/testing';
 import { embedded, type RunningMode } from './conformance-harness';
+import { CLI, runWorkpointCli } from './workpoint-cli';
 
 /**
  * The operator's bulk import as shipped: the `workpoint` CLI against a running Workpoint,
  * streaming the file to the API and showing progress, all or nothing, idempotent.
  */
 
-const CLI = join(__dirname, '..', 'apps', 'cli', 'dist', 'main.js');
-
-async function workpoint(mode: RunningMode, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [CLI, ...args, '--url', mode.stack.apiUrl], {
-      env: { ...process.env, WORKPOINT_API_KEY: mode.stack.apiKey },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function workpoint(mode: RunningMode, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runWorkpointCli([...args, '--url', mode.stack.apiUrl], { ...process.env, WORKPOINT_API_KEY: mode.stack.apiKey });
 }
 
 describe('workpoint import (CLI) against the embedded mode', () => {

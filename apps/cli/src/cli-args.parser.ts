@@ -2,9 +2,9 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:18082';
 
 export const USAGE = `Usage: workpoint import <file.csv> [options]
        workpoint api-key
-       workpoint dlq list [--service S] [--topic T] [--json]
-       workpoint dlq show <id> [--json]
-       workpoint dlq replay <id> [--no-wait]
+       workpoint dlq list [--service S] [--topic T] [--json] [--data-dir DIR]
+       workpoint dlq show <id> [--json] [--data-dir DIR]
+       workpoint dlq replay <id> [--no-wait] [--data-dir DIR]
 
 api-key prints a new, random API key in the form the configuration service takes as
 API_ADMIN_KEY (only its hash is stored there).
@@ -22,9 +22,11 @@ Options:
 
 dlq lists, shows and replays the dead letters each service keeps in its own schema
 (inventory, configuration, deployment). It reads them through DATABASE_URL (the database
-the services use; in the embedded default, its embedded PostgreSQL). Originals are shown
-masked or not at all (sealed with the service's CONFIG_SECRET_KEY). replay asks the owning
-service to re-publish the original to its topic, and waits until it has (--no-wait: do not).
+the services use), or, with --data-dir DIR, from the embedded PostgreSQL of the embedded
+default running on that data directory (its WORKPOINT_DATA_DIR, default ./data; Workpoint
+must be running). Originals are shown masked or not at all (sealed with the service's
+CONFIG_SECRET_KEY). replay asks the owning service to re-publish the original to its topic,
+and waits until it has (--no-wait: do not).
 
 Exit status: 0 done, 1 the file has errors (nothing applied) or no such dead letter / it
 cannot be replayed, 2 usage error, 3 HTTP, authentication, network or database error, or the
@@ -52,15 +54,20 @@ export interface ImportCommand {
 export const DLQ_SERVICES = ['inventory', 'configuration', 'deployment'] as const;
 export type DlqService = (typeof DLQ_SERVICES)[number];
 
-export type DlqCommand =
-  | { kind: 'dlq-list'; databaseUrl: string; service?: DlqService; topic?: string; json: boolean }
-  | { kind: 'dlq-show'; databaseUrl: string; id: string; json: boolean }
-  | { kind: 'dlq-replay'; databaseUrl: string; id: string; wait: boolean };
+/** Where dlq finds the services' database: DATABASE_URL, or the embedded default's data directory (`--data-dir`). */
+export type DlqDatabase = { databaseUrl: string } | { dataDir: string };
+
+export type DlqCommand = DlqDatabase &
+  (
+    | { kind: 'dlq-list'; service?: DlqService; topic?: string; json: boolean }
+    | { kind: 'dlq-show'; id: string; json: boolean }
+    | { kind: 'dlq-replay'; id: string; wait: boolean }
+  );
 
 export type CliCommand = { kind: 'help' } | { kind: 'api-key' } | { kind: 'usage-error'; message: string } | ImportCommand | DlqCommand;
 
 const FLAGS = ['--dry-run', '--json', '--no-wait'] as const;
-const VALUED = ['--url', '--key', '--service', '--topic'] as const;
+const VALUED = ['--url', '--key', '--service', '--topic', '--data-dir'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
@@ -111,7 +118,7 @@ export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
   if (command !== 'import') {
     return usageError(`unknown command '${command}'`);
   }
-  const foreign = ['--no-wait', '--service', '--topic'].find((option) => flags.has(option) || values.has(option));
+  const foreign = ['--no-wait', '--service', '--topic', '--data-dir'].find((option) => flags.has(option) || values.has(option));
   if (foreign !== undefined) {
     return usageError(`import takes no ${foreign}`);
   }
@@ -134,9 +141,9 @@ export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
 function parseDlq(operands: string[], flags: Set<string>, values: Map<string, string>, env: CliEnv): CliCommand {
   const [sub, ...rest] = operands;
   const allowed: Record<string, { flags: string[]; values: string[]; operands: number }> = {
-    list: { flags: ['--json'], values: ['--service', '--topic'], operands: 0 },
-    show: { flags: ['--json'], values: [], operands: 1 },
-    replay: { flags: ['--no-wait'], values: [], operands: 1 },
+    list: { flags: ['--json'], values: ['--service', '--topic', '--data-dir'], operands: 0 },
+    show: { flags: ['--json'], values: ['--data-dir'], operands: 1 },
+    replay: { flags: ['--no-wait'], values: ['--data-dir'], operands: 1 },
   };
   const rule = sub === undefined ? undefined : allowed[sub];
   if (sub === undefined || rule === undefined) {
@@ -149,9 +156,11 @@ function parseDlq(operands: string[], flags: Set<string>, values: Map<string, st
   if (rest.length !== rule.operands) {
     return usageError(rule.operands === 0 ? `dlq ${sub} takes no arguments` : `dlq ${sub} needs one dead-letter id`);
   }
-  const databaseUrl = env.databaseUrl;
-  if (!databaseUrl) {
-    return usageError('no database: set DATABASE_URL (the one the services use)');
+  // An explicit data directory wins over a DATABASE_URL left in the environment.
+  const dataDir = values.get('--data-dir');
+  const database: DlqDatabase | undefined = dataDir ? { dataDir } : env.databaseUrl ? { databaseUrl: env.databaseUrl } : undefined;
+  if (!database) {
+    return usageError('no database: set DATABASE_URL (the one the services use), or pass --data-dir (the embedded default\'s data directory)');
   }
   if (sub === 'list') {
     const service = values.get('--service');
@@ -159,13 +168,15 @@ function parseDlq(operands: string[], flags: Set<string>, values: Map<string, st
       return usageError(`--service must be one of ${DLQ_SERVICES.join(', ')}`);
     }
     const topic = values.get('--topic');
-    return { kind: 'dlq-list', databaseUrl, json: flags.has('--json'), ...(service ? { service: service as DlqService } : {}), ...(topic ? { topic } : {}) };
+    return { kind: 'dlq-list', ...database, json: flags.has('--json'), ...(service ? { service: service as DlqService } : {}), ...(topic ? { topic } : {}) };
   }
   const id = rest[0]!;
   if (!UUID.test(id)) {
     return usageError(`not a dead-letter id: ${id}`);
   }
-  return sub === 'show' ? { kind: 'dlq-show', databaseUrl, id: id.toLowerCase(), json: flags.has('--json') } : { kind: 'dlq-replay', databaseUrl, id: id.toLowerCase(), wait: !flags.has('--no-wait') };
+  return sub === 'show'
+    ? { kind: 'dlq-show', ...database, id: id.toLowerCase(), json: flags.has('--json') }
+    : { kind: 'dlq-replay', ...database, id: id.toLowerCase(), wait: !flags.has('--no-wait') };
 }
 
 function usageError(message: string): CliCommand {

@@ -65,12 +65,29 @@ describe('parseCliArgs dlq', () => {
     expect(parseCliArgs(argv, env)).toEqual({ kind: 'usage-error', message });
   });
 
-  it('needs DATABASE_URL', () => {
-    expect(parseCliArgs(['dlq', 'list'], {})).toEqual({ kind: 'usage-error', message: 'no database: set DATABASE_URL (the one the services use)' });
+  it('needs DATABASE_URL or --data-dir', () => {
+    expect(parseCliArgs(['dlq', 'list'], {})).toEqual({
+      kind: 'usage-error',
+      message: "no database: set DATABASE_URL (the one the services use), or pass --data-dir (the embedded default's data directory)",
+    });
+  });
+
+  it('reads the embedded default\'s data directory, which wins over DATABASE_URL', () => {
+    expect(parseCliArgs(['dlq', 'list', '--data-dir', './data'], {})).toEqual({ kind: 'dlq-list', dataDir: './data', json: false });
+    expect(parseCliArgs(['dlq', 'replay', ID, '--data-dir=/srv/wp'], env)).toEqual({ kind: 'dlq-replay', dataDir: '/srv/wp', id: ID, wait: true });
+    expect(parseCliArgs(['import', 'phones.csv', '--data-dir', 'd', '--key', 'k'], env)).toEqual({ kind: 'usage-error', message: 'import takes no --data-dir' });
   });
 });
 
 describe('runDlq', () => {
+  it('says the embedded database must be running when its data directory has none running', async () => {
+    const { err, io: cli } = io();
+    expect(await runDlq({ kind: 'dlq-list', dataDir: '/nonexistent/workpoint-data', json: false }, cli)).toBe(ExitCode.failure);
+    expect(err.join('')).toBe(
+      'workpoint: the embedded PostgreSQL in /nonexistent/workpoint-data/postgres is not running (no cluster there); start Workpoint on that data directory (npm start) and try again\n',
+    );
+  });
+
   it('lists the letters with their service and state', async () => {
     const { out, io: cli } = io();
     expect(await runDlq({ kind: 'dlq-list', databaseUrl: '', json: true }, cli, tables([letter()]))).toBe(ExitCode.ok);

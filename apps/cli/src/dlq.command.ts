@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { embeddedPostgresLayout, runningEmbeddedPostgresUrl } from '@workpoint/database';
 import { DeadLetterEntity, type DeadLetterRow } from '@workpoint/messaging';
 import { DataSource, type Repository } from 'typeorm';
-import { DLQ_SERVICES, type DlqCommand, type DlqService } from './cli-args.parser';
+import { DLQ_SERVICES, type DlqCommand, type DlqDatabase, type DlqService } from './cli-args.parser';
 import { ExitCode } from './exit-code';
 import type { CliIo } from './import.command';
 
@@ -45,7 +46,23 @@ export function postgresDeadLetterTables(databaseUrl: string): DeadLetterTables 
   };
 }
 
-export async function runDlq(command: DlqCommand, io: CliIo, tables: DeadLetterTables = postgresDeadLetterTables(command.databaseUrl)): Promise<ExitCode> {
+/**
+ * DATABASE_URL as given, or the URL of the embedded PostgreSQL that the embedded default runs on
+ * its data directory (`--data-dir`): it must be running, since its port changes at each start
+ * and a second server may not open the cluster under the running app.
+ */
+export async function databaseUrlOf(database: DlqDatabase): Promise<string> {
+  return 'databaseUrl' in database ? database.databaseUrl : runningEmbeddedPostgresUrl(embeddedPostgresLayout(database.dataDir));
+}
+
+export async function runDlq(command: DlqCommand, io: CliIo, given?: DeadLetterTables): Promise<ExitCode> {
+  let tables: DeadLetterTables;
+  try {
+    tables = given ?? postgresDeadLetterTables(await databaseUrlOf(command));
+  } catch (error) {
+    io.stderr(`workpoint: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.failure;
+  }
   try {
     switch (command.kind) {
       case 'dlq-list':

@@ -2,15 +2,15 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ContactMeEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, ensurePrivateDir, loadConfig, readKeyFile, StorageEnvSchema } from '@workpoint/config';
+import { ContactMeEnvSchema, DeadLetterEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, ensurePrivateDir, loadConfig, readKeyFile, StorageEnvSchema } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
-import { openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
+import { embeddedPostgresLayout, openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
 import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
-import { deliveryPolicyFrom, exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
+import { deadLetterRetentionFrom, deliveryPolicyFrom, exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
 import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
@@ -19,6 +19,7 @@ function stages(dataDir: string) {
   const adminKey = api.API_ADMIN_KEY ?? ensureAdminApiKey(dataDir);
   const storage = loadConfig(StorageEnvSchema);
   const secretKey = api.CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir);
+  const retention = deadLetterRetentionFrom(loadConfig(DeadLetterEnvSchema));
   const configuration = {
     secretKey,
     api: { host: api.API_HOST, port: api.API_PORT, adminKey, maxBodyBytes: api.API_MAX_BODY_BYTES, authFailuresPerMinute: api.API_AUTH_FAILURES_PER_MINUTE, authTrackedSources: api.API_AUTH_TRACKED_SOURCES },
@@ -26,9 +27,9 @@ function stages(dataDir: string) {
   };
   return [
     // Inventory has no CONFIG_SECRET_KEY of its own: its dead letters are kept masked, as in the distributed mode.
-    { stage: 'inventory', schema: INVENTORY_SCHEMA, deadLetters: {}, module: () => InventoryModule.forRoot({ contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)), storage }) },
-    { stage: 'configuration', schema: CONFIGURATION_SCHEMA, deadLetters: { secretKey }, module: () => ConfigurationModule.forRoot(configuration) },
-    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, deadLetters: { secretKey }, module: () => DeploymentModule.forRoot({ secretKey, storage }) },
+    { stage: 'inventory', schema: INVENTORY_SCHEMA, deadLetters: { retention }, module: () => InventoryModule.forRoot({ contactMe: contactMeSettingsFrom(loadConfig(ContactMeEnvSchema)), storage }) },
+    { stage: 'configuration', schema: CONFIGURATION_SCHEMA, deadLetters: { secretKey, retention }, module: () => ConfigurationModule.forRoot(configuration) },
+    { stage: 'deployment', schema: DEPLOYMENT_SCHEMA, deadLetters: { secretKey, retention }, module: () => DeploymentModule.forRoot({ secretKey, storage }) },
   ] as const;
 }
 
@@ -51,8 +52,7 @@ async function main(): Promise<void> {
   const postgres = env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({
-        dataDir: join(dataDir, 'postgres'),
-        passwordFile: join(dataDir, 'postgres-password'),
+        ...embeddedPostgresLayout(dataDir),
         ...(env.EMBEDDED_POSTGRES_PORT ? { port: env.EMBEDDED_POSTGRES_PORT } : {}),
         log: (line) => logger.debug('postgres', { line }),
       });

@@ -233,3 +233,10 @@ export const StorageEnvSchema = z.object({
   DORMANT_AFTER_HOURS: z.coerce.number().int().min(1).max(87600).default(24),
 });
 export type StorageEnv = z.infer<typeof StorageEnvSchema>;
+
+/** Dead letters kept in each service's `dead_letter` table (inventory, configuration, deployment, and the embedded default); swept on the RETENTION_* timing. */
+export const DeadLetterEnvSchema = StorageEnvSchema.pick({ RETENTION_INTERVAL_SECONDS: true, RETENTION_BATCH_ROWS: true }).extend({
+  /** Dead letters older than this are deleted, except those waiting for a replay an operator asked for (`workpoint dlq replay`). */
+  DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(30),
+});
+export type DeadLetterEnv = z.infer<typeof DeadLetterEnvSchema>;

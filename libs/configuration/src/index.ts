@@ -3,7 +3,7 @@ export * from './configuration.schema';
 export * from './profiles';
 export * from './import';
 export { OperatorApi, OPERATOR_API_INFO, type OperatorApiSettings } from './api/operator-api';
-export { operatorApiRoutes } from './api/operator-api.routes';
+export { OPERATOR_API_ROUTE_LIST } from './api/operator-api.routes';
 export { SecretBox } from '@workpoint/contact-pipeline';
 export { planDelivery, type DeliveryPlan, type PhoneConfigState } from './desired-state/delivery-plan';
 export { phoneFacts, profilesForPhone, type PhoneFactsInput } from './desired-state/phone-profiles';

@@ -1,4 +1,5 @@
 import { assertRetryPolicy, decideRequest, nextAttempt, retryDelayMs } from './contact-me.rules';
+import { TokenBucketLimiter } from './token-bucket.limiter';
 
 const policy = { attempts: 3, baseDelayMs: 60_000, maxDelayMs: 100_000 };
 
@@ -32,5 +33,41 @@ describe('retry rules', () => {
     expect(() => assertRetryPolicy({ attempts: 2, baseDelayMs: 999, maxDelayMs: 5000 })).toThrow(/baseDelayMs/);
     expect(() => assertRetryPolicy({ attempts: 2, baseDelayMs: 2000, maxDelayMs: 1000 })).toThrow(/maxDelayMs/);
     expect(() => assertRetryPolicy({ attempts: 0, baseDelayMs: 2000, maxDelayMs: 2000 })).toThrow(/attempts/);
+  });
+});
+
+/** The start times a limiter lets through for `count` starts all wanting to go at 0, each wait rounded up to a whole ms as ContactMeRelay sleeps. */
+function startsOf(limiter: TokenBucketLimiter, count: number): number[] {
+  const starts: number[] = [];
+  let now = 0;
+  while (starts.length < count) {
+    const wait = limiter.tryTake(now);
+    if (wait <= 0) starts.push(now);
+    else now += Math.ceil(wait);
+  }
+  return starts;
+}
+
+describe('TokenBucketLimiter (the pace of attempts)', () => {
+  it('starts no faster than ratePerSecond, on an even pace and not needlessly slower', () => {
+    const starts = startsOf(new TokenBucketLimiter(100), 2000);
+    starts.forEach((at, i) => expect(at).toBe(i * 10));
+    // Any one-second window holds at most 100 starts.
+    for (let i = 100; i < starts.length; i++) expect(starts[i]! - starts[i - 100]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('never runs ahead of a fractional rate', () => {
+    startsOf(new TokenBucketLimiter(3), 30).forEach((at, i) => expect(at).toBeGreaterThanOrEqual((i * 1000) / 3));
+  });
+
+  it('allows a configured burst, then the pace', () => {
+    expect(startsOf(new TokenBucketLimiter(10, 5), 8)).toEqual([0, 0, 0, 0, 0, 100, 200, 300]);
+  });
+
+  it.each([
+    ['rate 0', () => new TokenBucketLimiter(0)],
+    ['burst 0', () => new TokenBucketLimiter(10, 0)],
+  ])('rejects %s', (_name, make) => {
+    expect(make).toThrow(RangeError);
   });
 });

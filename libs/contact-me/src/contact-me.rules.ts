@@ -24,9 +24,27 @@ export interface PhoneContactState {
 }
 
 /**
- * The gap rule for a new request (see `ContactMeScheduler`): join the phone's active contact,
- * refuse it within `gapMs` of the last attempt's start (with the time it would be allowed), or
+ * The gap rule for a new request: join the phone's active contact, refuse it within `gapMs` of
+ * the last attempt's start (with the time it would be allowed: inventory defers it to then), or
  * start a new contact.
+ *
+ * A *contact* is what one started request becomes: attempt 1, plus retries while attempts fail
+ * to reach the phone. Exactly:
+ *
+ * 1. A phone has at most one contact at a time; a request for a phone with an active contact
+ *    (due, in flight, deferred, waiting to retry) joins it and only updates the target its next
+ *    attempt uses — the phone's newest `contact-me-uri` is the best address.
+ * 2. A new contact for a phone starts only when at least `gapMs` have passed since the *start*
+ *    of the last attempt sent to it, whatever that attempt's outcome.
+ * 3. Within a contact, attempt n+1 is sent only if attempt n ended `unreachable` or `timed-out`
+ *    (it did not reach the phone, as far as we can tell), at least `retryDelayMs(policy, n)`
+ *    after attempt n ended, and only up to `attempts` in total (`nextAttempt`). `accepted`,
+ *    `refused` and `invalid-target` end the contact.
+ *
+ * So "no phone is asked twice within its gap" means: any two attempts to one phone that start
+ * less than `gapMs` apart belong to the same contact, and every earlier one of them ended
+ * without reaching the phone. All attempts, first or retry, share the service's pace
+ * (`TokenBucketLimiter`) and in-flight limit.
  */
 export type RequestDecision = { readonly kind: 'coalesce' } | { readonly kind: 'within-gap'; readonly nextAllowedAt: number } | { readonly kind: 'start' };
 

@@ -128,6 +128,34 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
 }
 
+/** Where the embedded default keeps its PostgreSQL under its data directory (WORKPOINT_DATA_DIR): the cluster and its password. */
+export function embeddedPostgresLayout(workpointDataDir: string): { dataDir: string; passwordFile: string } {
+  return { dataDir: path.join(workpointDataDir, 'postgres'), passwordFile: path.join(workpointDataDir, 'postgres-password') };
+}
+
+/**
+ * The URL of the embedded PostgreSQL that a running app started on `dataDir`, for tools beside
+ * the app (`workpoint dlq --data-dir`). Its port is chosen at each start, so it is read from the
+ * server's own postmaster.pid (line 4: port; line 8: status). A tool never starts the cluster
+ * itself: two postmasters may not share it, and the app would fail to start while the tool ran.
+ * Throws, saying so, when no server runs on that cluster.
+ */
+export async function runningEmbeddedPostgresUrl(opts: Pick<EmbeddedPostgresOptions, 'dataDir' | 'passwordFile' | 'user'>): Promise<string> {
+  const user = opts.user ?? 'workpoint';
+  const passwordFile = opts.passwordFile ?? `${path.resolve(opts.dataDir)}-password`;
+  const notRunning = (why: string) => new Error(`the embedded PostgreSQL in ${path.resolve(opts.dataDir)} is not running (${why}); start Workpoint on that data directory (npm start) and try again`);
+  if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) throw notRunning('no cluster there');
+  const lines = (await readFile(path.join(opts.dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined))?.split('\n');
+  const pid = Number.parseInt(lines?.[0] ?? '', 10);
+  const port = Number.parseInt(lines?.[3] ?? '', 10);
+  if (!lines || !Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) throw notRunning('no server process');
+  if (!Number.isInteger(port) || port <= 0) throw notRunning('postmaster.pid names no port');
+  const status = lines[7]?.trim();
+  if (status && status !== 'ready') throw notRunning(`server ${status}`);
+  const password = readKeyFile(passwordFile).toString('utf8').trim();
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+}
+
 /** The password every cluster got before passwords were generated (clusters made by older versions still have it). */
 const LEGACY_PASSWORD = 'workpoint';
 

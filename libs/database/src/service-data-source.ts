@@ -1,4 +1,4 @@
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type EntitySchema, MigrationExecutor, type MixedList } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -32,8 +32,10 @@ export function createServiceDataSource(o: ServiceDataSourceOptions): DataSource
 }
 
 /**
- * Creates the schema and runs pending migrations under an advisory lock, so several replicas
- * of one service can start at once without racing each other.
+ * Creates the schema when it is missing and runs pending migrations under an advisory lock, so
+ * several replicas of one service can start at once without racing each other. A schema made
+ * beforehand by a DBA is only used: `CREATE SCHEMA IF NOT EXISTS` needs CREATE on the database
+ * even when the schema exists, which a role confined to its own schema does not have.
  */
 export async function initialiseServiceDataSource(dataSource: DataSource): Promise<void> {
   const schema = (dataSource.options as { schema?: string }).schema;
@@ -44,8 +46,14 @@ export async function initialiseServiceDataSource(dataSource: DataSource): Promi
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`workpoint-migrations-${schema}`]);
     try {
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await dataSource.runMigrations({ transaction: 'each' });
+      // pg_namespace rather than information_schema, which hides schemas the role has no privilege on.
+      const existing = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as unknown[];
+      if (existing.length === 0) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      // On the connection that holds the lock: dataSource.runMigrations would take a second one,
+      // which a pool of one (DATABASE_POOL_SIZE=1) never has free, and the boot would hang.
+      const migrations = new MigrationExecutor(dataSource, runner);
+      migrations.transaction = 'each';
+      await migrations.executePendingMigrations();
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`workpoint-migrations-${schema}`]);
     }

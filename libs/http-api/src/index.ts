@@ -20,21 +20,20 @@ export {
   type AnyRoute,
   type BodyOf,
   type BodySpec,
+  type ContextOf,
   type HttpMethod,
-  type JsonResult,
   type ObjectSchema,
   type ParamsOf,
   type QueryOf,
   type ResponseSpec,
   type RouteContext,
   type RouteDefinition,
-  type RouteResult,
-  type StreamResult,
   type TextBodySpec,
-  type TextResult,
 } from './route.definition';
 export { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, sourceOf, type AuthFailureLimits } from './auth-failure.limiter';
-export { createApiServer, DEFAULT_MAX_BODY_BYTES, type ApiServer, type ApiServerOptions } from './api.server';
+export { API_HTTP_OPTIONS, DEFAULT_MAX_BODY_BYTES, type ApiHttpOptions } from './api-http.options';
+export { ApiHttpModule, boundPort, createApiApp, streamOf } from './api-http.module';
+export { ApiRoute, RouteCtx, API_ROUTE } from './api-route.decorator';
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi-document.builder';
 export { OPENAPI_DOCUMENT_PATH } from './openapi-document.route';
 export { listenOn } from './listen-on';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { apiErrorBodySchema } from './http-error';
-import { openApiDocumentRoute } from './openapi-document.route';
+import { OPENAPI_DOCUMENT_ROUTE } from './openapi-document.route';
 import { isTextBody, type AnyRoute, type ObjectSchema } from './route.definition';
-import { parsePathTemplate, RouteTable } from './route-table';
+import { checkRoutes, parsePathTemplate } from './route-paths';
 
 export interface OpenApiInfo {
   title: string;
@@ -35,8 +35,8 @@ const KEY_REQUIRED = [{ apiKey: [] }, { apiKeyHeader: [] }];
  * schemas that validate requests describe them here, so the two cannot drift.
  */
 export function buildOpenApiDocument(routes: readonly AnyRoute[], info: OpenApiInfo): OpenApiDocument {
-  const all = [...routes, openApiDocumentRoute(() => ({}))];
-  new RouteTable(all); // the same consistency checks the server makes (duplicates, params vs path)
+  const all = [...routes, OPENAPI_DOCUMENT_ROUTE];
+  checkRoutes(all); // the same consistency checks the server makes (duplicates, params vs path)
   const components = new SchemaComponents();
   components.schemas['Error'] = components.convert(apiErrorBodySchema, 'output');
 

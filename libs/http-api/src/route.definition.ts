@@ -45,29 +45,6 @@ export interface RouteContext<P, Q, B> {
   signal: AbortSignal;
 }
 
-interface ResultBase {
-  status: number;
-  headers?: Record<string, string>;
-}
-/** Serialised as JSON; no body (e.g. 204) when `body` is undefined. */
-export interface JsonResult extends ResultBase {
-  body?: unknown;
-}
-export interface TextResult extends ResultBase {
-  text: string | Buffer;
-  contentType: string;
-}
-/**
- * Written chunk by chunk as the iterable yields (CSV export, NDJSON progress), honouring
- * backpressure. When the client goes away the iterable is closed (`return()`), so a
- * generator's `finally` runs.
- */
-export interface StreamResult extends ResultBase {
-  stream: AsyncIterable<string | Buffer>;
-  contentType: string;
-}
-export type RouteResult = JsonResult | TextResult | StreamResult;
-
 export interface RouteDefinition<
   P extends ObjectSchema | undefined = ObjectSchema | undefined,
   Q extends ObjectSchema | undefined = ObjectSchema | undefined,
@@ -86,14 +63,14 @@ export interface RouteDefinition<
   query?: Q;
   body?: B;
   responses: Record<number, ResponseSpec>;
-  // Method syntax on purpose: it keeps the parameter bivariant, so a route with precise
-  // schemas still fits into a plain `AnyRoute[]` table.
-  handler(ctx: RouteContext<P, Q, B>): RouteResult | Promise<RouteResult>;
 }
 
 export type AnyRoute = RouteDefinition;
 
-/** Identity at runtime; infers params, query and body types from the schemas for the handler. */
+/** What a controller method decorated with `@ApiRoute(route)` gets from `@RouteCtx()`. */
+export type ContextOf<R> = R extends RouteDefinition<infer P, infer Q, infer B> ? RouteContext<P, Q, B> : never;
+
+/** Identity at runtime; keeps the precise schema types, so `ContextOf<typeof route>` is typed. */
 export function defineRoute<
   P extends ObjectSchema | undefined = undefined,
   Q extends ObjectSchema | undefined = undefined,

@@ -1,7 +1,7 @@
 import type { ContactMeEnv, StorageEnv } from '@workpoint/config';
-import { ContactMeTargetPolicy, type ContactMeSchedulerOptions } from '@workpoint/contact-me';
+import { type ContactMeOptions, ContactMeTargetPolicy } from '@workpoint/contact-me';
 
-export type ContactMeSettings = Pick<ContactMeSchedulerOptions, 'gapMs' | 'ratePerSecond' | 'maxInFlight' | 'timeoutMs' | 'retry' | 'callback' | 'policy'>;
+export type ContactMeSettings = ContactMeOptions;
 
 /** What `InventoryModule.forRoot` is given: loaded and checked at boot by the process. */
 export interface InventorySettings {

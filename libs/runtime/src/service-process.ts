@@ -1,13 +1,13 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { StageDeps } from '@workpoint/contact-pipeline';
 import type { Stage } from '@workpoint/contracts';
-import { loadConfig, ServiceEnvSchema } from '@workpoint/config';
+import { DeadLetterEnvSchema, loadConfig, ServiceEnvSchema } from '@workpoint/config';
 import { openServiceDataSource, type ServiceDataSourceOptions } from '@workpoint/database';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { createKafkaBus } from './kafka-bus.factory';
 import { startHealthApp } from './health-server';
 import { onShutdownSignal } from './shutdown';
-import type { DeadLetterSettings } from './dead-letters';
+import { deadLetterRetentionFrom, type DeadLetterSettings } from './dead-letters';
 import { startStageApp } from './stage-app';
 
 export interface ServiceProcessOptions {
@@ -20,11 +20,11 @@ export interface ServiceProcessOptions {
 
 /** main() of a distributed stage service: its own process, real Kafka, real PostgreSQL. */
 export async function runServiceProcess({ stage, schema, module, deadLetters }: ServiceProcessOptions): Promise<void> {
-  const env = loadConfig(ServiceEnvSchema);
+  const env = loadConfig(ServiceEnvSchema.extend(DeadLetterEnvSchema.shape));
   const logger = createLogger(stage, env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES });
   const bus = createKafkaBus(env, stage, logger);
   const dataSource = await openServiceDataSource(env.DATABASE_URL, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
-  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, ...(deadLetters ? { deadLetters } : {}) });
+  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, deadLetters: { ...deadLetters, retention: deadLetterRetentionFrom(env) } });
   const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, dataSource }, new NestLoggerAdapter(logger)) : undefined;
   onShutdownSignal(logger, async () => {
     await health?.close();

@@ -3,8 +3,11 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join, resolve } from 'node:path';
+import { PortTakenError } from './free-port';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
+/** Output of the current run kept in memory, to tell why it exited during start-up (a port taken: Node's EADDRINUSE, PostgreSQL's words). */
+const TAIL_CHARS = 16_384;
 
 /** One Workpoint app running as its own process, its output in `<logDir>/<name>.log`. */
 export class AppProcess {
@@ -12,6 +15,9 @@ export class AppProcess {
   private exited: Promise<number | null>;
   /** Its health URL, once `waitReady` was given one; `restart` waits on it again. */
   private readyUrl?: string;
+  /** The end of the current run's output, and when its output streams closed (all of it read). */
+  private tail = '';
+  private closed: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly name: string,
@@ -37,6 +43,11 @@ export class AppProcess {
     });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
+    this.tail = '';
+    const keep = (chunk: Buffer) => void (this.tail = (this.tail + chunk.toString('utf8')).slice(-TAIL_CHARS));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.closed = new Promise((r) => child.once('close', () => r()));
     return child;
   }
 
@@ -61,7 +72,11 @@ export class AppProcess {
     this.readyUrl = url;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name} exited during start-up; see ${this.logFile}`);
+      if (!this.running) {
+        await this.closed;
+        if (/EADDRINUSE|Address already in use/.test(this.tail)) throw new PortTakenError(`${this.name} exited during start-up: a port it was given was taken meanwhile; see ${this.logFile}`);
+        throw new Error(`${this.name} exited during start-up; see ${this.logFile}`);
+      }
       if ((await probe(url)) === 200) return;
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { generateApiKey } from '@workpoint/http-api';
 import { generate } from 'selfsigned';
 import { AppProcess, REPO_ROOT } from './app-process';
-import { freePorts } from './free-port';
+import { startOnFreePorts } from './free-port';
 
 export interface RunningStack {
   /** Phone URL of each gateway, e.g. https://127.0.0.1:PORT/DeploymentService/LoginService */
@@ -55,63 +55,65 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
     LOG_LEVEL: 'info',
     ...opts.env,
   };
-  const processes: AppProcess[] = [];
-  const stop = async () => {
-    await Promise.all(processes.map((p) => p.stop()));
-  };
-  try {
-    const gatewayCount = opts.gateways ?? 1;
-    const ports = await freePorts(STAGES.length + 2 * gatewayCount + 1);
-    const apiPort = ports[ports.length - 1]!;
-    const apiKey = generateApiKey().key;
-    // Configuration and deployment both seal secret job items with this key.
-    const secretKey = { CONFIG_SECRET_KEY: randomBytes(32).toString('base64') };
-    const configurationEnv = { ...secretKey, API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_ADMIN_KEY: apiKey };
-    const stageEnv = (stage: string) => (stage === 'configuration' ? configurationEnv : stage === 'deployment' ? secretKey : {});
-    const services = await Promise.all(
-      STAGES.map(async (stage, i) => {
-        const port = ports[i]!;
-        const p = AppProcess.spawn(stage, stage, { ...shared, HEALTH_PORT: String(port), ...stageEnv(stage) }, logDir);
-        processes.push(p);
-        return { p, ready: `http://127.0.0.1:${port}/readyz` };
-      }),
-    );
-    const sessionSecret = randomBytes(32).toString('hex');
-    const gateways = await Promise.all(
-      Array.from({ length: gatewayCount }, async (_, i) => {
-        const port = ports[STAGES.length + 2 * i]!;
-        const dcmpPort = ports[STAGES.length + 2 * i + 1]!;
-        const p = AppProcess.spawn(`gateway-${i + 1}`, 'gateway', {
-          ...shared,
-          GATEWAY_ID: `gw-${runId}-${i + 1}`,
-          GATEWAY_HOST: '127.0.0.1',
-          GATEWAY_PORT: String(port),
-          DCMP_HOST: '127.0.0.1',
-          DCMP_PORT: String(dcmpPort),
-          TLS_CERT_FILE: tls.cert,
-          TLS_KEY_FILE: tls.key,
-          SESSION_SECRET: sessionSecret,
-        }, logDir);
-        processes.push(p);
-        return { p, port, dcmpPort };
-      }),
-    );
-    await Promise.all([
-      ...services.map(({ p, ready }) => p.waitReady(ready)),
-      ...gateways.map(({ p, port }) => p.waitReady(`https://127.0.0.1:${port}/readyz`)),
-    ]);
-    return {
-      urls: gateways.map(({ port }) => phoneUrl(port)),
-      dcmpUrls: gateways.map(({ dcmpPort }) => dcmpUrl(dcmpPort)),
-      apiUrl: `http://127.0.0.1:${apiPort}`,
-      apiKey,
-      processes,
-      stop,
+  const gatewayCount = opts.gateways ?? 1;
+  // A port taken between its pick and the bind: everything is stopped and started again on new ports.
+  return startOnFreePorts(STAGES.length + 2 * gatewayCount + 1, async (ports) => {
+    const processes: AppProcess[] = [];
+    const stop = async () => {
+      await Promise.all(processes.map((p) => p.stop()));
     };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+    try {
+      const apiPort = ports[ports.length - 1]!;
+      const apiKey = generateApiKey().key;
+      // Configuration and deployment both seal secret job items with this key.
+      const secretKey = { CONFIG_SECRET_KEY: randomBytes(32).toString('base64') };
+      const configurationEnv = { ...secretKey, API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_ADMIN_KEY: apiKey };
+      const stageEnv = (stage: string) => (stage === 'configuration' ? configurationEnv : stage === 'deployment' ? secretKey : {});
+      const services = await Promise.all(
+        STAGES.map(async (stage, i) => {
+          const port = ports[i]!;
+          const p = AppProcess.spawn(stage, stage, { ...shared, HEALTH_PORT: String(port), ...stageEnv(stage) }, logDir);
+          processes.push(p);
+          return { p, ready: `http://127.0.0.1:${port}/readyz` };
+        }),
+      );
+      const sessionSecret = randomBytes(32).toString('hex');
+      const gateways = await Promise.all(
+        Array.from({ length: gatewayCount }, async (_, i) => {
+          const port = ports[STAGES.length + 2 * i]!;
+          const dcmpPort = ports[STAGES.length + 2 * i + 1]!;
+          const p = AppProcess.spawn(`gateway-${i + 1}`, 'gateway', {
+            ...shared,
+            GATEWAY_ID: `gw-${runId}-${i + 1}`,
+            GATEWAY_HOST: '127.0.0.1',
+            GATEWAY_PORT: String(port),
+            DCMP_HOST: '127.0.0.1',
+            DCMP_PORT: String(dcmpPort),
+            TLS_CERT_FILE: tls.cert,
+            TLS_KEY_FILE: tls.key,
+            SESSION_SECRET: sessionSecret,
+          }, logDir);
+          processes.push(p);
+          return { p, port, dcmpPort };
+        }),
+      );
+      await Promise.all([
+        ...services.map(({ p, ready }) => p.waitReady(ready)),
+        ...gateways.map(({ p, port }) => p.waitReady(`https://127.0.0.1:${port}/readyz`)),
+      ]);
+      return {
+        urls: gateways.map(({ port }) => phoneUrl(port)),
+        dcmpUrls: gateways.map(({ dcmpPort }) => dcmpUrl(dcmpPort)),
+        apiUrl: `http://127.0.0.1:${apiPort}`,
+        apiKey,
+        processes,
+        stop,
+      };
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  });
 }
 
 export interface EmbeddedOptions {
@@ -127,24 +129,32 @@ export interface EmbeddedOptions {
 
 /** The embedded default (`npm start`) as one process. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack> {
-  const [pickedPort, pickedDcmp, pickedPostgres, pickedApi] = await freePorts(4);
-  const apiPort = opts.apiPort ?? pickedApi!;
-  const port = opts.port ?? pickedPort!;
-  const dcmpPort = opts.dcmpPort ?? pickedDcmp!;
-  const postgresPort = opts.postgresPort ?? pickedPostgres!;
   const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
-  const p = AppProcess.spawn(
-    'embedded',
-    'embedded',
-    { WORKPOINT_DATA_DIR: opts.dataDir, GATEWAY_PORT: String(port), DCMP_PORT: String(dcmpPort), EMBEDDED_POSTGRES_PORT: String(postgresPort), API_PORT: String(apiPort), LOG_LEVEL: 'info', ...opts.env },
-    logDir,
-  );
-  try {
-    await p.waitReady(`https://127.0.0.1:${port}/readyz`, 120_000);
-  } catch (error) {
-    await p.stop();
-    throw error;
-  }
+  // A port taken between its pick and the bind: started again on new ports (the ones given stay).
+  const { p, port, dcmpPort, postgresPort, apiPort } = await startOnFreePorts(4, async ([pickedPort, pickedDcmp, pickedPostgres, pickedApi]) => {
+    const ports = { port: opts.port ?? pickedPort!, dcmpPort: opts.dcmpPort ?? pickedDcmp!, postgresPort: opts.postgresPort ?? pickedPostgres!, apiPort: opts.apiPort ?? pickedApi! };
+    const app = AppProcess.spawn(
+      'embedded',
+      'embedded',
+      {
+        WORKPOINT_DATA_DIR: opts.dataDir,
+        GATEWAY_PORT: String(ports.port),
+        DCMP_PORT: String(ports.dcmpPort),
+        EMBEDDED_POSTGRES_PORT: String(ports.postgresPort),
+        API_PORT: String(ports.apiPort),
+        LOG_LEVEL: 'info',
+        ...opts.env,
+      },
+      logDir,
+    );
+    try {
+      await app.waitReady(`https://127.0.0.1:${ports.port}/readyz`, 120_000);
+    } catch (error) {
+      await app.stop();
+      throw error;
+    }
+    return { p: app, ...ports };
+  });
   return {
     urls: [phoneUrl(port)],
     dcmpUrls: [dcmpUrl(dcmpPort)],

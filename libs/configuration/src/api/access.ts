@@ -108,10 +108,10 @@ export class AuditLog {
 
   /** Entries of one action (many at once for an import), in the caller's transaction. */
   async recordMany(tx: EntityManager, by: Principal | undefined, action: string, entityType: string, entries: { id: string; before: unknown; after: unknown }[], requestId: string | null): Promise<void> {
-    const actor = actorOf(by);
     await this.entries.insertMany(
       tx,
-      entries.map((e) => ({ actor, action, entityType, entityId: e.id, before: redact(e.before) ?? null, after: redact(e.after) ?? null, requestId })),
+      { actor: actorOf(by), action, entityType, requestId },
+      entries.map((e) => ({ entityId: e.id, before: redact(e.before) ?? null, after: redact(e.after) ?? null })),
     );
   }
 

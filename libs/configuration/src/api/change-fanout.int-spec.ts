@@ -38,7 +38,7 @@ beforeAll(async () => {
   const store = new DesiredStateStore(h.dataSource);
   const outbox = new Outbox(h.dataSource, h.bus, logger, [ConfigAppliedTopic, DriftDetectedTopic, FaultRaisedTopic] as TopicContract<unknown>[]);
   sync = new ConfigurationSync(store, SecretBox.fromBase64(secretKey), outbox, new BusJobEvents('configuration', h.bus), logger);
-  fanout = new ChangeFanout(h.dataSource, sync, logger, storage.DORMANT_AFTER_HOURS * HOUR, () => now);
+  fanout = new ChangeFanout(h.dataSource, sync, logger, { dormantAfterMs: storage.DORMANT_AFTER_HOURS * HOUR, clock: () => now });
 });
 afterAll(() => h?.close());
 
@@ -116,7 +116,7 @@ describe('fleet-wide re-plans and dormant one-off phones', () => {
 describe('durable re-plan after a change', () => {
   /** A ChangeFanout in a Nest context of its own (its relay starts and stops with it), batches of 10. */
   async function fanoutApp(resync: ConfigurationSync['resync']) {
-    const relay = new ChangeFanout(h.dataSource, { resync }, logger, storage.DORMANT_AFTER_HOURS * HOUR, () => now, 8, 10);
+    const relay = new ChangeFanout(h.dataSource, { resync }, logger, { dormantAfterMs: storage.DORMANT_AFTER_HOURS * HOUR, clock: () => now, concurrency: 8, batchSize: 10 });
     const app = await Test.createTestingModule({ providers: [{ provide: ChangeFanout, useValue: relay }] }).compile();
     await app.init();
     return { relay, app };

@@ -1,8 +1,8 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RelayLoop } from '@workpoint/database';
-import type { Logger } from '@workpoint/logging';
-import { type DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
-import type { ConfigurationSync } from '../desired-state/configuration-sync';
+import { Logger } from '@workpoint/logging';
+import { DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
+import { ConfigurationSync } from '../desired-state/configuration-sync';
 import type { StoredProfile } from '../desired-state/stored-profile';
 import { ChangeFanoutEntity } from './change-fanout.entity';
 
@@ -31,6 +31,20 @@ export const DEFAULT_DORMANT_AFTER_HOURS = 24;
 const DORMANT = `(assigned_at IS NULL AND interactions <= 1 AND call_back_asked_at IS NOT NULL
   AND call_back_asked_at >= last_contact_at AND call_back_asked_at < $1)`;
 
+/** Token of the fan-out's settings (`ChangeFanoutSettings`), given by OperatorApiModule. */
+export const CHANGE_FANOUT_SETTINGS = Symbol('CHANGE_FANOUT_SETTINGS');
+
+export interface ChangeFanoutSettings {
+  /** `DORMANT_AFTER_HOURS` in ms; default 24 h. */
+  dormantAfterMs?: number | undefined;
+  /** Tests move time. */
+  clock?: () => Date;
+  /** Phones re-planned at once. */
+  concurrency?: number;
+  /** Phones per committed batch. */
+  batchSize?: number;
+}
+
 /** Phones re-planned per batch: the progress committed at a time. */
 const BATCH = 100;
 /** How often the relay looks for fan-outs when nothing woke it (another instance's changes, one left by a restart). */
@@ -51,19 +65,25 @@ const KEEP_DONE_MS = 24 * 3600_000;
  * the next pass; a restart resumes at the cursor. Only an error classified permanent (`kind:
  * 'permanent'`) skips its phone, which is planned again at its next contact anyway.
  */
+@Injectable()
 export class ChangeFanout implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: RelayLoop;
   private lastPurge = 0;
+  private readonly dormantAfterMs: number;
+  private readonly clock: () => Date;
+  private readonly concurrency: number;
+  private readonly batchSize: number;
 
   constructor(
     private readonly db: DataSource,
-    private readonly sync: Pick<ConfigurationSync, 'resync'>,
+    @Inject(ConfigurationSync) private readonly sync: Pick<ConfigurationSync, 'resync'>,
     private readonly logger: Logger,
-    private readonly dormantAfterMs = DEFAULT_DORMANT_AFTER_HOURS * 3600_000,
-    private readonly clock: () => Date = () => new Date(),
-    private readonly concurrency = 8,
-    private readonly batchSize = BATCH,
+    @Inject(CHANGE_FANOUT_SETTINGS) settings: ChangeFanoutSettings = {},
   ) {
+    this.dormantAfterMs = settings.dormantAfterMs ?? DEFAULT_DORMANT_AFTER_HOURS * 3600_000;
+    this.clock = settings.clock ?? (() => new Date());
+    this.concurrency = settings.concurrency ?? 8;
+    this.batchSize = settings.batchSize ?? BATCH;
     this.loop = new RelayLoop(() => this.drain(), (error) => this.logger.warn('re-planning after a change interrupted; it resumes on the next pass', { error: String(error) }), POLL_MS);
   }
 
@@ -77,7 +97,8 @@ export class ChangeFanout implements OnApplicationBootstrap, BeforeApplicationSh
    * given; resolves with their number. The relay re-plans them after the commit.
    */
   async start(scope: ChangeScope, cause: string, tx?: EntityManager): Promise<number> {
-    const phones = (await this.affected(scope, tx ?? this.db)).length;
+    // Counted in PostgreSQL: an import names up to all its lines, and the MACs themselves are not needed here.
+    const phones = await this.count(scope, tx ?? this.db);
     if (phones === 0) return 0;
     await (tx ?? this.db.manager).getRepository(ChangeFanoutEntity).insert({ scope, cause: cause.slice(0, 300), cursor: null, phonesDone: 0, createdAt: this.clock(), doneAt: null });
     if (!tx) void this.loop.kick();
@@ -149,34 +170,44 @@ export class ChangeFanout implements OnApplicationBootstrap, BeforeApplicationSh
    * condition; the rows are one typed column.
    */
   private async page(scope: ChangeScope, cursor: string | null, limit: number | null, db: DataSource | EntityManager): Promise<string[]> {
-    // $1 is the dormancy cutoff. Fleet-wide scopes skip dormant phones; a change that names phones reaches them all.
+    const { where, params } = this.concerned(scope);
+    const n = params.length + 1;
+    const rows = await db.query<{ mac: string }[]>(`SELECT mac FROM managed_phone WHERE ${where} AND ($${n}::varchar IS NULL OR mac > $${n}) ORDER BY mac LIMIT $${n + 1}`, [
+      ...params,
+      cursor,
+      limit,
+    ]);
+    return rows.map((r) => r.mac);
+  }
+
+  /** How many phones `scope` concerns. */
+  private async count(scope: ChangeScope, db: DataSource | EntityManager): Promise<number> {
+    const { where, params } = this.concerned(scope);
+    const [row] = await db.query<{ phones: number }[]>(`SELECT count(*)::int AS phones FROM managed_phone WHERE ${where}`, params);
+    return row?.phones ?? 0;
+  }
+
+  /** The condition on `managed_phone` of the phones `scope` concerns, with its parameters ($1 is the dormancy cutoff). */
+  private concerned(scope: ChangeScope): { where: string; params: unknown[] } {
+    // Fleet-wide scopes skip dormant phones; a change that names phones reaches them all.
     const known = scope.kind === 'macs' ? 'last_contact_at IS NOT NULL AND $1::timestamptz IS NOT NULL' : `last_contact_at IS NOT NULL AND NOT ${DORMANT}`;
     const cutoff = new Date(this.clock().getTime() - this.dormantAfterMs);
-    const macs = async (sql: string, params: unknown[]) => {
-      const n = params.length + 2;
-      const rows = (await db.query(`SELECT mac FROM managed_phone WHERE ${known} AND (${sql}) AND ($${n}::varchar IS NULL OR mac > $${n}) ORDER BY mac LIMIT $${n + 1}`, [
-        cutoff,
-        ...params,
-        cursor,
-        limit,
-      ])) as { mac: string }[];
-      return rows.map((r) => r.mac);
-    };
+    const phones = (sql: string, params: unknown[]) => ({ where: `${known} AND (${sql})`, params: [cutoff, ...params] });
     switch (scope.kind) {
       case 'all':
-        return macs('true', []);
+        return phones('true', []);
       case 'macs':
-        return macs('mac = ANY($2)', [scope.macs]);
+        return phones('mac = ANY($2)', [scope.macs]);
       case 'site':
-        return macs('site = $2', [scope.site]);
+        return phones('site = $2', [scope.site]);
       case 'profile': {
         // A profile reaches phones directly and through every profile that extends it.
-        if (scope.dependents.length > 0 || scope.profile.layer === 'fleet') return macs('true', []);
+        if (scope.dependents.length > 0 || scope.profile.layer === 'fleet') return phones('true', []);
         const { layer, selector, name } = scope.profile;
-        if (layer === 'site') return macs('site = $2', [selector]);
-        if (layer === 'model') return macs('coalesce(device_type, model) = $2', [selector]);
-        if (layer === 'group') return macs('$2 = ANY(tags)', [selector]);
-        return macs('$2 = ANY(profiles)', [name]);
+        if (layer === 'site') return phones('site = $2', [selector]);
+        if (layer === 'model') return phones('coalesce(device_type, model) = $2', [selector]);
+        if (layer === 'group') return phones('$2 = ANY(tags)', [selector]);
+        return phones('$2 = ANY(profiles)', [name]);
       }
     }
   }

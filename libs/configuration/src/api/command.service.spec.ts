@@ -45,7 +45,7 @@ async function service(publish: Bus['publish']) {
   const module = await Test.createTestingModule({ providers: [CommandService, AuditLog] })
     .useMocker((token) => {
       // Audit entries are written in the transaction: the fake keeps them only if it commits.
-      const entries = { insertMany: async (_tx: unknown, batch: NewAuditEntry[]) => void pending.push(...batch) };
+      const entries = { insertMany: async (_tx: unknown, common: Partial<NewAuditEntry>, batch: Partial<NewAuditEntry>[]) => void pending.push(...batch.map((e) => ({ ...common, ...e }) as NewAuditEntry)) };
       const fakes = new Map<unknown, unknown>([[DataSource, db], [BUS, bus], [ConfigurationSync, sync], [Logger, logger], [AuditLogRepository, entries]]);
       if (!fakes.has(token)) throw new Error(`no fake for ${String(token)}`);
       return fakes.get(token);

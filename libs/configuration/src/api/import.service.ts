@@ -3,7 +3,6 @@ import type { ImportStreamMessage } from '@workpoint/contracts';
 import type { Principal } from '@workpoint/http-api';
 import { Logger } from '@workpoint/logging';
 import { DataSource } from 'typeorm';
-import type { ManagedPhone } from '../desired-state/desired-state.store';
 import { type ImportRow, parsePhoneImport } from '../import';
 import { AuditLog } from './access';
 import { ChangeFanout } from './change-fanout';
@@ -62,21 +61,21 @@ export class ImportService {
         const rows = parsed.rows.slice(start, start + BATCH);
         const existing = new Map(
           // A dry run writes nothing, so it locks no phone (contacts of these phones go on meanwhile).
-          (await this.phones.byMacs(runner.manager, rows.map((r) => r.mac), !dryRun)).map((p) => [p.mac, p] as const),
+          (await this.phones.assignmentsOf(runner.manager, rows.map((r) => r.mac), !dryRun)).map((p) => [p.mac, assignedOf(p)] as const),
         );
         const writes: Assigned[] = [];
         const audits: { id: string; before: unknown; after: unknown }[] = [];
         for (const row of rows) {
           const before = existing.get(row.mac);
           const after = assignedFrom(row, before);
-          if (before && sameAssignment(assignedOf(before), after)) {
+          if (before && sameAssignment(before, after)) {
             counts.unchanged++;
             continue;
           }
           if (before) counts.updated++;
           else counts.created++;
           writes.push(after);
-          audits.push({ id: row.mac, before: before ? assignedOf(before) : null, after });
+          audits.push({ id: row.mac, before: before ?? null, after });
           changed.push(row.mac);
         }
         if (!dryRun && writes.length > 0) {
@@ -106,13 +105,13 @@ export class ImportService {
   }
 }
 
-function assignedOf(p: ManagedPhone): Assigned {
-  const a = p.assignment;
-  return { mac: p.mac, e164: a.e164, model: a.model, site: a.site, tags: a.tags, user_name: a.userName, profiles: a.profiles };
+/** The stored assignment, its fields in the order `sameAssignment` compares. */
+function assignedOf(r: ImportedAssignment): Assigned {
+  return { mac: r.mac, e164: r.e164, model: r.model, site: r.site, tags: r.tags, user_name: r.user_name, profiles: r.profiles };
 }
 
-function assignedFrom(row: ImportRow, before: ManagedPhone | undefined): Assigned {
-  const current = before ? assignedOf(before) : { mac: row.mac, e164: null, model: null, site: null, tags: [], user_name: null, profiles: [] };
+function assignedFrom(row: ImportRow, before: Assigned | undefined): Assigned {
+  const current = before ?? { mac: row.mac, e164: null, model: null, site: null, tags: [], user_name: null, profiles: [] };
   return {
     mac: row.mac,
     e164: row.e164 ?? current.e164,

@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { ManagedPhoneEntity, type ManagedPhoneRow } from '../desired-state/desired-state.entities';
 import type { ManagedPhone } from '../desired-state/desired-state.store';
-import type { StoredItem } from '../desired-state/stored-profile';
 import { PHONE_SEARCH_TEXT } from '../desired-state/managed-phone-search';
+import { managedPhoneOf, managedPhoneSelect } from '../desired-state/managed-phone.row';
 
 /** What a list shows of a phone: not the reported items, drift or faults (kilobytes per phone). */
 const SUMMARY_COLUMNS = [
@@ -12,6 +12,7 @@ const SUMMARY_COLUMNS = [
   'softwareVersion', 'reportedE164', 'driftCount', 'faultCount', 'firstSeenAt', 'lastContactAt', 'lastFullReportAt', 'syncJobId',
 ] as const satisfies readonly (keyof ManagedPhoneRow)[];
 export type PhoneSummaryRow = Pick<ManagedPhoneRow, (typeof SUMMARY_COLUMNS)[number]>;
+const SUMMARY_SELECT = managedPhoneSelect(SUMMARY_COLUMNS);
 
 /** The phone list's filters; each one left out does not filter. */
 export interface PhoneFilter {
@@ -40,33 +41,58 @@ export type AssignmentFields = Pick<ManagedPhoneRow, 'e164' | 'model' | 'site' |
 export class ManagedPhoneRepository {
   constructor(@InjectRepository(ManagedPhoneEntity) private readonly phones: Repository<ManagedPhoneRow>) {}
 
-  /** A page of phones in MAC order. */
+  /**
+   * A page of phones in MAC order. Hand-written (typed rows, no mapping): measured on the
+   * bench's 100,000-phone list, the query builder's `getMany` (query building plus entity
+   * hydration of 101 rows) cost about 1 ms of a 3 ms request; this is what the list cost before
+   * the repositories. Only the filters given become conditions, so each plan fits its query.
+   */
   page(f: PhoneFilter): Promise<PhoneSummaryRow[]> {
-    const query = this.phones
-      .createQueryBuilder('m')
-      .select(SUMMARY_COLUMNS.map((c) => `m.${c}`))
-      .orderBy('m.mac', 'ASC')
-      .limit(f.limit);
-    if (f.model !== undefined) query.andWhere('coalesce(m.deviceType, m.model) = :model', { model: f.model });
-    if (f.softwareVersion !== undefined) query.andWhere('m.softwareVersion = :softwareVersion', { softwareVersion: f.softwareVersion });
-    if (f.site !== undefined) query.andWhere('m.site = :site', { site: f.site });
-    if (f.tag !== undefined) query.andWhere(':tag = ANY(m.tags)', { tag: f.tag });
-    if (f.profile !== undefined) query.andWhere(':profile = ANY(m.profiles)', { profile: f.profile });
-    if (f.contactedSince !== undefined) query.andWhere('m.lastContactAt >= :contactedSince', { contactedSince: f.contactedSince });
-    if (f.contactedBefore !== undefined) query.andWhere('m.lastContactAt < :contactedBefore', { contactedBefore: f.contactedBefore });
-    if (f.hasFaults !== undefined) query.andWhere('(m.faultCount > 0) = :hasFaults', { hasFaults: f.hasFaults });
-    if (f.hasDrift !== undefined) query.andWhere('(m.driftCount > 0) = :hasDrift', { hasDrift: f.hasDrift });
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const where = (condition: (param: string) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(condition(`$${params.length}`));
+    };
+    if (f.model !== undefined) where((p) => `coalesce(device_type, model) = ${p}`, f.model);
+    if (f.softwareVersion !== undefined) where((p) => `software_version = ${p}`, f.softwareVersion);
+    if (f.site !== undefined) where((p) => `site = ${p}`, f.site);
+    if (f.tag !== undefined) where((p) => `${p} = ANY(tags)`, f.tag);
+    if (f.profile !== undefined) where((p) => `${p} = ANY(profiles)`, f.profile);
+    if (f.contactedSince !== undefined) where((p) => `last_contact_at >= ${p}::timestamptz`, f.contactedSince);
+    if (f.contactedBefore !== undefined) where((p) => `last_contact_at < ${p}::timestamptz`, f.contactedBefore);
+    if (f.hasFaults !== undefined) where((p) => `(fault_count > 0) = ${p}`, f.hasFaults);
+    if (f.hasDrift !== undefined) where((p) => `(drift_count > 0) = ${p}`, f.hasDrift);
     // The expression its trigram index is built on, word for word, so the index serves the search.
-    if (f.search !== undefined) query.andWhere(`${PHONE_SEARCH_TEXT} LIKE :search`, { search: `%${f.search}%` });
-    if (f.afterMac !== null) query.andWhere('m.mac > :afterMac', { afterMac: f.afterMac });
-    return query.getMany();
+    if (f.search !== undefined) where((p) => `${PHONE_SEARCH_TEXT} LIKE ${p}`, `%${f.search}%`);
+    if (f.afterMac !== null) where((p) => `mac > ${p}`, f.afterMac);
+    params.push(f.limit);
+    return this.phones.query<PhoneSummaryRow[]>(
+      `SELECT ${SUMMARY_SELECT} FROM managed_phone${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY mac LIMIT $${params.length}`,
+      params,
+    );
   }
 
-  /** The phones among `macs`, locked until `tx` ends unless `lock` is false. */
-  async byMacs(tx: EntityManager, macs: readonly string[], lock: boolean): Promise<ManagedPhone[]> {
-    const query = tx.getRepository(ManagedPhoneEntity).createQueryBuilder('m').where('m.mac = ANY(:macs)', { macs });
+  /**
+   * The assignments of the phones among `macs` (those with a row), locked until `tx` ends
+   * unless `lock` is false. Raw rows of the assignment columns only: an import reads 1,000
+   * phones a batch, and hydrating whole entities (state columns included) made a re-import of
+   * 10,000 lines take 0.46 s instead of 0.26 s.
+   */
+  assignmentsOf(tx: EntityManager, macs: readonly string[], lock: boolean): Promise<ImportedAssignment[]> {
+    const query = tx
+      .getRepository(ManagedPhoneEntity)
+      .createQueryBuilder('m')
+      .select('m.mac', 'mac')
+      .addSelect('m.e164', 'e164')
+      .addSelect('m.model', 'model')
+      .addSelect('m.site', 'site')
+      .addSelect('m.tags', 'tags')
+      .addSelect('m.userName', 'user_name')
+      .addSelect('m.profiles', 'profiles')
+      .where('m.mac = ANY(:macs)', { macs });
     if (lock) query.setLock('pessimistic_write');
-    return (await query.getMany()).map(managedPhoneOf);
+    return query.getRawMany<ImportedAssignment>();
   }
 
   /** Sets the phone's assignment (next assignment version) and returns the phone. */
@@ -176,36 +202,4 @@ export interface ImportedAssignment {
   tags: string[];
   user_name: string | null;
   profiles: string[];
-}
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-/** A phone row as configuration management sees it; a summary row (no state columns) gets empty state. */
-export function managedPhoneOf(r: PhoneSummaryRow & Partial<Pick<ManagedPhoneRow, 'overrides' | 'observed' | 'applied' | 'faults' | 'drift'>>): ManagedPhone {
-  return {
-    mac: r.mac,
-    assignment: {
-      mac: r.mac,
-      e164: r.e164,
-      model: r.model,
-      site: r.site,
-      tags: r.tags,
-      userName: r.userName,
-      profiles: r.profiles,
-      overrides: r.overrides ?? ([] as StoredItem[]),
-      version: r.assignmentVersion,
-      assignedAt: iso(r.assignedAt),
-    },
-    deviceType: r.deviceType,
-    softwareVersion: r.softwareVersion,
-    reportedE164: r.reportedE164,
-    state: { observed: r.observed ?? {}, applied: r.applied ?? {}, faults: r.faults ?? {} },
-    drift: r.drift ?? [],
-    driftCount: r.driftCount,
-    faultCount: r.faultCount,
-    firstSeenAt: iso(r.firstSeenAt),
-    lastContactAt: iso(r.lastContactAt),
-    lastFullReportAt: iso(r.lastFullReportAt),
-    syncJobId: r.syncJobId,
-  };
 }

@@ -1,3 +1,4 @@
+import { ModuleRef } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import {
@@ -39,7 +40,7 @@ import { ApiKeys } from './access';
 import { ApiKeyRepository } from './api-key.repository';
 import type { ChangeFanout } from './change-fanout';
 import { OperatorApi } from './operator-api';
-import { operatorApiRoutes, type OperatorApiServices } from './operator-api.routes';
+import { OPERATOR_API_ROUTE_LIST } from './operator-api.routes';
 
 // The operator API of a configuration service running on the real broker and database,
 // driven over HTTP with fetch. Every test makes its own names, tags and MACs, so none depends
@@ -176,8 +177,7 @@ describe('the OpenAPI document', () => {
     const result = await validateOpenApiDocument(r.body);
     expect({ valid: result.valid, errors: result.errors }).toMatchObject({ valid: true });
 
-    // The handlers are never called: the route table only needs the services' shape.
-    const routes = operatorApiRoutes({} as OperatorApiServices);
+    const routes = OPERATOR_API_ROUTE_LIST;
     for (const route of routes) expect({ route: `${route.method} ${route.path}`, operationId: r.body.paths[route.path]?.[route.method.toLowerCase()]?.operationId }).toEqual({ route: `${route.method} ${route.path}`, operationId: route.operationId });
     const documented = Object.values(r.body.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
     expect(documented.sort()).toEqual([...routes.map((route) => route.operationId), 'getOpenApiDocument'].sort());
@@ -944,7 +944,7 @@ describe('failed authentications per source address', () => {
     const { logger, lines } = capturingLogger('operator-api-limit');
     const fanout = { settled: async () => undefined } as unknown as ChangeFanout;
     // The same API (routes, key store, database) with a limit of 3.
-    const api = new OperatorApi(operatorApiRoutes({} as OperatorApiServices), new ApiKeys(h.dataSource, new ApiKeyRepository(h.dataSource.getRepository(ApiKeyEntity)), logger), fanout, { host: '127.0.0.1', port: 0, authFailuresPerMinute: 3 }, logger);
+    const api = new OperatorApi(new ApiKeys(h.dataSource, new ApiKeyRepository(h.dataSource.getRepository(ApiKeyEntity)), logger), fanout, { host: '127.0.0.1', port: 0, authFailuresPerMinute: 3 }, logger, h.app.get(ModuleRef));
     await api.onApplicationBootstrap();
     try {
       const at = `http://127.0.0.1:${api.port}`;

@@ -1,19 +1,15 @@
 import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Logger } from '@workpoint/logging';
-import { DataSource } from 'typeorm';
-import { ConfigurationSync } from '../desired-state/configuration-sync';
 import { ApiKeyEntity, AuditEntity, ManagedPhoneEntity, PhoneHistoryEntity, ProfileEntity, SiteEntity } from '../desired-state/desired-state.entities';
 import { ApiKeys, AuditLog } from './access';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditLogRepository } from './audit-log.repository';
 import { AssignmentService } from './assignment.service';
-import { ChangeFanout } from './change-fanout';
+import { CHANGE_FANOUT_SETTINGS, ChangeFanout, type ChangeFanoutSettings } from './change-fanout';
 import { CommandService } from './command.service';
 import { ImportService } from './import.service';
 import { ManagedPhoneRepository } from './managed-phone.repository';
-import { OPERATOR_API_ROUTES, OPERATOR_API_SETTINGS, OperatorApi, type OperatorApiSettings } from './operator-api';
-import { operatorApiRoutes } from './operator-api.routes';
+import { OPERATOR_API_SETTINGS, OperatorApi, type OperatorApiSettings } from './operator-api';
 import { PhoneHistoryRepository } from './phone-history.repository';
 import { PhoneJobService } from './phone-job.service';
 import { PhoneService } from './phone.service';
@@ -33,8 +29,8 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
   .build();
 
 /**
- * The operator API: its services, the key store and audit log, and the HTTP server that serves
- * the route table (`operatorApiRoutes`). Bus, logger and data source come from the stage's
+ * The operator API: its services, the key store and audit log, and OperatorApi, which starts the
+ * HTTP app (OperatorApiHttpModule: the controllers on Nest + Fastify). Bus, logger and data source come from the stage's
  * StageCoreModule; the desired state (DesiredStateStore, ConfigurationSync, SecretBox) from the
  * ConfigurationSyncModule that the caller adds to its imports, the same one the job stage uses
  * (configuration.module.ts). `OperatorApiModule.forRoot({ api })` or `forRootAsync({ useFactory })`.
@@ -49,12 +45,8 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
     ManagedPhoneRepository,
     PhoneHistoryRepository,
     { provide: OPERATOR_API_SETTINGS, useFactory: (o: OperatorApiModuleOptions) => o.api, inject: [OPTIONS] },
-    // ChangeFanout is another helper's (durable re-plan); built here from its public constructor until it is injectable.
-    {
-      provide: ChangeFanout,
-      useFactory: (o: OperatorApiModuleOptions, db: DataSource, sync: ConfigurationSync, logger: Logger) => new ChangeFanout(db, sync, logger, o.dormantAfterMs),
-      inject: [OPTIONS, DataSource, ConfigurationSync, Logger],
-    },
+    { provide: CHANGE_FANOUT_SETTINGS, useFactory: (o: OperatorApiModuleOptions): ChangeFanoutSettings => ({ dormantAfterMs: o.dormantAfterMs }), inject: [OPTIONS] },
+    ChangeFanout,
     ApiKeys,
     AuditLog,
     PhoneService,
@@ -64,21 +56,6 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = new Configura
     SiteService,
     ImportService,
     CommandService,
-    {
-      provide: OPERATOR_API_ROUTES,
-      useFactory: (
-        phones: PhoneService,
-        phoneJobs: PhoneJobService,
-        assignments: AssignmentService,
-        profiles: ProfileService,
-        sites: SiteService,
-        imports: ImportService,
-        commands: CommandService,
-        keys: ApiKeys,
-        audit: AuditLog,
-      ) => operatorApiRoutes({ phones, phoneJobs, assignments, profiles, sites, imports, commands, keys, audit }),
-      inject: [PhoneService, PhoneJobService, AssignmentService, ProfileService, SiteService, ImportService, CommandService, ApiKeys, AuditLog],
-    },
     OperatorApi,
   ],
   exports: [OperatorApi],

@@ -9,7 +9,8 @@ import { numericCursor } from './access';
 import type { PhoneListQueryT } from './api-schemas';
 import { ConfigurationError } from './configuration.error';
 import { csvField } from './csv-field';
-import { ManagedPhoneRepository, managedPhoneOf } from './managed-phone.repository';
+import { managedPhoneOf } from '../desired-state/managed-phone.row';
+import { ManagedPhoneRepository } from './managed-phone.repository';
 import { PhoneHistoryRepository } from './phone-history.repository';
 import { presentItems } from './profile-items';
 import { effectiveView, writesView } from './views';
@@ -100,8 +101,9 @@ export class PhoneService {
   }
 
   async detail(mac: string) {
-    const phone = await this.phone(mac);
-    const { effective, plan } = this.sync.plan(phone, await this.store.desired());
+    // Two independent reads on two pooled connections: one round trip of waiting instead of two.
+    const [phone, desired] = await Promise.all([this.phone(mac), this.store.desired()]);
+    const { effective, plan } = this.sync.plan(phone, desired);
     return {
       ...summaryOf(phone),
       assignment: assignmentView(phone),

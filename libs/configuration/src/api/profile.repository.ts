@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Not, Repository } from 'typeorm';
 import { ProfileEntity, type ProfileRow } from '../desired-state/desired-state.entities';
-import type { StoredProfile } from '../desired-state/stored-profile';
+import { type StoredProfile, storedProfileOf } from '../desired-state/stored-profile';
 
 /** A profile's fields that an operator sets. */
 export type ProfileFields = Omit<StoredProfile, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'updatedBy'>;
@@ -84,8 +84,4 @@ export class ProfileRepository {
   async lockWritesShared(tx: EntityManager): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock_shared(${PROFILE_WRITES_LOCK})`);
   }
-}
-
-export function storedProfileOf(row: ProfileRow): StoredProfile {
-  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }

@@ -24,7 +24,7 @@ export class ConfigurationSyncModule {
         { provide: PIPELINE_STAGE, useValue: 'configuration' },
         BusJobEvents,
         { provide: SecretBox, useFactory: () => SecretBox.fromBase64(settings.secretKey) },
-        { provide: DesiredStateStore, useFactory: (dataSource: DataSource) => new DesiredStateStore(dataSource), inject: [DataSource] },
+        DesiredStateStore,
         {
           provide: Outbox,
           useFactory: (dataSource: DataSource, bus: Bus, logger: Logger) =>

@@ -4,8 +4,9 @@ import type { DriftEntry, PhoneConfigState } from './delivery-plan';
 import type { StoredItem } from './stored-profile';
 
 /**
- * Rows of the configuration service's desired state. Queried with plain SQL
- * (desired-state.repository.ts); these schemas exist so TypeORM can check that the migrations
+ * Rows of the configuration service's desired state, as the repositories read and write them
+ * (api/*.repository.ts through TypeORM; desired-state.store.ts, the contact path, with
+ * hand-written SQL whose rows have these types); the drift test checks that the migrations
  * create exactly this.
  */
 

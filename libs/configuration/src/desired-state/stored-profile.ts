@@ -1,4 +1,5 @@
 import type { DriftPolicy, ProfileLayer } from '../profiles';
+import type { ProfileRow } from './desired-state.entities';
 
 /** A profile item as stored: secret values only ever sealed. */
 export interface StoredItem {
@@ -40,4 +41,9 @@ export interface PhoneAssignment {
   profiles: string[];
   overrides: StoredItem[];
   version: number;
+}
+
+/** A profile row as the desired state and the API hand it on (times as ISO strings). */
+export function storedProfileOf(row: ProfileRow): StoredProfile {
+  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }

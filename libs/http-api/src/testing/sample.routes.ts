@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { Controller, type StreamableFile } from '@nestjs/common';
+import { streamOf } from '../api-http.module';
+import { ApiRoute, RouteCtx } from '../api-route.decorator';
 import { HttpError } from '../http-error';
-import { defineRoute, type AnyRoute } from '../route.definition';
+import { defineRoute, type AnyRoute, type ContextOf } from '../route.definition';
 
 /** A small phone API in the shape the operator API will have; shared by the specs. */
 
@@ -32,8 +35,6 @@ export const listPhones = defineRoute({
     site: z.string().optional(),
   }),
   responses: { 200: { description: 'A page of phones', schema: z.object({ items: z.array(phoneSchema), limit: z.number() }) } },
-  // Echoes the parsed query, so specs can see what validation made of it.
-  handler: ({ query }) => ({ status: 200, body: { items: [], limit: query.limit, active: query.active ?? null } }),
 });
 
 export const exportPhones = defineRoute({
@@ -44,14 +45,6 @@ export const exportPhones = defineRoute({
   tag: 'phones',
   role: 'read-only',
   responses: { 200: { description: 'One line per phone', contentType: 'text/csv' } },
-  handler: () => ({
-    status: 200,
-    contentType: 'text/csv; charset=utf-8',
-    stream: (async function* () {
-      yield 'mac,site\n';
-      for (let i = 0; i < 3; i += 1) yield `00:01:E3:25:EA:1${i},munich\n`;
-    })(),
-  }),
 });
 
 export const getPhone = defineRoute({
@@ -66,10 +59,6 @@ export const getPhone = defineRoute({
     200: { description: 'The phone', schema: phoneSchema },
     404: { description: 'No such phone' },
   },
-  handler: ({ params }) => {
-    if (params.mac !== KNOWN_MAC) throw new HttpError(404, 'phone-not-found', `No phone ${params.mac}`, { mac: params.mac });
-    return { status: 200, body: { mac: params.mac, site: 'munich', items: [] } };
-  },
 });
 
 export const deletePhone = defineRoute({
@@ -81,7 +70,6 @@ export const deletePhone = defineRoute({
   role: 'admin',
   params: z.object({ mac }),
   responses: { 204: { description: 'Forgotten' } },
-  handler: () => ({ status: 204 }),
 });
 
 export const createPhones = defineRoute({
@@ -93,7 +81,6 @@ export const createPhones = defineRoute({
   role: 'operator',
   body: z.object({ mac, site: z.string().min(1), items: z.array(itemSchema).min(1) }),
   responses: { 201: { description: 'Registered', schema: phoneSchema } },
-  handler: ({ body, principal }) => ({ status: 201, body: { ...body, createdBy: principal?.name } }),
 });
 
 export const importPhones = defineRoute({
@@ -106,10 +93,6 @@ export const importPhones = defineRoute({
   role: 'operator',
   body: { kind: 'text', contentType: 'text/csv', maxBytes: 256 * 1024 },
   responses: { 200: { description: 'Import summary', schema: z.object({ bytes: z.number(), validUtf8: z.boolean() }) } },
-  handler: ({ body }) => ({
-    status: 200,
-    body: { bytes: body.length, validUtf8: Buffer.from(body.toString('utf8'), 'utf8').equals(body) },
-  }),
 });
 
 export const health = defineRoute({
@@ -120,7 +103,53 @@ export const health = defineRoute({
   tag: 'meta',
   role: 'public',
   responses: { 200: { description: 'Alive', schema: z.object({ status: z.literal('ok') }) } },
-  handler: () => ({ status: 200, body: { status: 'ok' } }),
 });
 
 export const sampleRoutes: AnyRoute[] = [listPhones, exportPhones, getPhone, deletePhone, createPhones, importPhones, health];
+
+/** Serves the sample routes the way a real API's controller does. */
+@Controller()
+export class SamplePhonesController {
+  @ApiRoute(listPhones)
+  list(@RouteCtx() { query }: ContextOf<typeof listPhones>) {
+    // Echoes the parsed query, so specs can see what validation made of it.
+    return { items: [], limit: query.limit, active: query.active ?? null };
+  }
+
+  @ApiRoute(exportPhones)
+  export(): StreamableFile {
+    return streamOf(
+      (async function* () {
+        yield 'mac,site\n';
+        for (let i = 0; i < 3; i += 1) yield `00:01:E3:25:EA:1${i},munich\n`;
+      })(),
+      'text/csv; charset=utf-8',
+    );
+  }
+
+  @ApiRoute(getPhone)
+  get(@RouteCtx() { params }: ContextOf<typeof getPhone>) {
+    if (params.mac !== KNOWN_MAC) throw new HttpError(404, 'phone-not-found', `No phone ${params.mac}`, { mac: params.mac });
+    return { mac: params.mac, site: 'munich', items: [] };
+  }
+
+  @ApiRoute(deletePhone)
+  remove(): void {
+    return undefined;
+  }
+
+  @ApiRoute(createPhones)
+  create(@RouteCtx() { body, principal }: ContextOf<typeof createPhones>) {
+    return { ...body, createdBy: principal?.name };
+  }
+
+  @ApiRoute(importPhones)
+  import(@RouteCtx() { body }: ContextOf<typeof importPhones>) {
+    return { bytes: body.length, validUtf8: Buffer.from(body.toString('utf8'), 'utf8').equals(body) };
+  }
+
+  @ApiRoute(health)
+  health() {
+    return { status: 'ok' };
+  }
+}

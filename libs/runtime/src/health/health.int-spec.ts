@@ -4,12 +4,13 @@ import type { Bus } from '@workpoint/messaging';
 import { capturingLogger, infraFromEnv } from '@workpoint/testing';
 import { DataSource } from 'typeorm';
 import { startHealthApp } from '../health-server';
+import { canListenOn } from './any-address';
 
 const infra = infraFromEnv();
 
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
+function get(port: number, path: string, host = '127.0.0.1'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+    const req = request({ host, port, path, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -52,6 +53,13 @@ describe('the health app of a distributed service', () => {
     } finally {
       busUp = true;
     }
+  });
+
+  it('listens on all interfaces, IPv6 and IPv4 (dual-stack ::) where the host has IPv6', async () => {
+    const ipv6 = await canListenOn('::1');
+    expect((app.getHttpServer().address() as { address: string }).address).toBe(ipv6 ? '::' : '0.0.0.0');
+    expect(await get(port, '/healthz', '127.0.0.1')).toEqual({ status: 200, body: 'ok\n' });
+    if (ipv6) expect(await get(port, '/healthz', '::1')).toEqual({ status: 200, body: 'ok\n' });
   });
 
   it('answers 404 elsewhere', async () => {

@@ -1,14 +1,17 @@
+import { Controller, type Type } from '@nestjs/common';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createLogger } from '@workpoint/logging';
 import { z } from 'zod';
 import { generateApiKey, parseApiKey, verifyApiKeySecret } from './api-key';
 import type { ApiRole, Principal } from './api-role';
-import { createApiServer, type ApiServer } from './api.server';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { HttpError, apiErrorBodySchema } from './http-error';
 import { buildOpenApiDocument } from './openapi-document.builder';
-import { defineRoute } from './route.definition';
-import { KNOWN_MAC, sampleRoutes } from './testing/sample.routes';
+import { defineRoute, type ContextOf } from './route.definition';
+import { streamOf } from './api-http.module';
+import { ApiRoute, RouteCtx } from './api-route.decorator';
+import { KNOWN_MAC, SamplePhonesController, sampleRoutes } from './testing/sample.routes';
+import { startTestApi, type TestApi } from './testing/test-api';
 
 const JSON_LIMIT = 64 * 1024; // small, so the 413 cases stay cheap; the CSV route allows 256 KiB
 
@@ -34,67 +37,70 @@ interface StreamProbe {
   closed: Promise<void>;
 }
 
+const strictQuery = defineRoute({
+  method: 'GET',
+  path: '/api/v1/strict-query',
+  operationId: 'strictQuery',
+  summary: 'A strict query schema',
+  tag: 'test',
+  role: 'read-only',
+  query: z.object({ size: z.coerce.number().optional() }).strict(),
+  responses: {},
+});
+const boom = defineRoute({ method: 'GET', path: '/api/v1/boom', operationId: 'boom', summary: 'Throws', tag: 'test', role: 'read-only', responses: {} });
+const boomWithBody = defineRoute({
+  method: 'POST',
+  path: '/api/v1/boom',
+  operationId: 'boomWithBody',
+  summary: 'Throws after reading a body',
+  tag: 'test',
+  role: 'operator',
+  body: z.object({ password: z.string() }),
+  responses: {},
+});
+const conflict = defineRoute({ method: 'POST', path: '/api/v1/conflict', operationId: 'conflict', summary: 'Conflicts', tag: 'test', role: 'operator', responses: {} });
+const infiniteStream = defineRoute({ method: 'GET', path: '/api/v1/stream/infinite', operationId: 'infinite', summary: 'Never ends on its own', tag: 'test', role: 'public', responses: {} });
+const bigStream = defineRoute({ method: 'GET', path: '/api/v1/stream/big', operationId: 'big', summary: '64 MiB, produced as fast as the loop pulls', tag: 'test', role: 'public', responses: {} });
+const brokenStream = defineRoute({ method: 'GET', path: '/api/v1/stream/broken', operationId: 'broken', summary: 'Fails half-way', tag: 'test', role: 'public', responses: {} });
+const waitForAbort = defineRoute({ method: 'GET', path: '/api/v1/slow', operationId: 'slow', summary: 'Answers only when aborted', tag: 'test', role: 'public', responses: {} });
+const probeRoutes = [strictQuery, boom, boomWithBody, conflict, infiniteStream, bigStream, brokenStream, waitForAbort];
+
 /** Routes that exist only to drive the server into its edge cases. */
-function probeRoutes(infinite: StreamProbe & { markClosed(): void }, big: { produced: number }) {
-  return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/v1/strict-query',
-      operationId: 'strictQuery',
-      summary: 'A strict query schema',
-      tag: 'test',
-      role: 'read-only',
-      query: z.object({ size: z.coerce.number().optional() }).strict(),
-      responses: {},
-      handler: ({ query }) => ({ status: 200, body: query }),
-    }),
-    defineRoute({
-      method: 'GET',
-      path: '/api/v1/boom',
-      operationId: 'boom',
-      summary: 'Throws',
-      tag: 'test',
-      role: 'read-only',
-      responses: {},
-      handler: () => {
-        throw new Error('kaboom: database exploded');
-      },
-    }),
-    defineRoute({
-      method: 'POST',
-      path: '/api/v1/boom',
-      operationId: 'boomWithBody',
-      summary: 'Throws after reading a body',
-      tag: 'test',
-      role: 'operator',
-      body: z.object({ password: z.string() }),
-      responses: {},
-      handler: () => Promise.reject(new Error('kaboom again')),
-    }),
-    defineRoute({
-      method: 'POST',
-      path: '/api/v1/conflict',
-      operationId: 'conflict',
-      summary: 'Conflicts',
-      tag: 'test',
-      role: 'operator',
-      responses: {},
-      handler: () => {
-        throw new HttpError(409, 'job-already-queued', 'A job is already queued', { jobId: 'j-1' });
-      },
-    }),
-    defineRoute({
-      method: 'GET',
-      path: '/api/v1/stream/infinite',
-      operationId: 'infinite',
-      summary: 'Never ends on its own',
-      tag: 'test',
-      role: 'public',
-      responses: {},
-      handler: () => ({
-        status: 200,
-        contentType: 'application/x-ndjson',
-        stream: (async function* () {
+function probeController(infinite: StreamProbe & { markClosed(): void }, big: { produced: number }, slow: { started(): void; aborted(): void }): Type<unknown> {
+  @Controller()
+  class ProbeController {
+    @ApiRoute(waitForAbort)
+    async slow(@RouteCtx() { signal }: ContextOf<typeof waitForAbort>) {
+      slow.started();
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      slow.aborted();
+      return { aborted: signal.aborted };
+    }
+
+    @ApiRoute(strictQuery)
+    strictQuery(@RouteCtx() { query }: ContextOf<typeof strictQuery>) {
+      return query;
+    }
+
+    @ApiRoute(boom)
+    boom(): never {
+      throw new Error('kaboom: database exploded');
+    }
+
+    @ApiRoute(boomWithBody)
+    boomWithBody(): Promise<never> {
+      return Promise.reject(new Error('kaboom again'));
+    }
+
+    @ApiRoute(conflict)
+    conflict(): never {
+      throw new HttpError(409, 'job-already-queued', 'A job is already queued', { jobId: 'j-1' });
+    }
+
+    @ApiRoute(infiniteStream)
+    infinite() {
+      return streamOf(
+        (async function* () {
           try {
             for (;;) {
               infinite.produced += 1;
@@ -105,50 +111,40 @@ function probeRoutes(infinite: StreamProbe & { markClosed(): void }, big: { prod
             infinite.markClosed();
           }
         })(),
-      }),
-    }),
-    defineRoute({
-      method: 'GET',
-      path: '/api/v1/stream/big',
-      operationId: 'big',
-      summary: '64 MiB, produced as fast as the loop pulls',
-      tag: 'test',
-      role: 'public',
-      responses: {},
-      handler: () => ({
-        status: 200,
-        contentType: 'application/octet-stream',
-        stream: (async function* () {
+        'application/x-ndjson',
+      );
+    }
+
+    @ApiRoute(bigStream)
+    big() {
+      return streamOf(
+        (async function* () {
           const chunk = 'x'.repeat(64 * 1024);
           for (let i = 0; i < 1024; i += 1) {
             big.produced += chunk.length;
             yield chunk;
           }
         })(),
-      }),
-    }),
-    defineRoute({
-      method: 'GET',
-      path: '/api/v1/stream/broken',
-      operationId: 'broken',
-      summary: 'Fails half-way',
-      tag: 'test',
-      role: 'public',
-      responses: {},
-      handler: () => ({
-        status: 200,
-        contentType: 'text/csv',
-        stream: (async function* () {
+        'application/octet-stream',
+      );
+    }
+
+    @ApiRoute(brokenStream)
+    broken() {
+      return streamOf(
+        (async function* () {
           yield 'mac,site\n';
           await new Promise((r) => setImmediate(r));
           throw new Error('cursor lost');
         })(),
-      }),
-    }),
-  ];
+        'text/csv',
+      );
+    }
+  }
+  return ProbeController;
 }
 
-describe('createApiServer', () => {
+describe('an API app (ApiHttpModule on Nest + Fastify)', () => {
   const keys = keyStore();
   const readKey = keys.issue('read-only');
   const operatorKey = keys.issue('operator');
@@ -158,12 +154,16 @@ describe('createApiServer', () => {
   const infinite = { produced: 0, markClosed: () => undefined as void, closed: Promise.resolve() };
   infinite.closed = new Promise<void>((resolve) => (infinite.markClosed = resolve));
   const big = { produced: 0 };
-  let api: ApiServer;
+  let markStarted = (): void => undefined;
+  const handlerStarted = new Promise<void>((resolve) => (markStarted = resolve));
+  let markAborted = (): void => undefined;
+  const handlerAborted = new Promise<void>((resolve) => (markAborted = resolve));
+  let api: TestApi;
   let base: string;
 
   beforeAll(async () => {
-    const routes = [...sampleRoutes, ...probeRoutes(infinite, big)];
-    api = createApiServer({
+    const routes = [...sampleRoutes, ...probeRoutes];
+    api = await startTestApi([SamplePhonesController, probeController(infinite, big, { started: () => markStarted(), aborted: () => markAborted() })], {
       routes,
       authenticate: keys.authenticate,
       logger: createLogger('http-api-test', 'debug', (line) => lines.push(line)),
@@ -172,8 +172,7 @@ describe('createApiServer', () => {
       // Many cases here fail authentication on purpose; the limit has its own block below.
       authFailures: new AuthFailureLimiter({ failuresPerWindow: 1000, maxSources: 10 }),
     });
-    const port = await api.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${port}`;
+    base = api.base;
   });
   afterAll(() => api.close());
   beforeEach(() => {
@@ -431,6 +430,17 @@ describe('createApiServer', () => {
       expect(requestLogs().find((l) => l['route'] === '/api/v1/stream/infinite')).toMatchObject({ status: 200, aborted: true });
     });
 
+    it("aborts the handler's signal when the client goes away before the answer", async () => {
+      const controller = new AbortController();
+      const pending = call('/api/v1/slow', { signal: controller.signal });
+      await handlerStarted; // abort only once the handler is waiting
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      await handlerAborted; // the test times out if the signal never fires
+      await waitFor(() => requestLogs().some((l) => l['route'] === '/api/v1/slow'));
+      expect(requestLogs().find((l) => l['route'] === '/api/v1/slow')).toMatchObject({ status: null, aborted: true });
+    });
+
     it('does not produce ahead of a client that is not reading (backpressure)', async () => {
       const total = 1024 * 64 * 1024;
       const res = await call('/api/v1/stream/big');
@@ -545,33 +555,31 @@ async function waitFor(condition: () => boolean): Promise<void> {
 
 describe('domain errors', () => {
   class NotThereError extends Error {}
-  const route = (message: string) =>
-    defineRoute({
-      method: 'GET',
-      path: '/thing',
-      operationId: 'thing',
-      summary: 'Throws a domain error',
-      tag: 'test',
-      role: 'public',
-      responses: {},
-      handler: () => {
-        throw message === 'known' ? new NotThereError('no such thing') : new Error('a bug');
-      },
-    });
+  const thing = defineRoute({ method: 'GET', path: '/thing', operationId: 'thing', summary: 'Throws a domain error', tag: 'test', role: 'public', responses: {} });
+  const thrower = (kind: string): Type<unknown> => {
+    @Controller()
+    class ThingController {
+      @ApiRoute(thing)
+      get(): never {
+        throw kind === 'known' ? new NotThereError('no such thing') : new Error('a bug');
+      }
+    }
+    return ThingController;
+  };
 
   it.each([
     ['known', 404, { code: 'thing-not-found', message: 'no such thing' }, 'Retry-After', '7'],
     ['unknown', 500, { code: 'internal', message: 'Internal server error' }, 'Retry-After', null],
   ])('answers a %s domain error as the mapping says (%i)', async (kind, status, error, header, value) => {
-    const api = createApiServer({
-      routes: [route(kind)],
+    const api = await startTestApi([thrower(kind)], {
+      routes: [thing],
       authenticate: () => Promise.resolve(undefined),
       logger: createLogger('http-api-test', 'error', () => undefined),
       document: () => ({}),
       mapError: (e) => (e instanceof NotThereError ? new HttpError(404, 'thing-not-found', e.message, undefined, { 'Retry-After': '7' }) : undefined),
     });
     try {
-      const res = await fetch(`http://127.0.0.1:${await api.listen(0, '127.0.0.1')}/thing`);
+      const res = await fetch(`${api.base}/thing`);
       expect(res.status).toBe(status);
       expect(res.headers.get(header)).toBe(value);
       expect(((await res.json()) as { error: unknown }).error).toEqual(error);
@@ -581,41 +589,37 @@ describe('domain errors', () => {
   });
 });
 
-describe('ApiServer.close', () => {
+describe('closing an API app', () => {
   it('cuts an open stream instead of waiting for it for ever, and closes the producer', async () => {
     let markClosed = (): void => undefined;
     const producerClosed = new Promise<void>((resolve) => (markClosed = resolve));
-    const feed = defineRoute({
-      method: 'GET',
-      path: '/feed',
-      operationId: 'feed',
-      summary: 'Endless progress feed',
-      tag: 'test',
-      role: 'public',
-      responses: {},
-      handler: () => ({
-        status: 200,
-        contentType: 'application/x-ndjson',
-        stream: (async function* () {
-          try {
-            for (;;) {
-              yield '{"progress":1}\n';
-              await new Promise((r) => setImmediate(r));
+    const feed = defineRoute({ method: 'GET', path: '/feed', operationId: 'feed', summary: 'Endless progress feed', tag: 'test', role: 'public', responses: {} });
+    @Controller()
+    class FeedController {
+      @ApiRoute(feed)
+      feed() {
+        return streamOf(
+          (async function* () {
+            try {
+              for (;;) {
+                yield '{"progress":1}\n';
+                await new Promise((r) => setImmediate(r));
+              }
+            } finally {
+              markClosed();
             }
-          } finally {
-            markClosed();
-          }
-        })(),
-      }),
-    });
-    const api = createApiServer({
+          })(),
+          'application/x-ndjson',
+        );
+      }
+    }
+    const api = await startTestApi([FeedController], {
       routes: [feed],
       authenticate: () => Promise.resolve(undefined),
       logger: createLogger('http-api-test', 'error', () => undefined),
       document: () => ({}),
     });
-    const port = await api.listen(0, '127.0.0.1');
-    const res = await fetch(`http://127.0.0.1:${port}/feed`);
+    const res = await fetch(`${api.base}/feed`);
     const reader = res.body!.getReader();
     expect((await reader.read()).done).toBe(false);
 
@@ -631,18 +635,18 @@ describe('failed authentications per source address', () => {
   const readKey = keys.issue('read-only');
   const lines: string[] = [];
   let now = 1_000_000;
-  let api: ApiServer;
+  let api: TestApi;
   let port: number;
 
   beforeAll(async () => {
-    api = createApiServer({
+    api = await startTestApi([SamplePhonesController], {
       routes: sampleRoutes,
       authenticate: keys.authenticate,
       logger: createLogger('http-api-test', 'info', (line) => lines.push(line)),
       document: () => ({ openapi: '3.1.0' }),
       authFailures: new AuthFailureLimiter({ failuresPerWindow: 3, maxSources: 100, now: () => now }),
     });
-    port = await api.listen(0, '127.0.0.1');
+    port = Number(new URL(api.base).port);
   });
   afterAll(() => api.close());
 
