@@ -11,5 +11,8 @@ step "lint"; npm run --silent lint
 step "typecheck"; npm run --silent typecheck
 step "build"; npm run --silent build
 step "unit tests"; npx jest -c jest.unit.config.js --ci
-step "integration and end-to-end tests (real Kafka, real PostgreSQL)"
-tools/infra/with-infra.sh bash -c 'npx jest -c jest.int.config.js --ci && npx jest -c jest.e2e.config.js --ci'
+step "integration and end-to-end tests, then the kill matrix (real Kafka, real PostgreSQL)"
+# The kill matrix comes last: it kills and restarts this broker and this PostgreSQL (and turns
+# synchronous_commit on). KILL_MATRIX_E2E_PHONES sets its fleet per target (default in
+# e2e/kill-matrix.matrix-spec.ts).
+tools/infra/with-infra.sh bash -c 'npx jest -c jest.int.config.js --ci && npx jest -c jest.e2e.config.js --ci && npx jest -c jest.kill-matrix.config.js --ci'

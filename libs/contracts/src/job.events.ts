@@ -95,6 +95,8 @@ export type JobRequested = z.infer<typeof JobRequestedSchema>;
 
 /** The phone's verdict on a job. */
 export const JobCompletedSchema = z.object({
+  /** Unique per job's completion, and the same when it is published again (the outbox re-sends after a crash): consumers dedupe on it. Optional: added within v1. */
+  eventId: z.uuid().optional(),
   requestId: z.uuid().nullable(),
   jobId: z.string(),
   mac: MacSchema,

@@ -39,6 +39,25 @@ describe('deployment service on Kafka and PostgreSQL', () => {
     expect(await h.responseTo(c)).toMatchObject({ action: 'FileDeployment', respondedBy: 'deployment', items: file });
   });
 
+  it('sends a FileDeployment again when the phone starts up instead of reporting it (the answer that carried it never reached the phone)', async () => {
+    const mac = randomMac();
+    const file = [
+      { name: 'file-https-base-url', value: 'https://files.example/lost.wav' },
+      { name: 'file-type', value: 'RINGTONE' },
+    ];
+    const { id } = await new JobQueue(h.dataSource, DEPLOYMENT_JOB_TABLE).enqueue(mac, 'FileDeployment', file);
+    // The job goes out in a contact whose answer the phone never gets (the gateway answered it CleanUp first, as after a kill).
+    const first = h.contact(mac, { reason: 'solicited' });
+    await h.send(first);
+    expect(await h.responseTo(first)).toMatchObject({ action: 'FileDeployment', items: file });
+    // The phone tries again from its start, in a new interaction: it never heard of the job.
+    const again = h.contact(mac, { reason: 'start-up' });
+    await h.send(again);
+    expect(await h.responseTo(again)).toMatchObject({ action: 'FileDeployment', items: file, note: `job ${id}` });
+    const [row] = (await h.dataSource.query(`SELECT state, sent_in_interaction FROM ${DEPLOYMENT_JOB_TABLE} WHERE id = $1`, [id])) as { state: string; sent_in_interaction: string }[];
+    expect(row).toEqual({ state: 'sent', sent_in_interaction: again.interactionId });
+  });
+
   it('keeps a job\'s file-pwd sealed in its row, events and logs, and sends it in clear to the phone only', async () => {
     const mac = randomMac();
     const password = `pw-${randomBytes(12).toString('hex')}`;

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { SecretBox } from '@workpoint/contact-pipeline';
 import { gatewayResponseTopic, JOB_TOPICS } from '@workpoint/contracts';
-import { JOB_SETTLEMENT, JobQueue } from '@workpoint/jobs';
-import { contactOf, fakeJobQueue, fakeStageCore, sentJob } from '@workpoint/jobs/src/testing/job-fixtures';
+import { JOB_OUTBOX, JOB_SETTLEMENT, JobQueue } from '@workpoint/jobs';
+import { contactOf, FAKE_TX, fakeJobOutbox, fakeJobQueue, fakeStageCore, sentJob } from '@workpoint/jobs/src/testing/job-fixtures';
 import { DeploymentModule } from './deployment.module';
 import { DeploymentStageController } from './job-stage/deployment-stage.controller';
 
@@ -11,12 +11,15 @@ const secretKey = randomBytes(32).toString('base64');
 
 async function deploymentWith(queue: ReturnType<typeof fakeJobQueue>, override?: (b: ReturnType<typeof Test.createTestingModule>) => void) {
   const core = fakeStageCore();
+  const outbox = fakeJobOutbox();
   const builder = Test.createTestingModule({ imports: [core.FakeCoreModule, DeploymentModule.forRoot({ secretKey })] })
     .overrideProvider(JobQueue)
-    .useValue(queue);
+    .useValue(queue)
+    .overrideProvider(JOB_OUTBOX)
+    .useValue(outbox.outbox);
   override?.(builder);
   const moduleRef = await builder.compile();
-  return { controller: moduleRef.get(DeploymentStageController), published: core.published };
+  return { controller: moduleRef.get(DeploymentStageController), published: core.published, outbox };
 }
 
 const fileJob = () => ({ ...sentJob('FileDeployment', [{ name: 'file-https-base-url', value: 'https://files.example/logo.png' }]), id: '42' });
@@ -30,21 +33,23 @@ const statusFor = (name: string, state: string) =>
   });
 
 describe('DeploymentModule', () => {
-  it('settles a FileDeployment by the phone\'s status through its controller, publishes the outcome, and ends the interaction', async () => {
+  it('settles a FileDeployment by the phone\'s status through its controller, writes the outcome\'s event in its transaction (outbox), and ends the interaction', async () => {
     const queue = fakeJobQueue([fileJob()]);
-    const { controller, published } = await deploymentWith(queue);
+    const { controller, published, outbox } = await deploymentWith(queue);
     const contact = statusFor('logo.png', 'ok');
     await controller.onContact(contact);
-    expect(queue.complete).toHaveBeenCalledWith('42', 'accepted', []);
-    expect(published.map((p) => p.topic)).toEqual([JOB_TOPICS.deployment.completed.name, gatewayResponseTopic(contact.gatewayId).name]);
-    expect(published[1]!.value).toMatchObject({ action: 'CleanUp', respondedBy: 'deployment' });
+    expect(queue.complete).toHaveBeenCalledWith('42', 'accepted', [], FAKE_TX);
+    expect(outbox.added).toEqual([{ topic: JOB_TOPICS.deployment.completed.name, key: contact.mac, value: expect.objectContaining({ jobId: '42', outcome: 'accepted' }), tx: FAKE_TX }]);
+    expect(outbox.outbox.kick).toHaveBeenCalledTimes(1);
+    expect(published.map((p) => p.topic)).toEqual([gatewayResponseTopic(contact.gatewayId).name]);
+    expect(published[0]!.value).toMatchObject({ action: 'CleanUp', respondedBy: 'deployment' });
   });
 
   it('takes its settlement rules from the JOB_SETTLEMENT provider, which a test can replace', async () => {
     const queue = fakeJobQueue([fileJob()]);
     const { controller } = await deploymentWith(queue, (b) => void b.overrideProvider(JOB_SETTLEMENT).useValue({ settle: () => 'failed' }));
     await controller.onContact(statusFor('logo.png', 'ok'));
-    expect(queue.complete).toHaveBeenCalledWith('42', 'failed', []);
+    expect(queue.complete).toHaveBeenCalledWith('42', 'failed', [], FAKE_TX);
   });
 
   it('queues a commanded job with its file-pwd sealed under CONFIG_SECRET_KEY', async () => {

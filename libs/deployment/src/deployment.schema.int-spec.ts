@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { jobEntitySchema } from '@workpoint/jobs';
-import { type EntityUse, entityUseMismatches, schemaDrift } from '@workpoint/database';
+import { type EntityUse, entityUseMismatches, OutboxEntity, schemaDrift } from '@workpoint/database';
 import { DeadLetterEntity } from '@workpoint/messaging';
 import { infraFromEnv } from '@workpoint/testing';
 import { DEPLOYMENT_JOB_TABLE, DEPLOYMENT_SCHEMA } from './deployment.schema';
@@ -12,6 +12,7 @@ import { DEPLOYMENT_JOB_TABLE, DEPLOYMENT_SCHEMA } from './deployment.schema';
  */
 const ENTITY_USE: EntityUse[] = [
   { entity: DeadLetterEntity, name: 'DeadLetterEntity', usedBy: 'libs/runtime/src/dead-letters/dead-letter.store.ts' },
+  { entity: OutboxEntity, name: 'OutboxEntity', usedBy: 'libs/database/src/outbox/outbox.ts' },
   { entity: jobEntitySchema(DEPLOYMENT_JOB_TABLE), name: 'jobEntitySchema', notYetUsed: 'hand-written SQL in JobQueue (libs/jobs/src/job-queue.ts)' },
 ];
 

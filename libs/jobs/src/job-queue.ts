@@ -87,7 +87,8 @@ export const JOB_TABLE = Symbol('JOB_TABLE');
 /**
  * Repository over one service's job table (the only code touching it). Hand-written SQL: the
  * table name is the stage's (one class serves both job tables), and the hot path (take the next
- * job, FOR UPDATE SKIP LOCKED, UPDATE … RETURNING) runs once per contact of every phone.
+ * job, FOR UPDATE SKIP LOCKED, UPDATE … RETURNING) runs once per contact of every phone. Rows
+ * come back typed ({@link JobRow}) and are mapped by one function, `toJob`.
  */
 @Injectable()
 export class JobQueue {
@@ -126,33 +127,38 @@ export class JobQueue {
     interactionId: string,
     partSize: (remaining: WpiItem[], action: WpiAction) => number,
   ): Promise<QueuedJob | null> {
-    const already = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE sent_in_contact = $1 LIMIT 1`, [contactId]);
-    if (already.length > 0) return toJob(already[0]);
+    const already: JobRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE sent_in_contact = $1 LIMIT 1`, [contactId]);
+    if (already.length > 0) return toJob(already[0]!);
     return this.dataSource.transaction(async (tx) => {
-      const next = await tx.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, [mac]);
+      const next: JobRow[] = await tx.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, [mac]);
       if (next.length === 0) return null;
-      const job = toJob(next[0]);
+      const job = toJob(next[0]!);
       const size = partSize(job.items.slice(job.itemsDone), job.action);
       // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
-      const [rows] = await tx.query(
+      const [rows] = (await tx.query(
         `UPDATE ${this.table} SET state = 'sent', sent_at = now(), sent_in_contact = $2, sent_in_interaction = $3, part_size = $4
          WHERE id = $1 RETURNING ${COLUMNS}`,
         [job.id, contactId, interactionId, size],
-      );
-      return toJob(rows[0]);
+      )) as [JobRow[], number];
+      return toJob(rows[0]!);
     });
+  }
+
+  /** Runs `work` in one transaction of the queue's database (e.g. a completion and its event in the outbox). */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
   }
 
   /** The phone took one part of a large job; the next part goes out in this contact. */
   async advance(job: QueuedJob, contactId: string, flagged: WpiItem[], nextPartSize: number): Promise<QueuedJob> {
-    const [rows] = await this.dataSource.query(
+    const [rows] = (await this.dataSource.query(
       `UPDATE ${this.table}
        SET items_done = items_done + part_size, part_size = $3, sent_in_contact = $2, sent_at = now(),
            item_results = COALESCE(item_results, '[]'::jsonb) || $4::jsonb
        WHERE id = $1 AND state = 'sent' AND sent_in_contact IS DISTINCT FROM $2 RETURNING ${COLUMNS}`,
       [job.id, contactId, nextPartSize, JSON.stringify(flagged)],
-    );
-    return rows.length > 0 ? toJob(rows[0]) : job;
+    )) as [JobRow[], number];
+    return rows[0] ? toJob(rows[0]) : job;
   }
 
   /**
@@ -161,29 +167,29 @@ export class JobQueue {
    * job of that action still waiting for its answer.
    */
   async awaitingReply(mac: string, interactionId: string, action: string): Promise<QueuedJob | null> {
-    const rows = await this.dataSource.query(
+    const rows: JobRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM ${this.table}
        WHERE mac = $1 AND state = 'sent' AND action = $3
        ORDER BY (sent_in_interaction = $2) DESC, sent_at DESC LIMIT 1`,
       [mac, interactionId, action],
     );
-    return rows.length > 0 ? toJob(rows[0]) : null;
+    return rows[0] ? toJob(rows[0]) : null;
   }
 
   /**
    * Records the phone's verdict and returns the finished job; a redelivered reply finds the
    * job done, changes nothing and gets null.
    */
-  async complete(id: string, outcome: JobOutcome, itemResults: WpiItem[]): Promise<QueuedJob | null> {
-    const [rows] = await this.dataSource.query(
+  async complete(id: string, outcome: JobOutcome, itemResults: WpiItem[], runner: JobQueueRunner = this.dataSource): Promise<QueuedJob | null> {
+    const [rows] = (await runner.query(
       `UPDATE ${this.table}
        SET state = 'done', outcome = $2::varchar, item_results = COALESCE(item_results, '[]'::jsonb) || $3::jsonb, completed_at = now(),
            items_done = CASE WHEN $2::varchar = 'accepted' THEN items_done + part_size ELSE items_done END,
            part_size = CASE WHEN $2::varchar = 'accepted' THEN 0 ELSE part_size END
        WHERE id = $1 AND state IN ('sent', 'queued') RETURNING ${COLUMNS}`,
       [id, outcome, JSON.stringify(itemResults)],
-    );
-    return rows.length > 0 ? toJob(rows[0]) : null;
+    )) as [JobRow[], number];
+    return rows[0] ? toJob(rows[0]) : null;
   }
 
   /** The phone was busy: the job goes back to the queue, keeping its place (ids keep the order). */
@@ -198,7 +204,7 @@ export class JobQueue {
 
   /** Whether this contact's busy answer already re-queued a job (a redelivered contact). */
   async requeuedBusyBy(contactId: string): Promise<boolean> {
-    const rows = await this.dataSource.query(`SELECT 1 FROM ${this.table} WHERE last_busy_contact = $1 LIMIT 1`, [contactId]);
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM ${this.table} WHERE last_busy_contact = $1 LIMIT 1`, [contactId]);
     return rows.length > 0;
   }
 
@@ -212,7 +218,7 @@ export class JobQueue {
 
   /** Jobs of the phone sent and still waiting for their answer. */
   async sentJobs(mac: string): Promise<QueuedJob[]> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'sent' ORDER BY id`, [mac]);
+    const rows: JobRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'sent' ORDER BY id`, [mac]);
     return rows.map(toJob);
   }
 
@@ -249,7 +255,7 @@ export class JobQueue {
 
   /** The phone's jobs, newest first, at most `limit`. */
   async latest(mac: string, limit: number): Promise<QueuedJob[]> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 ORDER BY id DESC LIMIT $2`, [mac, limit]);
+    const rows: JobRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 ORDER BY id DESC LIMIT $2`, [mac, limit]);
     return rows.map(toJob);
   }
 
@@ -281,8 +287,8 @@ export class JobQueue {
   }
 
   async find(id: string): Promise<QueuedJob | null> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1`, [id]);
-    return rows.length > 0 ? toJob(rows[0]) : null;
+    const rows: JobRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1`, [id]);
+    return rows[0] ? toJob(rows[0]) : null;
   }
 
   /** Phones with queued jobs, and how many each. */
@@ -301,24 +307,49 @@ export class JobQueue {
 
 const COLUMNS = 'id, mac, action, items, state, created_at, sent_at, sent_in_contact, sent_in_interaction, outcome, item_results, completed_at, busy_count, last_busy_contact, request_id, items_done, part_size';
 
-function toJob(row: Record<string, unknown>): QueuedJob {
+/**
+ * A row of a job table as `SELECT ${COLUMNS}` returns it (node-postgres types: bigint as a
+ * string, jsonb parsed, timestamptz as Date). `action` and `state` hold only what this class
+ * writes (enqueue checks the action).
+ */
+interface JobRow {
+  id: string;
+  mac: string;
+  action: WpiAction;
+  items: WpiItem[];
+  state: JobState;
+  created_at: Date;
+  sent_at: Date | null;
+  sent_in_contact: string | null;
+  sent_in_interaction: string | null;
+  outcome: JobOutcome | null;
+  item_results: WpiItem[] | null;
+  completed_at: Date | null;
+  busy_count: number;
+  last_busy_contact: string | null;
+  request_id: string | null;
+  items_done: number;
+  part_size: number;
+}
+
+function toJob(row: JobRow): QueuedJob {
   return {
-    id: String(row['id']),
-    mac: String(row['mac']),
-    action: row['action'] as WpiAction,
-    items: row['items'] as WpiItem[],
-    state: row['state'] as QueuedJob['state'],
-    createdAt: row['created_at'] as Date,
-    sentAt: (row['sent_at'] as Date | null) ?? null,
-    sentInContact: (row['sent_in_contact'] as string | null) ?? null,
-    sentInInteraction: (row['sent_in_interaction'] as string | null) ?? null,
-    outcome: (row['outcome'] as JobOutcome | null) ?? null,
-    itemResults: (row['item_results'] as WpiItem[] | null) ?? null,
-    completedAt: (row['completed_at'] as Date | null) ?? null,
-    busyCount: Number(row['busy_count'] ?? 0),
-    lastBusyContact: (row['last_busy_contact'] as string | null) ?? null,
-    requestId: (row['request_id'] as string | null) ?? null,
-    itemsDone: Number(row['items_done'] ?? 0),
-    partSize: Number(row['part_size'] ?? 0),
+    id: String(row.id),
+    mac: row.mac,
+    action: row.action,
+    items: row.items,
+    state: row.state,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+    sentInContact: row.sent_in_contact,
+    sentInInteraction: row.sent_in_interaction,
+    outcome: row.outcome,
+    itemResults: row.item_results,
+    completedAt: row.completed_at,
+    busyCount: row.busy_count,
+    lastBusyContact: row.last_busy_contact,
+    requestId: row.request_id,
+    itemsDone: row.items_done,
+    partSize: row.part_size,
   };
 }

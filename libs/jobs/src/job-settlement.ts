@@ -2,8 +2,12 @@ import type { ContactEvent } from '@workpoint/contracts';
 import type { WpiAction } from '@workpoint/wpi-codec';
 import type { QueuedJob } from './job-queue';
 
-/** What a later contact says about a job: settled either way, or nothing yet (undefined). */
-export type Settlement = 'accepted' | 'failed' | undefined;
+/**
+ * What a later contact says about a job: settled either way; `send-again` when it shows that
+ * the phone never got the job, or lost it (the job is queued again and goes out in this very
+ * contact, if nothing comes before it); or nothing yet (undefined).
+ */
+export type Settlement = 'accepted' | 'failed' | 'send-again' | undefined;
 
 /**
  * Actions the phone answers without a reply-to (protocol.md §6): a later contact settles them —

@@ -1,7 +1,11 @@
 import { type DynamicModule, Inject, Injectable, type ModuleMetadata, Module, type Provider, type Type } from '@nestjs/common';
 import { ContactRouter, PIPELINE_STAGE } from '@workpoint/contact-pipeline';
-import type { ContactEvent, JobRequested, JobStage } from '@workpoint/contracts';
-import { BusJobEvents, JOB_EVENTS, type JobEvents } from './job-events';
+import { type ContactEvent, JOB_TOPICS, type JobRequested, type JobStage, type TopicContract } from '@workpoint/contracts';
+import { Outbox } from '@workpoint/database';
+import { Logger } from '@workpoint/logging';
+import { BUS, type Bus } from '@workpoint/messaging';
+import { DataSource } from 'typeorm';
+import { BusJobEvents, JOB_EVENTS, JOB_OUTBOX, type JobEvents } from './job-events';
 import { JOB_TABLE, JobQueue } from './job-queue';
 import { JOB_SETTLEMENT, type JobSettlement, NO_SETTLEMENT } from './job-settlement';
 import { JOB_ITEM_SECRETS, type JobItemSecrets, JobStageUseCase, PLAIN_ITEMS } from './job-stage.use-case';
@@ -84,6 +88,12 @@ export class JobStageModule {
         { provide: JOB_TABLE, useValue: options.table },
         JobQueue,
         ContactRouter,
+        // The stage's completion events, relayed from its `outbox` table (the stage's schema must have one).
+        {
+          provide: JOB_OUTBOX,
+          useFactory: (db: DataSource, bus: Bus, logger: Logger) => new Outbox(db, bus, logger, [JOB_TOPICS[options.stage].completed] as TopicContract<unknown>[]),
+          inject: [DataSource, BUS, Logger],
+        },
         BusJobEvents,
         hook(JOB_EVENTS, options.events, { useExisting: BusJobEvents }),
         hook(JOB_ITEM_SECRETS, options.secrets, { useValue: PLAIN_ITEMS }),
@@ -93,7 +103,7 @@ export class JobStageModule {
         JobStageInputs,
         ...(options.providers ?? []),
       ],
-      exports: [JobStageInputs, JobStageUseCase, JobQueue, ContactRouter, BusJobEvents, JOB_EVENTS, JOB_ITEM_SECRETS, JOB_SETTLEMENT, PIPELINE_STAGE],
+      exports: [JobStageInputs, JobStageUseCase, JobQueue, ContactRouter, BusJobEvents, JOB_EVENTS, JOB_OUTBOX, JOB_ITEM_SECRETS, JOB_SETTLEMENT, PIPELINE_STAGE],
     };
   }
 }

@@ -32,6 +32,9 @@ describe('relatedItemsTogether', () => {
   });
 });
 
+/** The transaction a completion runs in (the queue's `transaction` hands it to the work). */
+const TX = { transaction: 'of the completion' };
+
 describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
   function stageWith(out: QueuedJob[], settlement: JobSettlement) {
     const jobs = {
@@ -39,22 +42,44 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
       requeueUnanswered: jest.fn(async () => undefined),
       complete: jest.fn(async (id: string, outcome: 'accepted' | 'failed') => ({ ...out.find((j) => j.id === id)!, state: 'done' as const, outcome })),
       takeNext: jest.fn(async () => null),
+      countQueued: jest.fn(async () => 0),
+      transaction: jest.fn(async <T>(work: (tx: unknown) => Promise<T>) => work(TX)),
     };
-    const events = { completed: jest.fn(async () => undefined), pendingChanged: jest.fn(async () => undefined), contactMe: jest.fn(async () => undefined) };
+    const afterCommit = jest.fn(async () => undefined);
+    const events = {
+      completed: jest.fn(async () => afterCommit),
+      pendingChanged: jest.fn(async () => undefined),
+      contactMe: jest.fn(async () => undefined),
+    };
     const useCase = new JobStageUseCase(jobs as unknown as JobQueue, events, capturingLogger('job-stage-spec').logger, PLAIN_ITEMS, settlement);
-    return { useCase, jobs, events };
+    return { useCase, jobs, events, afterCommit };
   }
 
   it('asks the stage\'s settlement about jobs answered without a reply-to, and records its verdict', async () => {
     const restart = { ...sentJob('Restart'), id: '7' };
     const settle = jest.fn((): Settlement => 'accepted');
-    const { useCase, jobs, events } = stageWith([restart], { settle });
+    const { useCase, jobs, events, afterCommit } = stageWith([restart], { settle });
     const contact = contactOf({ reason: 'start-up' });
     await useCase.handle(contact);
     expect(settle).toHaveBeenCalledWith(restart, contact);
-    expect(jobs.complete).toHaveBeenCalledWith('7', 'accepted', []);
-    expect(events.completed).toHaveBeenCalledTimes(1);
+    expect(jobs.complete).toHaveBeenCalledWith('7', 'accepted', [], TX);
+    // The event is written in the completion's transaction; what follows the commit comes after.
+    expect(events.completed).toHaveBeenCalledWith(expect.objectContaining({ id: '7', outcome: 'accepted' }), TX);
+    expect(afterCommit).toHaveBeenCalledTimes(1);
+    expect(jobs.transaction.mock.invocationCallOrder[0]).toBeLessThan(afterCommit.mock.invocationCallOrder[0]!);
     expect(jobs.requeueUnanswered).not.toHaveBeenCalled();
+  });
+
+  it('queues again a job the settlement says the phone never got, and records no outcome', async () => {
+    const file = { ...sentJob('FileDeployment'), id: '8' };
+    const { useCase, jobs, events } = stageWith([file], { settle: (): Settlement => 'send-again' });
+    await useCase.handle(contactOf({ reason: 'start-up' }));
+    expect(jobs.requeueUnanswered).toHaveBeenCalledWith('8');
+    expect(jobs.complete).not.toHaveBeenCalled();
+    expect(events.completed).not.toHaveBeenCalled();
+    // Then this very contact takes the phone's next queued job (the one just queued again, if nothing comes before it).
+    expect(jobs.takeNext).toHaveBeenCalledTimes(1);
+    expect(jobs.requeueUnanswered.mock.invocationCallOrder[0]).toBeLessThan(jobs.takeNext.mock.invocationCallOrder[0]!);
   });
 
   it('leaves a job out when the settlement has no verdict', async () => {
@@ -78,5 +103,15 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
     const { useCase, jobs } = stageWith([write], NO_SETTLEMENT);
     await useCase.handle(contactOf({ reason: 'solicited' }, write.sentInInteraction!));
     expect(jobs.requeueUnanswered).not.toHaveBeenCalled();
+  });
+
+  it('takes no job for a contact the phone no longer waits for (past answerBy: the gateway answered it), but still settles what it shows', async () => {
+    const restart = { ...sentJob('Restart'), id: '7' };
+    const { useCase, jobs, events } = stageWith([restart], { settle: (): Settlement => 'accepted' });
+    const late = contactOf({ reason: 'start-up' });
+    late.answerBy = new Date(Date.now() - 1_000).toISOString();
+    expect(await useCase.handle(late)).toEqual({ kind: 'pass' });
+    expect(jobs.takeNext).not.toHaveBeenCalled();
+    expect(events.completed).toHaveBeenCalledTimes(1);
   });
 });

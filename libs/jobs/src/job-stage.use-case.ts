@@ -105,7 +105,11 @@ export class JobStageUseCase implements OnApplicationBootstrap {
   }
 
   private async onReply(contact: ContactEvent, reply: { action: string; status: string }, log: Logger): Promise<StageDecision | undefined> {
-    if (reply.status === 'busy' && (await this.jobs.requeuedBusyBy(contact.contactId))) return BUSY_ANSWER();
+    if (reply.status === 'busy' && (await this.jobs.requeuedBusyBy(contact.contactId))) {
+      // A redelivery: the first delivery may have failed before it announced the new count.
+      await this.events.pendingChanged(contact.mac, await this.jobs.countQueued(contact.mac));
+      return BUSY_ANSWER();
+    }
     const job = await this.jobs.awaitingReply(contact.mac, contact.interactionId, reply.action);
     if (!job) return undefined;
     // This very contact already sent the job's current part: a redelivery, same answer.
@@ -130,6 +134,13 @@ export class JobStageUseCase implements OnApplicationBootstrap {
   }
 
   private async sendNext(contact: ContactEvent, log: Logger): Promise<StageDecision> {
+    // Past answerBy the gateway has answered the phone itself (CleanUp): a job taken now would
+    // be marked sent while the phone never sees it — e.g. a contact redelivered after this
+    // service or the broker came back. The phone's answers above are still recorded.
+    if (Date.now() > Date.parse(contact.answerBy)) {
+      log.warn('the phone no longer waits for this contact; no job taken', { contactId: contact.contactId, answerBy: contact.answerBy });
+      return pass();
+    }
     for (;;) {
       let tooLarge: { job?: QueuedJob; error?: WpiSplitError } = {};
       const next = await this.jobs.takeNext(contact.mac, contact.contactId, contact.interactionId, (remaining, action) => {
@@ -162,17 +173,26 @@ export class JobStageUseCase implements OnApplicationBootstrap {
     return first?.length ?? 0;
   }
 
+  /**
+   * Records the job's outcome and its completion event in one transaction (the event goes
+   * through the stage's outbox): a crash after the commit cannot lose the event, which a
+   * redelivered contact could not make again (it finds the job done).
+   */
   private async finish(job: QueuedJob, outcome: 'accepted' | 'failed', flagged: WpiItem[], log: Logger): Promise<void> {
-    const done = await this.jobs.complete(job.id, outcome, flagged);
-    if (!done) return;
+    const afterCommit = await this.jobs.transaction(async (tx) => {
+      const finished = await this.jobs.complete(job.id, outcome, flagged, tx);
+      return finished ? this.events.completed(finished, tx) : undefined;
+    });
+    if (!afterCommit) return;
     log.info('job answered', { jobId: job.id, action: job.action, outcome, flaggedItems: flagged.length });
-    await this.events.completed(done);
+    await afterCommit();
   }
 
   /**
    * Jobs sent earlier and still out: a job that needed a reply-to and was sent in an earlier
    * interaction that ended without it is queued again; a job the phone answers without a
-   * reply-to is settled by what this contact shows, by the stage's rule (JobSettlement).
+   * reply-to is settled by what this contact shows, by the stage's rule (JobSettlement), or
+   * queued again when the rule says the phone never got it.
    */
   private async settleEarlierJobs(contact: ContactEvent, log: Logger): Promise<void> {
     for (const job of await this.jobs.sentJobs(contact.mac)) {
@@ -184,6 +204,11 @@ export class JobStageUseCase implements OnApplicationBootstrap {
       }
       const verdict = this.settlement.settle(job, contact);
       if (!verdict) continue;
+      if (verdict === 'send-again') {
+        await this.jobs.requeueUnanswered(job.id);
+        log.warn('job still out, and the phone shows it never got it (or lost it); queued again', { jobId: job.id, action: job.action, reason: contact.message.reason });
+        continue;
+      }
       log.info('job settled by a later contact', { jobId: job.id, action: job.action, outcome: verdict, reason: contact.message.reason });
       await this.finish(job, verdict, [], log);
     }

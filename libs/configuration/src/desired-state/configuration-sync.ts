@@ -140,9 +140,13 @@ export class ConfigurationSync {
     return outcome.result;
   }
 
-  /** The phone answered a WriteItems: what it took becomes what it has, what it refused a fault. */
-  async onWriteAnswered(job: QueuedJob): Promise<void> {
-    if (job.action !== 'WriteItems' || !job.outcome) return;
+  /**
+   * The phone answered a WriteItems: what it took becomes what it has, what it refused a fault.
+   * Runs in the transaction that completes the job (so its ConfigApplied cannot be lost between
+   * two commits); returns what to do after that transaction committed.
+   */
+  async onWriteAnswered(job: QueuedJob, within: EntityManager): Promise<() => Promise<void>> {
+    if (job.action !== 'WriteItems' || !job.outcome) return async () => undefined;
     const items = this.reveal(job.items);
     // A job sent in parts and failed: the parts before the failed one were accepted, those after it never sent
     // (a job failed before anything was sent, e.g. too large for the phone, fails as a whole).
@@ -150,7 +154,7 @@ export class ConfigurationSync {
     const failedTo = job.outcome === 'failed' && job.partSize > 0 ? job.itemsDone + job.partSize : items.length;
     const written = items.slice(0, failedTo);
     const flagged = job.itemResults ?? [];
-    const desired = await this.store.desired();
+    const desired = await this.store.desired(within);
     const outcome = await this.store.withPhoneLocked(job.mac, async (phone, tx) => {
       const at = new Date(job.completedAt ?? Date.now());
       const taken = recordWriteResult(phone.state, written.slice(0, failedFrom), flagged, 'accepted', this.fingerprint, at);
@@ -181,9 +185,11 @@ export class ConfigurationSync {
       }
       const next = await this.reconcile(tx, { ...phone, state, syncJobId: phone.syncJobId === job.id ? null : phone.syncJobId }, desired, { cause: `job:${job.id}` });
       return { ...next, refused };
-    });
-    if (outcome.refused.length > 0) this.logger.warn('phone refused configuration items; kept as faults', { mac: job.mac, jobId: job.id, items: outcome.refused.map((f) => `${itemKey(f)}: ${f.status}`) });
-    await this.announce(outcome.result, outcome.events, false);
+    }, within);
+    return async () => {
+      if (outcome.refused.length > 0) this.logger.warn('phone refused configuration items; kept as faults', { mac: job.mac, jobId: job.id, items: outcome.refused.map((f) => `${itemKey(f)}: ${f.status}`) });
+      await this.announce(outcome.result, outcome.events, false);
+    };
   }
 
   /** The effective configuration of a phone as it stands (for reads and previews). */

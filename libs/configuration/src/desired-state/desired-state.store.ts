@@ -75,16 +75,17 @@ export class DesiredStateStore {
     this.jobs = new JobQueue(dataSource, CONFIGURATION_JOB_TABLE);
   }
 
-  async desired(): Promise<DesiredSnapshot> {
+  /** `runner`: the caller's transaction when it holds one (no second connection from the pool while it waits). */
+  async desired(runner: EntityManager = this.dataSource.manager): Promise<DesiredSnapshot> {
     // An aggregate over two tables in one round trip, read on every contact: no TypeORM form.
-    const [row] = await this.dataSource.query<FingerprintRow[]>(
+    const [row] = await runner.query<FingerprintRow[]>(
       `SELECT (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(version), 0) FROM profile) || '/' ||
               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM site) AS mark`,
     );
     const mark = row?.mark ?? '';
     if (this.snapshot?.mark === mark) return this.snapshot.value;
-    const profiles = (await this.dataSource.getRepository(ProfileEntity).find({ order: { name: 'ASC' } })).map(storedProfileOf);
-    const sites = new Map((await this.dataSource.getRepository(SiteEntity).find({ select: { name: true, fields: true } })).map((s) => [s.name, s.fields]));
+    const profiles = (await runner.getRepository(ProfileEntity).find({ order: { name: 'ASC' } })).map(storedProfileOf);
+    const sites = new Map((await runner.getRepository(SiteEntity).find({ select: { name: true, fields: true } })).map((s) => [s.name, s.fields]));
     const value = { profiles, sites };
     this.snapshot = { mark, value };
     return value;
@@ -100,8 +101,10 @@ export class DesiredStateStore {
    * Runs `work` with the phone's row locked (created first when the phone is new to
    * configuration; `created` says so). One query for a new phone, two for a known one.
    */
-  async withPhoneLocked<T>(mac: string, work: (phone: ManagedPhone, tx: EntityManager, created: boolean) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (tx) => {
+  async withPhoneLocked<T>(mac: string, work: (phone: ManagedPhone, tx: EntityManager, created: boolean) => Promise<T>, within?: EntityManager): Promise<T> {
+    // In the caller's transaction when given one (a job's completion), else in one of its own.
+    const run = <R>(body: (tx: EntityManager) => Promise<R>): Promise<R> => (within ? body(within) : this.dataSource.transaction(body));
+    return run(async (tx) => {
       // INSERT … ON CONFLICT DO NOTHING RETURNING: TypeORM's orIgnore() insert would need a second query to read the row.
       const [inserted] = await tx.query<ManagedPhoneReadRow[]>(`INSERT INTO managed_phone (mac, updated_at) VALUES ($1, now()) ON CONFLICT (mac) DO NOTHING RETURNING ${PHONE_SELECT}`, [mac]);
       if (inserted) return work(managedPhoneOf(inserted), tx, true);

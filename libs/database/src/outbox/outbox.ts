@@ -21,6 +21,8 @@ const KEEP_PUBLISHED_MS = 24 * 3600_000;
  * may be published out of order — `occurredAt` tells their order.
  *
  * One implementation for every service: each has its own `outbox` table in its own schema.
+ * An instance relays only its own topics, so a service may have several (each part of the
+ * service that publishes through the outbox its own) on one table.
  */
 @Injectable()
 export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -76,7 +78,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
           .getRepository(OutboxEntity)
           .createQueryBuilder('o')
           .select(['o.id', 'o.topic', 'o.key', 'o.value'])
-          .where({ publishedAt: IsNull() })
+          .where({ publishedAt: IsNull(), topic: In([...this.topics.keys()]) })
           .orderBy('o.id')
           .limit(BATCH)
           .setLock('pessimistic_write')
@@ -85,13 +87,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
         const done: string[] = [];
         let failed: unknown;
         for (const row of rows) {
-          const topic = this.topics.get(row.topic);
-          if (!topic) {
-            this.logger.error('outbox: event for an unknown topic left unpublished', { id: row.id, topic: row.topic });
-            continue;
-          }
           try {
-            await this.bus.publish(topic, row.key, row.value);
+            await this.bus.publish(this.topics.get(row.topic)!, row.key, row.value);
             done.push(row.id);
           } catch (error) {
             failed = error;

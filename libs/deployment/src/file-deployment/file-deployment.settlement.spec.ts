@@ -37,4 +37,15 @@ describe('settleFileDeployment', () => {
   it('settles nothing on a contact that is not a status message', () => {
     expect(settleFileDeployment(job, contactOf({ reason: 'solicited', items: status('logo.png', 'ok') }))).toBeUndefined();
   });
+
+  it('sends the job again when the phone starts up in a later interaction instead of reporting the file (it never got it, or lost it)', () => {
+    expect(settleFileDeployment(job, contactOf({ reason: 'start-up' }))).toBe('send-again');
+    expect(settleFileDeployment(job, contactOf({ reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' } }))).toBe('send-again');
+  });
+
+  it('keeps waiting for the status within the interaction the job went out in, and after other contacts', () => {
+    expect(settleFileDeployment(job, contactOf({ reason: 'reply-to', replyTo: { action: 'ReadAllItems', status: 'accepted' } }, job.sentInInteraction!))).toBeUndefined();
+    expect(settleFileDeployment(job, contactOf({ reason: 'reply-to', replyTo: { action: 'WriteItems', status: 'accepted' } }))).toBeUndefined();
+    expect(settleFileDeployment(job, contactOf({ reason: 'local-changes' }))).toBeUndefined();
+  });
 });

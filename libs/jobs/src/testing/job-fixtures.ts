@@ -68,6 +68,22 @@ export function fakeStageCore() {
   return { FakeCoreModule: FakeStageCoreModule, published };
 }
 
+/** The transaction the JobQueue double runs a completion in. */
+export const FAKE_TX = { fake: 'transaction' };
+
+/**
+ * A double of the job stage's outbox (override JOB_OUTBOX with `outbox`): `added` are the events
+ * written, with the transaction they were written in; `kicks` counts the relay requests.
+ */
+export function fakeJobOutbox() {
+  const added: { topic: string; key: string; value: unknown; tx: unknown }[] = [];
+  const outbox = {
+    add: async (tx: unknown, topic: TopicContract<unknown>, key: string, value: unknown) => void added.push({ topic: topic.name, key, value, tx }),
+    kick: jest.fn(() => undefined),
+  };
+  return { outbox, added };
+}
+
 /** A JobQueue double (override JobQueue with it): `out` are the phone's jobs still out; nothing else is queued. */
 export function fakeJobQueue(out: QueuedJob[]) {
   return {
@@ -75,6 +91,7 @@ export function fakeJobQueue(out: QueuedJob[]) {
     takeNext: jest.fn(async () => null),
     countQueued: jest.fn(async () => 0),
     requeueUnanswered: jest.fn(async () => undefined),
+    transaction: jest.fn(async <T>(work: (tx: unknown) => Promise<T>) => work(FAKE_TX)),
     complete: jest.fn(async (id: string, outcome: 'accepted' | 'failed') => ({ ...out.find((j) => j.id === id)!, state: 'done' as const, outcome, completedAt: new Date(), itemResults: [] })),
     enqueue: jest.fn(async () => ({ id: '1', created: true })),
     queuedCounts: jest.fn(async () => []),

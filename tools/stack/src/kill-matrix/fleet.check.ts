@@ -24,7 +24,7 @@ export interface FleetLosses {
   outcomes: string[];
   /** An expected integration event not on its topic: each completed phone's registration, each answered profile write's config applied. */
   events: string[];
-  /** One fact under two identities: two eventIds for one registration or one config write, two jobs for one requestId, two outcomes for one job. */
+  /** One fact under two identities: two eventIds for one registration, one config write or one job's completion, two jobs for one requestId, two outcomes for one job. */
   duplicates: string[];
 }
 
@@ -93,11 +93,13 @@ export async function checkFleet(db: Pool, brokers: string, phones: readonly Pho
 
   for (const stage of Object.keys(JOB_TABLES) as (keyof typeof JOB_TABLES)[]) {
     const outcomes = byKey(completedTopics[stage], (v) => String(v['jobId']), (v) => String(v['outcome']));
+    const eventIds = byKey(completedTopics[stage], (v) => String(v['jobId']), (v) => String(v['eventId']));
     for (const job of jobs[stage]) {
       if (job.state !== 'done') continue;
       const seen = outcomes.get(job.id);
       if (!seen) losses.outcomes.push(`${job.mac}: ${stage} job ${job.id} (${job.action}) has no completed event`);
       else if (seen.size > 1) losses.duplicates.push(`${job.mac}: ${stage} job ${job.id} completed as ${[...seen].join(' and ')}`);
+      else if ((eventIds.get(job.id)?.size ?? 0) > 1) losses.duplicates.push(`${job.mac}: ${stage} job ${job.id} completed under ${eventIds.get(job.id)!.size} eventIds`);
     }
   }
 
