@@ -10,6 +10,25 @@ import { RelayLoop } from './relay-loop';
 export const OUTBOX_TOPICS = Symbol('OUTBOX_TOPICS');
 
 const BATCH = 500;
+/** One outbox row as written: the value and headers as JSON text, for a `jsonb` parameter. */
+export interface OutboxInsert {
+  topic: string;
+  key: string;
+  value: string;
+  headers: string | null;
+}
+
+/** An event that breaks its topic's contract: it is never written, and its caller's transaction fails. */
+export class InvalidOutboxEventError extends Error {
+  constructor(
+    readonly topic: string,
+    problems: string,
+  ) {
+    super(`invalid ${topic} event: ${problems}`);
+    this.name = 'InvalidOutboxEventError';
+  }
+}
+
 /** Published events are kept this long (for inspection), then deleted. */
 const KEEP_PUBLISHED_MS = 24 * 3600_000;
 
@@ -40,13 +59,37 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     this.loop = new RelayLoop(() => this.drain(), (error) => this.logger.warn('outbox: events not published yet; retrying', { error: String(error) }), 1000);
   }
 
-  /** Queues an event in the caller's transaction; a value that fails its schema fails the transaction. */
-  async add<T>(tx: EntityManager, topic: TopicContract<T>, key: string, value: T): Promise<void> {
-    const parsed = topic.schema.safeParse(value);
-    if (!parsed.success) throw new Error(`invalid ${topic.name} event: ${parsed.error.message}`);
-    if (!this.topics.has(topic.name)) throw new Error(`${topic.name} is not an outbox topic`);
+  /**
+   * Queues an event in the caller's transaction; a value that fails its schema fails the
+   * transaction. The value (its `eventId` with it) and the headers are fixed in the row, so a
+   * re-send after a crash or a failed publish is the very same message.
+   */
+  async add<T>(tx: EntityManager, topic: TopicContract<T>, key: string, value: T, headers?: Record<string, string>): Promise<void> {
+    await this.insert(tx, this.encode(topic, key, value, headers));
+  }
+
+  /** Queues an event that `encode` checked, in the caller's transaction. */
+  async insert(tx: EntityManager, row: OutboxInsert): Promise<void> {
     // Hand SQL: TypeORM's insert would need the jsonb value cast to its deep-partial type; this is the one statement.
-    await tx.query('INSERT INTO outbox (topic, key, value, created_at) VALUES ($1, $2, $3, now())', [topic.name, key, JSON.stringify(parsed.data)]);
+    await tx.query('INSERT INTO outbox (topic, key, value, headers, created_at) VALUES ($1, $2, $3, $4, now())', [row.topic, row.key, row.value, row.headers]);
+    this.noteAdded();
+  }
+
+  /**
+   * An event checked against its topic's schema and serialised, for `insert`, or for a
+   * repository that writes it with the change it describes in one statement (a hot path that
+   * cannot afford a transaction's extra round trips; it then calls `noteAdded()`).
+   */
+  encode<T>(topic: TopicContract<T>, key: string, value: T, headers?: Record<string, string>): OutboxInsert {
+    const parsed = topic.schema.safeParse(value);
+    if (!parsed.success) throw new InvalidOutboxEventError(topic.name, parsed.error.message);
+    // A programming error: the module did not list the topic (OutboxModule.forFeature).
+    if (!this.topics.has(topic.name)) throw new Error(`${topic.name} is not an outbox topic`);
+    return { topic: topic.name, key, value: JSON.stringify(parsed.data), headers: headers && Object.keys(headers).length > 0 ? JSON.stringify(headers) : null };
+  }
+
+  /** Counts an event written by a statement of the caller's (see `encode`), so that `kick()` publishes it. */
+  noteAdded(): void {
     this.added++;
   }
 
@@ -75,7 +118,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
         const rows = await tx
           .getRepository(OutboxEntity)
           .createQueryBuilder('o')
-          .select(['o.id', 'o.topic', 'o.key', 'o.value'])
+          .select(['o.id', 'o.topic', 'o.key', 'o.value', 'o.headers'])
           .where({ publishedAt: IsNull() })
           .orderBy('o.id')
           .limit(BATCH)
@@ -91,7 +134,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
             continue;
           }
           try {
-            await this.bus.publish(topic, row.key, row.value);
+            await this.bus.publish(topic, row.key, row.value, row.headers ?? undefined);
             done.push(row.id);
           } catch (error) {
             failed = error;
