@@ -1,5 +1,6 @@
 import { DeadLetterEntity } from '@workpoint/messaging';
 import { ConfigurationDeadLetter1764115200091 } from './migrations/1764115200091-configuration-dead-letter';
+import { ConfigurationOutboxHeaders1764115200095 } from './migrations/1764115200095-configuration-outbox-headers';
 import { jobEntitySchema } from '@workpoint/jobs';
 import { ChangeFanoutEntity } from './api/change-fanout.entity';
 import { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
@@ -20,5 +21,5 @@ export { CONFIGURATION_JOB_TABLE } from './configuration.job-table';
 export const CONFIGURATION_SCHEMA = {
   schema: 'configuration',
   entities: [jobEntitySchema(CONFIGURATION_JOB_TABLE), ...DESIRED_STATE_ENTITIES, OutboxEntity, ChangeFanoutEntity, DeadLetterEntity],
-  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006, ConfigurationDesiredState1764115200010, ConfigurationPhoneSearch1764115200012, ConfigurationOutbox1764115200013, ConfigurationRetention1764115200031, ConfigurationChangeFanout1764115200038, ConfigurationDeadLetter1764115200091],
+  migrations: [ConfigurationInitial1764115200001, ConfigurationJobOutcome1764115200003, ConfigurationJobParts1764115200006, ConfigurationDesiredState1764115200010, ConfigurationPhoneSearch1764115200012, ConfigurationOutbox1764115200013, ConfigurationRetention1764115200031, ConfigurationChangeFanout1764115200038, ConfigurationDeadLetter1764115200091, ConfigurationOutboxHeaders1764115200095],
 };

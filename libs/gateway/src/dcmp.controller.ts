@@ -3,6 +3,7 @@ import { Logger } from '@workpoint/logging';
 import { normaliseMac } from '@workpoint/wpi-codec';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendFastifyReply } from './dcmp.http';
+import { refusalReply } from './gateway.error';
 import { type HttpReply, plain } from './http-reply';
 import { PendingJobsView } from './pending-jobs.view';
 
@@ -28,7 +29,7 @@ export class DcmpController {
 
   private answer(req: FastifyRequest): HttpReply {
     // HEAD is answered like GET (without the body), as any HTTP server must.
-    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'only GET\n', { Allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refusalReply({ code: 'method-not-allowed', allow: 'GET, HEAD' });
     const target = req.raw.url ?? '/';
     const queryAt = target.indexOf('?');
     // The raw query, read as before the move to Fastify: the first device-id counts.
@@ -37,7 +38,7 @@ export class DcmpController {
     const remoteAddress = req.raw.socket.remoteAddress;
     if (mac === undefined) {
       this.logger.debug('DCMP poll without a valid device-id', { deviceId, remoteAddress });
-      return plain(400, 'device-id must be the MAC address of the phone\n');
+      return refusalReply({ code: 'bad-device-id' });
     }
     const counts = this.pending.countsOf(mac);
     this.logger.debug('DCMP poll', { mac, pending: counts !== undefined, ...counts, remoteAddress });

@@ -4,8 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from '@workpoint/logging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings';
-import { type HttpReply, plain } from './http-reply';
-import { admitPerSource, busyReply, capConnections, clientErrorAnswer, isProbe, remoteAddressOf, SERVER_TIMEOUTS } from './http-server.util';
+import { refusalReply } from './gateway.error';
+import type { HttpReply } from './http-reply';
+import { admitPerSource, capConnections, clientErrorAnswer, isProbe, remoteAddressOf, SERVER_TIMEOUTS } from './http-server.util';
 import { PerSourceLimiter } from './per-source.limiter';
 
 /** Writes a reply with an exact Content-Length (Fastify computes it for a string body, never chunks one). */
@@ -52,7 +53,7 @@ export class DcmpAdmission {
   readonly onRequest = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     if (isProbe(request.raw.url) || admitPerSource(this.perSource, request.raw, reply.raw)) return done();
     this.logger.warn('refused a DCMP poll: too many in flight from this address', { remoteAddress: remoteAddressOf(request.raw), limit: this.perSource.maxPerSource });
-    void sendFastifyReply(reply, busyReply(this.perSource.maxPerSource));
+    void sendFastifyReply(reply, refusalReply({ code: 'source-busy', limit: this.perSource.maxPerSource }));
   };
 }
 
@@ -65,16 +66,16 @@ export class DcmpExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof NotFoundException) {
-      void sendFastifyReply(reply, plain(404, 'not found\n'));
+      void sendFastifyReply(reply, refusalReply({ code: 'not-found' }));
       return;
     }
     const status = error instanceof HttpException ? error.getStatus() : statusOf(error);
     if (status !== undefined && status < 500) {
-      void sendFastifyReply(reply, plain(status, `${error instanceof Error ? error.message : 'bad request'}\n`));
+      void sendFastifyReply(reply, refusalReply({ code: 'bad-request', status, message: error instanceof Error ? error.message : 'bad request' }));
       return;
     }
     this.logger.error('unexpected error answering a DCMP poll', { error: error instanceof Error ? error.stack : String(error) });
-    if (!reply.sent) void sendFastifyReply(reply, plain(500, 'internal error\n'));
+    if (!reply.sent) void sendFastifyReply(reply, refusalReply({ code: 'internal' }));
     else reply.raw.destroy();
   }
 }

@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@workpoint/logging';
-import { type HttpReply, plain } from './http-reply';
 import type { PerSourceLimiter } from './per-source.limiter';
 
 /** Stops accepting, lets requests in progress finish, and drops idle keep-alive connections. */
@@ -46,26 +45,16 @@ export function capConnections(server: Server, maxConnections: number, logger: L
   server.on('drop', (data) => logger.debug(`${what} connection dropped: connection cap reached`, { maxConnections, remoteAddress: data?.remoteAddress }));
 }
 
-/** How long a refused source is asked to wait; phones retry on their own schedule anyway. */
-export const BUSY_RETRY_AFTER_SECONDS = 5;
-
 /**
  * Takes a per-source slot for the request and frees it when the response closes, which it
  * does on every path (answered, failed, aborted, timed out). Undefined when the source is at
- * its limit: the caller answers with `busyReply` and reads nothing.
+ * its limit: the caller answers with the `source-busy` refusal (gateway.error.ts) and reads nothing.
  */
 export function admitPerSource(limiter: PerSourceLimiter, req: IncomingMessage, res: ServerResponse): boolean {
   const release = limiter.tryAcquire(remoteAddressOf(req));
   if (!release) return false;
   res.once('close', release);
   return true;
-}
-
-export function busyReply(limit: number): HttpReply {
-  return plain(503, `busy: ${limit} requests from this address are in flight; retry later\n`, {
-    'Retry-After': String(BUSY_RETRY_AFTER_SECONDS),
-    Connection: 'close',
-  });
 }
 
 export function remoteAddressOf(req: IncomingMessage): string {

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@workpoint/logging';
+import { GatewayError, refusalReply } from './gateway.error';
 import { type HttpReply, plain, sendReply } from './http-reply';
 import type { PhoneRequestHandler } from './phone-request.handler';
 import { listenOn } from '@workpoint/http-api';
-import { admitPerSource, answerClientErrors, busyReply, capConnections, closeServer, isProbe, remoteAddressOf, SERVER_TIMEOUTS } from './http-server.util';
+import { admitPerSource, answerClientErrors, capConnections, closeServer, isProbe, remoteAddressOf, SERVER_TIMEOUTS } from './http-server.util';
 import { PerSourceLimiter } from './per-source.limiter';
 
 export interface HttpsEdgeOptions {
@@ -73,14 +74,14 @@ export class HttpsEdge {
         remoteAddress: remoteAddressOf(req),
         limit: this.perSource.maxPerSource,
       });
-      sendReply(res, busyReply(this.perSource.maxPerSource));
+      sendReply(res, refusalReply({ code: 'source-busy', limit: this.perSource.maxPerSource }));
       return;
     }
     try {
       sendReply(res, await this.route(req));
     } catch (error) {
       this.logger.error('unexpected error answering a request', { error: error instanceof Error ? error.stack : String(error) });
-      if (!res.headersSent) sendReply(res, plain(500, 'internal error\n'));
+      if (!res.headersSent) sendReply(res, refusalReply(error instanceof GatewayError ? error.refusal : { code: 'internal' }));
       else res.destroy();
     }
   }
@@ -89,20 +90,20 @@ export class HttpsEdge {
     const url = req.url ?? '/';
     const remoteAddress = remoteAddressOf(req);
     if (url === '/healthz') return plain(200, 'ok\n');
-    if (url === '/readyz') return this.options.ready() ? plain(200, 'ready\n') : plain(503, 'not ready\n');
+    if (url === '/readyz') return this.options.ready() ? plain(200, 'ready\n') : refusalReply({ code: 'not-ready' });
     if (!PHONE_PATH.test(url)) {
       req.resume();
-      return plain(404, 'not found\n');
+      return refusalReply({ code: 'not-found' });
     }
     if (req.method !== 'POST') {
       req.resume();
       this.logger.warn('rejected non-POST phone request', { method: req.method, remoteAddress });
-      return plain(405, 'only POST\n', { Allow: 'POST' });
+      return refusalReply({ code: 'method-not-allowed', allow: 'POST' });
     }
     const body = await readBody(req, this.options.maxBodyBytes);
     if (body === 'too-large') {
       this.logger.warn('rejected oversized phone request', { remoteAddress, limit: this.options.maxBodyBytes });
-      return plain(413, `body exceeds ${this.options.maxBodyBytes} bytes\n`, { Connection: 'close' });
+      return refusalReply({ code: 'body-too-large', limit: this.options.maxBodyBytes });
     }
     return this.handler.handle({ body, cookieHeader: req.headers.cookie, remoteAddress });
   }

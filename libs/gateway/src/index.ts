@@ -16,3 +16,4 @@ export * from './ended-interactions';
 export * from './source-address';
 export * from './phone-message.parser';
 export * from './parse-worker.pool';
+export * from './gateway.error';

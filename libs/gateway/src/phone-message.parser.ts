@@ -6,6 +6,7 @@ import {
   type WpiParseErrorCode,
   type WpiScanLimits,
 } from '@workpoint/wpi-codec';
+import { GatewayError } from './gateway.error';
 
 /** One parse handed to a worker: the body's bytes and the caps to apply. */
 export interface ParseTask {
@@ -35,14 +36,14 @@ export type ParserBusyCause = 'queue-full' | 'worker-failed';
  * The message could not be parsed for a reason of the gateway's, not of the message: the
  * pool's queue is full, or the worker died. Transient: nothing was kept, the phone asks again.
  */
-export class ParserBusyError extends Error {
+export class ParserBusyError extends GatewayError {
   override readonly name = 'ParserBusyError';
 
   constructor(
     readonly why: ParserBusyCause,
     message: string,
   ) {
-    super(message);
+    super({ code: 'parser-busy' }, message);
   }
 }
 

@@ -24,8 +24,8 @@ import {
   type WpiAction,
   type WpiItem,
 } from '@workpoint/wpi-codec';
-import { type HttpReply, plain } from './http-reply';
-import { BUSY_RETRY_AFTER_SECONDS } from './http-server.util';
+import type { HttpReply } from './http-reply';
+import { refusalReply } from './gateway.error';
 import { ParserBusyError, PhoneMessageParser } from './phone-message.parser';
 import type { ResponseWaiter } from './response-waiter';
 import type { SessionClaims, SessionCookies } from './session-cookie';
@@ -90,21 +90,20 @@ export class PhoneRequestHandler {
       message = await this.parser.parse(req.body);
     } catch (error) {
       if (error instanceof ParserBusyError) {
-        // Nothing parsed, so no nonce to echo in a CleanUp (overload): a plain 503 the phone retries.
         this.logger.warn('phone message not parsed: parse workers busy; answering 503', { remoteAddress: req.remoteAddress, cause: error.why, error: error.message });
-        return plain(503, 'busy: too many large messages are being parsed; retry later\n', { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) });
+        return refusalReply(error.refusal);
       }
       if (!(error instanceof WpiParseError)) throw error;
       // No nonce can be trusted from a message that did not parse, so no DLSMessage can
       // answer it: this is not a phone speaking WPI, and it gets a plain 400.
       this.logger.warn('rejected unparsable phone message', { remoteAddress: req.remoteAddress, code: error.code, error: error.message });
-      return plain(400, `${error.code}: ${error.message}\n`);
+      return refusalReply({ code: 'unparsable', parseCode: error.code, reason: error.message });
     }
     // Before anything is kept or published: a value over its column would fail every retry downstream.
     const tooLong = valueLimitBreach(message, this.options.maxItemValueChars ?? DEFAULT_MAX_ITEM_VALUE_CHARS);
     if (tooLong !== undefined) {
       this.logger.warn('phone message with a value over its limit answered with CleanUp', { remoteAddress: req.remoteAddress, refusal: tooLong });
-      return this.dls(message.nonce, 'CleanUp', [], undefined, tooLong);
+      return refusalReply({ code: 'value-too-long', nonce: message.nonce, detail: tooLong });
     }
     message = this.withoutRepeats(message, req.remoteAddress);
 
@@ -115,7 +114,7 @@ export class PhoneRequestHandler {
         reason: message.reason,
         why: identity.why,
       });
-      return this.dls(message.nonce, 'CleanUp', [], undefined, identity.why);
+      return refusalReply({ code: 'unidentified', nonce: message.nonce, why: identity.why });
     }
 
     const contact: ContactEvent = {
@@ -249,10 +248,9 @@ export class PhoneRequestHandler {
     return this.dls(nonce, action, items, claims, comment);
   }
 
-  private dls(nonce: string, action: WpiAction, items: WpiItem[], claims: SessionClaims | undefined, comment?: string): HttpReply {
+  private dls(nonce: string, action: WpiAction, items: WpiItem[], claims: SessionClaims, comment?: string): HttpReply {
     const body = buildDlsMessage({ nonce, action, items }, comment ? { comment } : undefined);
-    const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
-    if (claims) headers['Set-Cookie'] = ENDS_INTERACTION.has(action) ? this.sessions.clearCookie() : this.sessions.setCookie(claims);
+    const headers = { 'Content-Type': 'text/xml; charset=utf-8', 'Set-Cookie': ENDS_INTERACTION.has(action) ? this.sessions.clearCookie() : this.sessions.setCookie(claims) };
     return { status: 200, headers, body };
   }
 }

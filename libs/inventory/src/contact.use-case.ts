@@ -1,11 +1,12 @@
 import { ContactMeTargetPolicy } from '@workpoint/contact-me';
 import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
-import { type ContactEvent, HEADERS, PhoneChangesReportedTopic, PhoneRegisteredTopic } from '@workpoint/contracts';
+import { type ContactEvent, HEADERS } from '@workpoint/contracts';
 import { Inject, Injectable } from '@nestjs/common';
+import { Outbox } from '@workpoint/database';
 import { Logger, maskSecretItems } from '@workpoint/logging';
-import { BUS, type Bus } from '@workpoint/messaging';
 import { attachedItems, itemValue, REASONS_WITH_BASIC_ITEMS, type WpiAction, type WpiItem } from '@workpoint/wpi-codec';
 import { changesReportedEvent, phoneRegisteredEvent } from './phone-events.builder';
+import { InventoryError } from './inventory.error';
 import { INVENTORY_SETTINGS, type InventorySettings } from './inventory.settings';
 import { type PhoneContactFacts, PhoneRepository, type ReportKind } from './phone.repository';
 import { fragmentBytes, type FragmentKey, ReplyFragmentRepository } from './reply-fragment.repository';
@@ -44,7 +45,9 @@ const PUBLISHED_REPORTS = { 'local-change': 'local-changes', 'inventory-change':
  * item set when it does not know it or the phone says its configuration changed, assembles
  * fragmented replies before anyone acts on them, and ends the interactions that need no jobs
  * (the phone's own clean-up, reasons nobody knows). It tells the world when a phone appears
- * and when one reports changes, once per contact, even when the contact is delivered again.
+ * and when one reports changes, once per contact, even when the contact is delivered again:
+ * each event is a row of inventory's outbox, written with the change it describes and
+ * published by the outbox's relay.
  */
 @Injectable()
 export class InventoryContactUseCase {
@@ -55,7 +58,7 @@ export class InventoryContactUseCase {
   constructor(
     private readonly phones: PhoneRepository,
     private readonly fragments: ReplyFragmentRepository,
-    @Inject(BUS) private readonly bus: Bus,
+    private readonly outbox: Outbox,
     private readonly logger: Logger,
     @Inject(INVENTORY_SETTINGS) settings: InventorySettings,
   ) {
@@ -114,7 +117,8 @@ export class InventoryContactUseCase {
 
   private async onReply(contact: ContactEvent, log: Logger): Promise<StageDecision> {
     const { message } = contact;
-    const reply = message.replyTo!;
+    const reply = message.replyTo;
+    if (!reply) throw new InventoryError('reply-without-action', 'reply-to contact without the action it answers');
     const key = { mac: contact.mac, interactionId: contact.interactionId, action: reply.action };
     if (message.fragment === 'next') {
       if (!FRAGMENTED_REPLY_ACTIONS.has(reply.action)) {
@@ -163,13 +167,12 @@ export class InventoryContactUseCase {
     return answer('CleanUp', why === 'too-many-fragments' ? 'too many fragments' : 'reply too large');
   }
 
-  /** Records the contact; publishes the phone's registration if this contact is its first. */
+  /** Records the contact; the phone's registration event goes with it if this contact is its first. */
   private async record(contact: ContactEvent, log: Logger): Promise<void> {
     const facts = factsOf(contact, this.contactMePolicy, log);
-    const { registered, published } = await this.phones.recordContact(facts);
-    if (!registered || published) return;
-    await this.bus.publish(PhoneRegisteredTopic, contact.mac, phoneRegisteredEvent(contact, facts), headersFor(contact));
-    await this.phones.markRegistrationPublished(contact.mac);
+    const registered = await this.phones.recordContact(facts, { value: phoneRegisteredEvent(contact, facts), headers: headersFor(contact) });
+    if (!registered) return;
+    this.outbox.kick();
     log.info('phone registered', { reason: contact.message.reason });
   }
 
@@ -179,7 +182,7 @@ export class InventoryContactUseCase {
   }
 
   private async store(contact: ContactEvent, kind: ReportKind, items: WpiItem[], log: Logger): Promise<void> {
-    const { stored, published } = await this.phones.storeReport({
+    const stored = await this.phones.storeReport({
       kind,
       mac: contact.mac,
       contactId: contact.contactId,
@@ -187,11 +190,10 @@ export class InventoryContactUseCase {
       reportedAt: new Date(contact.receivedAt),
       // Phones report some passwords in clear (e.g. `user-pwd` at start-up); they are not kept.
       items: maskSecretItems(items),
+      ...(kind === 'full' ? {} : { event: { value: changesReportedEvent(contact, PUBLISHED_REPORTS[kind], items), headers: headersFor(contact) } }),
     });
     log.info(stored ? `${kind} report stored` : `${kind} report already stored (redelivery)`, { items: items.length });
-    if (kind === 'full' || published) return;
-    await this.bus.publish(PhoneChangesReportedTopic, contact.mac, changesReportedEvent(contact, PUBLISHED_REPORTS[kind], items), headersFor(contact));
-    await this.phones.markReportPublished(contact.contactId);
+    if (stored && kind !== 'full') this.outbox.kick();
   }
 }
 

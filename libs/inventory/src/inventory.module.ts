@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContactRouter } from '@workpoint/contact-pipeline';
-import { ContactMeAttemptedTopic, type TopicContract } from '@workpoint/contracts';
+import { ContactMeAttemptedTopic, PhoneChangesReportedTopic, PhoneRegisteredTopic, type TopicContract } from '@workpoint/contracts';
 import { OutboxModule, RetentionJob, retentionSettingsFrom } from '@workpoint/database';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
@@ -18,7 +18,7 @@ import { PhoneRepository } from './phone.repository';
 import { ReplyFragmentRepository } from './reply-fragment.repository';
 
 /** The topics inventory publishes through its outbox (`inventory.outbox`). */
-export const INVENTORY_OUTBOX_TOPICS: readonly TopicContract<unknown>[] = [ContactMeAttemptedTopic as TopicContract<unknown>];
+export const INVENTORY_OUTBOX_TOPICS: readonly TopicContract<unknown>[] = [ContactMeAttemptedTopic, PhoneRegisteredTopic, PhoneChangesReportedTopic] as TopicContract<unknown>[];
 
 /** The inventory service; its process (or the embedded one) supplies bus, database and logger (StageCoreModule). */
 @Module({})

@@ -1,5 +1,6 @@
 import { DeadLetterEntity } from '@workpoint/messaging';
 import { InventoryDeadLetter1764115200090 } from './migrations/1764115200090-inventory-dead-letter';
+import { InventoryOutboxEvents1764115200095 } from './migrations/1764115200095-inventory-outbox-events';
 import { OutboxEntity } from '@workpoint/database';
 import { ContactMeRequestEntity } from './entities/contact-me-request.entity';
 import { InventoryContactMeRequest1764115200036 } from './migrations/1764115200036-inventory-contact-me-request';
@@ -21,5 +22,5 @@ import { InventoryReplyFragmentBytes1764115200030 } from './migrations/176411520
 export const INVENTORY_SCHEMA = {
   schema: 'inventory',
   entities: [PhoneEntity, PhoneReportEntity, ReplyFragmentEntity, ContactMeAttemptEntity, ReadRequestEntity, ContactMeRequestEntity, OutboxEntity, DeadLetterEntity],
-  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009, InventoryIntegrationEvents1764115200011, InventoryReplyFragmentBytes1764115200030, InventoryContactMeRefusal1764115200035, InventoryContactMeRequest1764115200036, InventoryOutbox1764115200037, InventoryDeadLetter1764115200090],
+  migrations: [InventoryInitial1764115200000, InventoryReplyFragments1764115200005, InventoryContactMeAttempts1764115200008, InventoryReadRequested1764115200009, InventoryIntegrationEvents1764115200011, InventoryReplyFragmentBytes1764115200030, InventoryContactMeRefusal1764115200035, InventoryContactMeRequest1764115200036, InventoryOutbox1764115200037, InventoryDeadLetter1764115200090, InventoryOutboxEvents1764115200095],
 };

@@ -13,7 +13,8 @@ import type { PhoneContactFacts } from './phone.repository';
 /*
  * Inventory's integration events are built from the contact alone: the event id from its
  * contact id, the time from when the gateway received it. A redelivered contact therefore
- * yields the very same event, and a republish after a crash is a duplicate consumers can drop.
+ * yields the very same event; it is written to the outbox once, with the change it describes,
+ * and a re-send of its row after a crash is a duplicate consumers can drop.
  */
 
 /**

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, type Repository } from 'typeorm';
+import { LessThan, type Repository } from 'typeorm';
+import { type PhoneChangesReported, PhoneChangesReportedTopic, type PhoneRegistered, PhoneRegisteredTopic } from '@workpoint/contracts';
+import { InvalidOutboxEventError, Outbox, type OutboxInsert } from '@workpoint/database';
+import type { TopicContract } from '@workpoint/contracts';
+import { InventoryError } from './inventory.error';
 import type { WpiItem } from '@workpoint/wpi-codec';
 import { PhoneReportEntity } from './entities/phone-report.entity';
 import { PhoneEntity } from './entities/phone.entity';
@@ -24,16 +28,14 @@ export interface PhoneContactFacts {
   contactAt: Date;
 }
 
-export interface Registration {
-  /** This contact registered the phone (it had never been seen before). */
-  registered: boolean;
-  /** The registration's event was published already. */
-  published: boolean;
+/** An integration event and the headers it is sent with, written to the outbox with the change it describes. */
+export interface PendingEvent<T> {
+  value: T;
+  headers: Record<string, string>;
 }
 
-interface RegistrationRow {
-  registered_contact_id: string | null;
-  registration_published_at: Date | null;
+interface RecordedRow {
+  registered: boolean;
 }
 
 export type ReportKind = 'full' | 'local-change' | 'inventory-change';
@@ -45,6 +47,8 @@ export interface PhoneReport {
   interactionId: string;
   reportedAt: Date;
   items: WpiItem[];
+  /** The event other systems hear of this report (local and inventory changes; full reports have none). */
+  event?: PendingEvent<PhoneChangesReported>;
 }
 
 /** The phone, its reports and read requests in PostgreSQL. */
@@ -54,6 +58,7 @@ export class PhoneRepository {
     @InjectRepository(PhoneEntity) private readonly phones: Repository<PhoneEntity>,
     @InjectRepository(PhoneReportEntity) private readonly reports: Repository<PhoneReportEntity>,
     @InjectRepository(ReadRequestEntity) private readonly readRequests: Repository<ReadRequestEntity>,
+    private readonly outbox: Outbox,
   ) {}
 
   async findPhone(mac: string): Promise<PhoneEntity | null> {
@@ -62,44 +67,49 @@ export class PhoneRepository {
 
   /**
    * Registers an unknown phone or updates a known one. An older contact arriving late (a
-   * reordered or redelivered event) never overwrites newer facts. Says whether this contact
-   * registered the phone — also when it is delivered again — and whether that registration was
-   * already published, so a redelivery publishes only what a crash left unpublished.
+   * reordered or redelivered event) never overwrites newer facts. When this contact is the
+   * phone's first, its `registered` event is written to the outbox by the same statement, so
+   * the phone and its event commit together; a redelivered contact finds the phone and writes
+   * nothing more. Says whether this contact registered the phone.
    *
    * A contact that reports a contact-me-uri replaces both the stored target and its refusal
    * (the newest report is the phone's word, a refused one included); one that reports none
    * leaves them as they were.
    */
-  async recordContact(f: PhoneContactFacts): Promise<Registration> {
+  async recordContact(f: PhoneContactFacts, registered: PendingEvent<PhoneRegistered>): Promise<boolean> {
+    const event = this.encoded(PhoneRegisteredTopic, f.mac, registered);
     // Hand SQL, typed row: one round trip per contact on the storm's hot path, with what
-    // TypeORM's upsert cannot say (a WHERE on the conflict update, a CASE per column).
-    const upserted: RegistrationRow[] = await this.phones.query(
-      `INSERT INTO phone AS p (mac, e164, device_type, software_version, contact_me_uri, basic_items,
-                               registered_at, registered_contact_id, last_contact_at, last_reason, last_remote_address, contact_me_refusal)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $10, $7, $8, $9, $11)
-       ON CONFLICT (mac) DO UPDATE SET
-         e164 = COALESCE(EXCLUDED.e164, p.e164),
-         device_type = COALESCE(EXCLUDED.device_type, p.device_type),
-         software_version = COALESCE(EXCLUDED.software_version, p.software_version),
-         contact_me_uri = CASE WHEN $11::varchar IS NULL THEN COALESCE(EXCLUDED.contact_me_uri, p.contact_me_uri) ELSE NULL END,
-         contact_me_refusal = CASE WHEN EXCLUDED.contact_me_uri IS NULL THEN COALESCE($11::varchar, p.contact_me_refusal) ELSE NULL END,
-         basic_items = EXCLUDED.basic_items,
-         last_contact_at = EXCLUDED.last_contact_at,
-         last_reason = EXCLUDED.last_reason,
-         last_remote_address = EXCLUDED.last_remote_address
-       WHERE p.last_contact_at <= EXCLUDED.last_contact_at
-       RETURNING registered_contact_id, registration_published_at`,
-      [f.mac, f.e164, f.deviceType, f.softwareVersion, f.contactMeUri, JSON.stringify(f.basicItems), f.contactAt, f.reason, f.remoteAddress, f.contactId, f.contactMeRefusal?.slice(0, 128) ?? null],
+    // TypeORM's upsert cannot say (a WHERE on the conflict update, a CASE per column), and the
+    // outbox row in the same statement instead of a transaction's three more round trips.
+    // `xmax = 0` holds for a row this statement inserted, not for one it updated.
+    const rows: RecordedRow[] = await this.phones.query(
+      `WITH upserted AS (
+         INSERT INTO phone AS p (mac, e164, device_type, software_version, contact_me_uri, basic_items,
+                                 registered_at, last_contact_at, last_reason, last_remote_address, contact_me_refusal)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7, $8, $9, $10)
+         ON CONFLICT (mac) DO UPDATE SET
+           e164 = COALESCE(EXCLUDED.e164, p.e164),
+           device_type = COALESCE(EXCLUDED.device_type, p.device_type),
+           software_version = COALESCE(EXCLUDED.software_version, p.software_version),
+           contact_me_uri = CASE WHEN $10::varchar IS NULL THEN COALESCE(EXCLUDED.contact_me_uri, p.contact_me_uri) ELSE NULL END,
+           contact_me_refusal = CASE WHEN EXCLUDED.contact_me_uri IS NULL THEN COALESCE($10::varchar, p.contact_me_refusal) ELSE NULL END,
+           basic_items = EXCLUDED.basic_items,
+           last_contact_at = EXCLUDED.last_contact_at,
+           last_reason = EXCLUDED.last_reason,
+           last_remote_address = EXCLUDED.last_remote_address
+         WHERE p.last_contact_at <= EXCLUDED.last_contact_at
+         RETURNING (p.xmax = 0) AS inserted
+       ), e AS (
+         INSERT INTO outbox (topic, key, value, headers, created_at)
+         SELECT $11, $12, $13::jsonb, $14::jsonb, now() FROM upserted WHERE upserted.inserted
+         RETURNING id
+       )
+       SELECT EXISTS (SELECT 1 FROM e) AS registered`,
+      [f.mac, f.e164, f.deviceType, f.softwareVersion, f.contactMeUri, JSON.stringify(f.basicItems), f.contactAt, f.reason, f.remoteAddress, f.contactMeRefusal?.slice(0, 128) ?? null, event.topic, event.key, event.value, event.headers],
     );
-    // No row back: a newer contact was recorded first, so the phone was known before this one.
-    if (upserted[0]) return { registered: upserted[0].registered_contact_id === f.contactId, published: upserted[0].registration_published_at != null };
-    const row = await this.phones.findOne({ where: { mac: f.mac }, select: { mac: true, registeredContactId: true, registrationPublishedAt: true } });
-    return { registered: row?.registeredContactId === f.contactId, published: row?.registrationPublishedAt != null };
-  }
-
-  /** Notes that the broker acknowledged the phone's `registered` event. */
-  async markRegistrationPublished(mac: string): Promise<void> {
-    await this.phones.update({ mac, registrationPublishedAt: IsNull() }, { registrationPublishedAt: () => 'now()' });
+    const isNew = rows[0]?.registered === true;
+    if (isNew) this.outbox.noteAdded();
+    return isNew;
   }
 
   /** Remembers that inventory asked for the full item set in this interaction (a day at most). */
@@ -116,10 +126,11 @@ export class PhoneRepository {
   /**
    * Stores what a phone reported (a full item set, a local change, an inventory change) once
    * per contact: a redelivered event finds its contact id already stored and changes nothing.
-   * Says whether the report's event was already published (only local and inventory changes
-   * are).
+   * The report's event (local and inventory changes) is written to the outbox in the same
+   * transaction, so it exists exactly when the report does. Says whether this call stored it.
    */
-  async storeReport(r: PhoneReport): Promise<{ stored: boolean; published: boolean }> {
+  async storeReport(r: PhoneReport): Promise<boolean> {
+    const event = r.event && this.encoded(PhoneChangesReportedTopic, r.mac, r.event);
     return this.reports.manager.transaction(async (tx) => {
       const inserted = await tx
         .getRepository(PhoneReportEntity)
@@ -129,11 +140,9 @@ export class PhoneRepository {
         .orIgnore()
         .returning(['id'])
         .execute();
-      if ((inserted.raw as unknown[]).length === 0) {
-        const earlier = await tx.getRepository(PhoneReportEntity).findOne({ where: { contactId: r.contactId }, select: { id: true, publishedAt: true } });
-        return { stored: false, published: earlier?.publishedAt != null };
-      }
-      if (r.kind !== 'full') return { stored: true, published: false };
+      if ((inserted.raw as unknown[]).length === 0) return false;
+      if (event) await this.outbox.insert(tx, event);
+      if (r.kind !== 'full') return true;
       await tx
         .getRepository(PhoneEntity)
         .createQueryBuilder()
@@ -141,12 +150,17 @@ export class PhoneRepository {
         .set({ lastFullReportAt: r.reportedAt })
         .where('mac = :mac AND (last_full_report_at IS NULL OR last_full_report_at < :at)', { mac: r.mac, at: r.reportedAt })
         .execute();
-      return { stored: true, published: false };
+      return true;
     });
   }
 
-  /** Notes that the broker acknowledged the event of the report of this contact. */
-  async markReportPublished(contactId: string): Promise<void> {
-    await this.reports.update({ contactId, publishedAt: IsNull() }, { publishedAt: () => 'now()' });
+  /** The event checked against its contract, as an outbox row. */
+  private encoded<T>(topic: TopicContract<T>, mac: string, event: PendingEvent<T>): OutboxInsert {
+    try {
+      return this.outbox.encode(topic, mac, event.value, event.headers);
+    } catch (error) {
+      if (!(error instanceof InvalidOutboxEventError)) throw error;
+      throw new InventoryError('invalid-event', `the ${topic.name} event of this contact breaks its contract`, { cause: error });
+    }
   }
 }

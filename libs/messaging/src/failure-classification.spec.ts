@@ -3,7 +3,7 @@ import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { BusValidationError } from './bus';
-import { type FailureClass, classifyFailure } from './failure-classification';
+import { ClassifiedFailure, type FailureClass, classifyFailure } from './failure-classification';
 
 /** What node-postgres raises for an error response of the server. */
 function pgError(code: string, message = 'server error'): DatabaseError {
@@ -72,6 +72,9 @@ const cases: Array<[string, unknown, FailureClass]> = [
   ['undefined', undefined, 'unknown'],
   ['a generic KafkaJSError marked non-retriable', new KafkaJSError('x', { retriable: false }), 'unknown'],
   ['an unrelated code', Object.assign(new Error('nope'), { code: 'ENOENT' }), 'unknown'],
+  ['a permanent failure as an edge classified it', new ClassifiedFailure('permanent', 'invalid-event', new Error('x')), 'permanent'],
+  ['a transient failure as an edge classified it', new ClassifiedFailure('transient', 'store-unavailable', new Error('x')), 'transient'],
+  ['an edge\'s verdict over its cause\'s', new ClassifiedFailure('permanent', 'invalid-event', socketError('ECONNREFUSED')), 'permanent'],
 ];
 
 describe('classifyFailure', () => {

@@ -11,6 +11,23 @@ import { BusValidationError } from './bus';
  */
 export type FailureClass = 'transient' | 'permanent' | 'unknown';
 
+/**
+ * A handler's failure as its Kafka edge classified it from its module's coded error (an
+ * exhaustive switch over the module's codes): a transient one is retried for as long as it
+ * lasts, a permanent one is dead-lettered at once and its failure path runs. `code` is the
+ * module's own code (rejection events carry it as their reason); `cause` the module's error.
+ */
+export class ClassifiedFailure extends Error {
+  constructor(
+    readonly kind: 'transient' | 'permanent',
+    readonly code: string,
+    cause: Error,
+  ) {
+    super(cause.message, { cause });
+    this.name = 'ClassifiedFailure';
+  }
+}
+
 /** Socket errors (Node errno codes) of a dependency that is down or restarting. */
 const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
@@ -64,6 +81,7 @@ function classify(error: unknown, depth: number): FailureClass {
 }
 
 function classifyOne(error: object): FailureClass {
+  if (error instanceof ClassifiedFailure) return error.kind;
   if (error instanceof BusValidationError) return 'permanent';
   const { name, code, message, retriable } = error as { name?: unknown; code?: unknown; message?: unknown; retriable?: unknown };
   if (name === 'ZodError') return 'permanent';

@@ -17,6 +17,8 @@ export type WpiSplitErrorCode = (typeof WPI_SPLIT_ERROR_CODES)[number];
  */
 export class WpiSplitError extends Error {
   override readonly name = 'WpiSplitError';
+  /** The payload or the limits are at fault: splitting them again fails again. */
+  readonly kind = 'permanent' as const;
 
   constructor(
     readonly code: WpiSplitErrorCode,

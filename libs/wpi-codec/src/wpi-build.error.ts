@@ -17,6 +17,8 @@ export type WpiBuildErrorCode = (typeof WPI_BUILD_ERROR_CODES)[number];
 
 export class WpiBuildError extends Error {
   override readonly name = 'WpiBuildError';
+  /** Our own values are at fault: building them again fails again. */
+  readonly kind = 'permanent' as const;
 
   constructor(
     readonly code: WpiBuildErrorCode,

@@ -23,6 +23,8 @@ export type WpiParseErrorCode = (typeof WPI_PARSE_ERROR_CODES)[number];
 
 export class WpiParseError extends Error {
   override readonly name = 'WpiParseError';
+  /** The message itself is at fault: the same bytes are refused again. */
+  readonly kind = 'permanent' as const;
 
   constructor(
     readonly code: WpiParseErrorCode,

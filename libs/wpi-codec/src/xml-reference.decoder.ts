@@ -1,3 +1,5 @@
+import { WpiParseError } from './wpi-parse.error';
+
 const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = {
   lt: '<',
   gt: '>',
@@ -38,7 +40,7 @@ export function decodeXmlReferences(text: string): string {
       }
       const codePoint = hex !== undefined ? parseInt(hex, 16) : parseInt(decimal ?? '', 10);
       if (!isXmlChar(codePoint)) {
-        throw new Error(`character reference ${reference} does not name an XML character`);
+        throw new WpiParseError('malformed-xml', `character reference ${reference} does not name an XML character`);
       }
       return String.fromCodePoint(codePoint);
     },

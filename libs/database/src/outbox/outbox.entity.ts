@@ -6,6 +6,8 @@ export interface OutboxRow {
   topic: string;
   key: string;
   value: unknown;
+  /** Message headers sent with the event (correlation and causation ids); null when it has none. */
+  headers: Record<string, string> | null;
   createdAt: Date;
   publishedAt: Date | null;
 }
@@ -22,6 +24,7 @@ export const OutboxEntity = new EntitySchema<OutboxRow>({
     topic: { type: 'varchar', length: 128 },
     key: { type: 'varchar', length: 64 },
     value: { type: 'jsonb' },
+    headers: { type: 'jsonb', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz' },
     publishedAt: { name: 'published_at', type: 'timestamptz', nullable: true },
   },

@@ -34,11 +34,4 @@ export class PhoneReportEntity {
 
   @Column({ type: 'jsonb' })
   items!: unknown;
-
-  /**
-   * When the broker acknowledged the report's `inventory.phone.changes-reported.v1` (local and
-   * inventory changes; full reports are not published).
-   */
-  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
-  publishedAt!: Date | null;
 }

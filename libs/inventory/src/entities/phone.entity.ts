@@ -30,14 +30,6 @@ export class PhoneEntity {
   @Column({ name: 'registered_at', type: 'timestamptz' })
   registeredAt!: Date;
 
-  /** The contact in which the phone first appeared (null for phones registered before it was kept). */
-  @Column({ name: 'registered_contact_id', type: 'uuid', nullable: true })
-  registeredContactId!: string | null;
-
-  /** When the broker acknowledged `inventory.phone.registered.v1` for this phone. */
-  @Column({ name: 'registration_published_at', type: 'timestamptz', nullable: true })
-  registrationPublishedAt!: Date | null;
-
   @Column({ name: 'last_contact_at', type: 'timestamptz' })
   lastContactAt!: Date;
 
