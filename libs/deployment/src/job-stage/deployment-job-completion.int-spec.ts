@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { deterministicEventId, JOB_TOPICS, type JobCompleted, type TopicContract } from '@workpoint/contracts';
+import { ContactMeRequestedTopic, deterministicEventId, JOB_TOPICS, type JobCompleted, type TopicContract } from '@workpoint/contracts';
 import { openServiceDataSource } from '@workpoint/database';
 import { JobQueue, JobStageUseCase } from '@workpoint/jobs';
 import { contactOf } from '@workpoint/jobs/src/testing/job-fixtures';
@@ -45,7 +45,8 @@ beforeAll(async () => {
   const infra = infraFromEnv();
   dataSource = await openServiceDataSource(infra.databaseUrl, DEPLOYMENT_SCHEMA, 4, 'deployment-completion-int');
   kafka = new KafkaBus({ brokers: infra.kafkaBrokers.split(','), clientId: 'deployment-completion-int', partitions: 6, replicationFactor: 1, partitionsConsumedConcurrently: 1, sessionTimeoutMs: 10_000 }, logger);
-  await kafka.ensureTopics([COMPLETED]);
+  // Every topic the stage publishes to (pending counts, contact-me), not only the completions: run alone, nothing else creates them.
+  await kafka.ensureTopics([...Object.values(JOB_TOPICS.deployment), ContactMeRequestedTopic]);
   await kafka.subscribe({ topic: COMPLETED, groupId: randomId('completed'), fromBeginning: true, handle: async ({ value }) => void seen.push(value) });
   const moduleRef = await Test.createTestingModule({
     imports: [StageCoreModule.forRoot({ bus: gatedBus(kafka), dataSource, logger }), DeploymentModule.forRoot({ secretKey: randomBytes(32).toString('base64') })],
