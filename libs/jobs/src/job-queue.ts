@@ -87,7 +87,7 @@ export const JOB_TABLE = Symbol('JOB_TABLE');
 /**
  * Repository over one service's job table (the only code touching it). Hand-written SQL: the
  * table name is the stage's (one class serves both job tables), and the hot path (take the next
- * job, FOR UPDATE SKIP LOCKED, UPDATE … RETURNING) runs once per contact of every phone. Rows
+ * job, FOR UPDATE, UPDATE … RETURNING) runs once per contact of every phone. Rows
  * come back typed ({@link JobRow}) and are mapped by one function, `toJob`.
  */
 @Injectable()
@@ -120,6 +120,11 @@ export class JobQueue {
    * Marks the oldest queued job of the phone as sent in this contact and returns it; `partSize`
    * says how many of its remaining items fit in the message. A redelivered contact gets the
    * job it already took, so a redelivery sends the same answer.
+   * The job row is taken with a plain `FOR UPDATE`, not `SKIP LOCKED`: a row another transaction
+   * holds is a job being changed (a re-plan replacing a sync job's items, a completion), not one
+   * taken by someone else — skipped, the phone's contact would end without it and the job stay
+   * queued with nobody to carry it. Those transactions are short and never wait for this one
+   * (it locks this one row only), so the contact waits for them and sends what they committed.
    */
   async takeNext(
     mac: string,
@@ -130,7 +135,7 @@ export class JobQueue {
     const already: JobRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE sent_in_contact = $1 LIMIT 1`, [contactId]);
     if (already.length > 0) return toJob(already[0]!);
     return this.dataSource.transaction(async (tx) => {
-      const next: JobRow[] = await tx.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, [mac]);
+      const next: JobRow[] = await tx.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE mac = $1 AND state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE`, [mac]);
       if (next.length === 0) return null;
       const job = toJob(next[0]!);
       const size = partSize(job.items.slice(job.itemsDone), job.action);
