@@ -14,8 +14,9 @@ describe('SecretBox', () => {
 
   it('refuses a value sealed under another key, or tampered with', () => {
     const sealed = box.seal('x');
-    expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow();
-    expect(() => box.open(`${sealed.slice(0, -2)}AA`)).toThrow();
+    expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow(expect.objectContaining({ code: 'unreadable-sealed-value', kind: 'permanent' }));
+    expect(() => box.open(`${sealed.slice(0, -2)}AA`)).toThrow(expect.objectContaining({ code: 'unreadable-sealed-value', kind: 'permanent' }));
+    expect(() => box.open('enc:v1:no-dots')).toThrow(expect.objectContaining({ code: 'malformed-sealed-value', kind: 'permanent' }));
   });
 
   it('fingerprints values deterministically per key', () => {

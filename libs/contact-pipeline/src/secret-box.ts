@@ -3,6 +3,19 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 const PREFIX = 'enc:v1:';
 
 /**
+ * A sealed value this key cannot open: malformed, sealed under another `CONFIG_SECRET_KEY`, or
+ * tampered with. Permanent: trying again with the same key gives the same answer, so a relay
+ * skips the value's phone instead of retrying it for ever.
+ */
+export class SealedValueError extends Error {
+  readonly kind = 'permanent' as const;
+  constructor(readonly code: 'malformed-sealed-value' | 'unreadable-sealed-value') {
+    super(code === 'malformed-sealed-value' ? 'malformed sealed value' : 'sealed value cannot be opened with this CONFIG_SECRET_KEY (another key, or tampered with)');
+    this.name = 'SealedValueError';
+  }
+}
+
+/**
  * Secret item values (SIP and admin passwords…) at rest: AES-256-GCM with a key from
  * configuration (`CONFIG_SECRET_KEY`). A sealed value is `enc:v1:<iv>.<tag>.<ciphertext>`
  * (base64url); sealing the same value twice gives different text. `fingerprint` is an HMAC
@@ -38,10 +51,15 @@ export class SecretBox {
   open(sealed: string): string {
     if (!SecretBox.isSealed(sealed)) return sealed;
     const [iv, tag, body] = sealed.slice(PREFIX.length).split('.');
-    if (iv === undefined || tag === undefined || body === undefined) throw new Error('malformed sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    if (iv === undefined || tag === undefined || body === undefined) throw new SealedValueError('malformed-sealed-value');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    } catch {
+      // GCM's authentication failed (or the iv/tag are not valid): another key, or tampering.
+      throw new SealedValueError('unreadable-sealed-value');
+    }
   }
 
   fingerprint(value: string | null): string {
