@@ -9,8 +9,7 @@ import { numericCursor } from './access';
 import type { PhoneListQueryT } from './api-schemas';
 import { ConfigurationError } from './configuration.error';
 import { csvField } from './csv-field';
-import { managedPhoneOf } from '../desired-state/managed-phone.row';
-import { ManagedPhoneRepository } from './managed-phone.repository';
+import { ManagedPhoneRepository, type PhoneSummaryRow } from './managed-phone.repository';
 import { PhoneHistoryRepository } from './phone-history.repository';
 import { presentItems } from './profile-items';
 import { effectiveView, writesView } from './views';
@@ -29,21 +28,29 @@ const macOfCursor = (cursor: string | undefined) => {
   return mac;
 };
 
-export function summaryOf(p: ManagedPhone) {
+/** A phone as a list shows it (the list reads only these columns: `PhoneSummaryRow`). */
+export function summaryOf(r: PhoneSummaryRow) {
   return {
-    mac: p.mac,
-    e164: p.assignment.e164 ?? p.reportedE164,
-    model: p.deviceType ?? p.assignment.model,
-    softwareVersion: p.softwareVersion,
-    site: p.assignment.site,
-    tags: p.assignment.tags,
-    user: p.assignment.userName,
-    profiles: p.assignment.profiles,
-    lastContactAt: p.lastContactAt,
-    driftCount: p.driftCount,
-    faultCount: p.faultCount,
-    writePending: p.syncJobId !== null,
+    mac: r.mac,
+    e164: r.e164 ?? r.reportedE164,
+    model: r.deviceType ?? r.model,
+    softwareVersion: r.softwareVersion,
+    site: r.site,
+    tags: r.tags,
+    user: r.userName,
+    profiles: r.profiles,
+    lastContactAt: r.lastContactAt ? r.lastContactAt.toISOString() : null,
+    driftCount: r.driftCount,
+    faultCount: r.faultCount,
+    writePending: r.syncJobId !== null,
   };
+}
+
+/** The summary's columns of a phone already read in full (its detail starts with the summary). */
+function summaryRowOf(p: ManagedPhone): PhoneSummaryRow {
+  const { e164, model, site, tags, userName, profiles } = p.assignment;
+  const { mac, deviceType, softwareVersion, reportedE164, driftCount, faultCount, syncJobId } = p;
+  return { mac, e164, model, site, tags, userName, profiles, deviceType, softwareVersion, reportedE164, driftCount, faultCount, syncJobId, lastContactAt: p.lastContactAt === null ? null : new Date(p.lastContactAt) };
 }
 
 export function assignmentView(p: ManagedPhone) {
@@ -76,7 +83,7 @@ export class PhoneService {
       afterMac: macOfCursor(q.cursor),
       limit: q.limit + 1,
     });
-    const phones = rows.slice(0, q.limit).map((r) => summaryOf(managedPhoneOf(r)));
+    const phones = rows.slice(0, q.limit).map(summaryOf);
     return { phones, nextCursor: rows.length > q.limit ? cursorOf(phones[phones.length - 1]!.mac) : null };
   }
 
@@ -105,7 +112,7 @@ export class PhoneService {
     const [phone, desired] = await Promise.all([this.phone(mac), this.store.desired()]);
     const { effective, plan } = this.sync.plan(phone, desired);
     return {
-      ...summaryOf(phone),
+      ...summaryOf(summaryRowOf(phone)),
       assignment: assignmentView(phone),
       reportedE164: phone.reportedE164,
       firstSeenAt: phone.firstSeenAt,
