@@ -2,6 +2,7 @@
 // What the chart promises beyond the Kubernetes schema, checked on rendered manifests
 // (`helm template` output, one file per value set). Exit 1 with every broken promise listed.
 //
+//  - numbers from values files reach env variables as written (Helm reads them as float64);
 //  - secrets reach the apps only as files: no plain secret variable, every *_FILE variable
 //    names a file the pod's secret volume really projects, and no env value carries key material;
 //  - the gateway's GATEWAY_ID is its pod name (stable per StatefulSet ordinal);
@@ -48,6 +49,7 @@ function checkFile(file) {
       for (const v of SECRET_VARIABLES) if (env.has(v)) fail(`${where}: ${v} given in plain (use ${v}_FILE)`);
       for (const e of env.values()) {
         if (typeof e.value === 'string' && KEY_MATERIAL.test(e.value)) fail(`${where}: ${e.name} carries key material`);
+        if (typeof e.value === 'string' && /^[0-9.]+e[+-][0-9]+$/.test(e.value)) fail(`${where}: ${e.name}=${e.value}, a number printed in exponent form`);
         if (!e.name.endsWith('_FILE')) continue;
         const mount = (c.volumeMounts ?? []).find((m) => e.value.startsWith(`${m.mountPath}/`));
         if (!mount || !projected.has(`${mount.name}/${e.value.slice(mount.mountPath.length + 1)}`)) fail(`${where}: ${e.name}=${e.value} is not a projected secret file`);

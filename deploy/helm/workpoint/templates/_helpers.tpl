@@ -68,6 +68,14 @@ app.kubernetes.io/component: {{ .name }}
 {{- printf "%s:%s" $repo (.component.image.tag | default $v.tag | default .root.Chart.AppVersion) }}
 {{- end }}
 
+{{/*
+A value as text for an env variable or a manifest field. Helm reads numbers in values files as
+float64, which prints 1000000 as "1e+06" and 10000 as "1e+04": whole numbers print as integers.
+*/}}
+{{- define "workpoint.str" -}}
+{{- if and (kindIs "float64" .) (eq . (floor .)) }}{{ int64 . }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+
 {{/* Where secret files are mounted; every *_FILE variable points here. */}}
 {{- define "workpoint.secretsDir" -}}/run/secrets/workpoint{{- end }}
 
@@ -102,9 +110,9 @@ The chart's variables first, then `env`, then `<app>.env` (each overrides the on
 {{- $env := dict "LOG_LEVEL" (dict "value" $v.logLevel) }}
 {{- $_ := set $env "KAFKA_BROKERS" (dict "value" (join "," $v.kafka.brokers)) }}
 {{- $_ := set $env "KAFKA_CLIENT_ID" (dict "value" $v.kafka.clientId) }}
-{{- $_ := set $env "KAFKA_CREATE_TOPICS" (dict "value" (toString $v.kafka.createTopics)) }}
-{{- $_ := set $env "KAFKA_TOPIC_PARTITIONS" (dict "value" (toString $v.kafka.topicPartitions)) }}
-{{- $_ := set $env "KAFKA_REPLICATION_FACTOR" (dict "value" (toString $v.kafka.replicationFactor)) }}
+{{- $_ := set $env "KAFKA_CREATE_TOPICS" (dict "value" (include "workpoint.str" $v.kafka.createTopics)) }}
+{{- $_ := set $env "KAFKA_TOPIC_PARTITIONS" (dict "value" (include "workpoint.str" $v.kafka.topicPartitions)) }}
+{{- $_ := set $env "KAFKA_REPLICATION_FACTOR" (dict "value" (include "workpoint.str" $v.kafka.replicationFactor)) }}
 {{- if $v.kafka.tls.enabled }}
 {{- $_ := set $env "KAFKA_SSL" (dict "value" "true") }}
 {{- if and $v.kafka.tls.existingSecret $v.kafka.tls.caKey }}
@@ -128,7 +136,7 @@ The chart's variables first, then `env`, then `<app>.env` (each overrides the on
 {{- end }}
 {{- if $needs.database }}
 {{- $_ := set $env "DATABASE_URL_FILE" (dict "value" (printf "%s/database-url" $dir)) }}
-{{- $_ := set $env "DATABASE_POOL_SIZE" (dict "value" (toString $v.postgresql.poolSize)) }}
+{{- $_ := set $env "DATABASE_POOL_SIZE" (dict "value" (include "workpoint.str" $v.postgresql.poolSize)) }}
 {{- end }}
 {{- if $needs.configKey }}
 {{- $_ := set $env "CONFIG_SECRET_KEY_FILE" (dict "value" (printf "%s/config-secret-key" $dir)) }}
@@ -144,8 +152,8 @@ The chart's variables first, then `env`, then `<app>.env` (each overrides the on
 {{- $_ := set $env "TLS_KEY_FILE" (dict "value" (printf "%s/tls.key" $dir)) }}
 {{- end }}
 {{- range $k, $body := .extra }}{{ $_ := set $env $k $body }}{{ end }}
-{{- range $k, $val := $v.env }}{{ $_ := set $env $k (dict "value" (toString $val)) }}{{ end }}
-{{- range $k, $val := .component.env }}{{ $_ := set $env $k (dict "value" (toString $val)) }}{{ end }}
+{{- range $k, $val := $v.env }}{{ $_ := set $env $k (dict "value" (include "workpoint.str" $val)) }}{{ end }}
+{{- range $k, $val := .component.env }}{{ $_ := set $env $k (dict "value" (include "workpoint.str" $val)) }}{{ end }}
 {{- range $k := keys $env | sortAlpha }}
 - name: {{ $k }}
   {{- toYaml (get $env $k) | nindent 2 }}
@@ -261,7 +269,7 @@ automountServiceAccountToken: false
 enableServiceLinks: false
 securityContext:
   {{- toYaml $root.Values.podSecurityContext | nindent 2 }}
-terminationGracePeriodSeconds: {{ .component.terminationGracePeriodSeconds }}
+terminationGracePeriodSeconds: {{ include "workpoint.str" .component.terminationGracePeriodSeconds }}
 {{- with .component.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
