@@ -193,6 +193,12 @@ apps warn that a key file is group-readable on a read-only mount; that is expect
           name: {{ include "workpoint.databaseSecretName" $root }}
           items:
             - { key: {{ $v.postgresql.urlKey | quote }}, path: database-url }
+      {{- with $v.postgresql.tls.caSecret }}
+      - secret:
+          name: {{ . }}
+          items:
+            - { key: {{ $v.postgresql.tls.caKey | quote }}, path: postgresql-ca.crt }
+      {{- end }}
       {{- end }}
       {{- if $needs.gatewayTls }}
       - secret:
