@@ -71,7 +71,7 @@ metadata: { name: x }
 spec: { selector: {}, endpoints: [{ port: health, pathh: /metrics }] }'
 
 bad_values() { # name expected-error helm-args...
-  local log="$OUT/bad-values-${1//[^a-z]/-}.log"
+  local log="$OUT/bad-values-${1//[^a-zA-Z]/-}.log"
   # Refused, and for the reason named (not, say, a template that no longer renders).
   if render "$CHART/ci/default-values.yaml" "$first_version" "${@:3}" >"$log" 2>&1 || ! grep -q -- "$2" "$log"; then
     not_ok "the chart accepted $1"; cat "$log"
@@ -81,6 +81,7 @@ bad_values "an unknown key" "at '/gateway/replica'" --set gateway.replica=3
 bad_values "SASL without a Secret" "at '/kafka/sasl/existingSecret'" --set kafka.sasl.mechanism=scram-sha-512 --set kafka.sasl.username=u
 bad_values "an unknown SASL mechanism" "at '/kafka/sasl/mechanism'" --set kafka.sasl.mechanism=plain
 bad_values "a database URL that is not postgres://" "at '/postgresql/url'" --set postgresql.url=mysql://db/x
+bad_values "no Kafka at all" "kafka.brokers is required" --set-json 'kafka.brokers=[]'
 bad_values "no database at all" "postgresql.url or postgresql.existingSecret is required" --set postgresql.url=
 bad_values "mTLS without a Secret" "at '/kafka/tls/existingSecret'" --set kafka.tls.enabled=true --set kafka.tls.clientCertificate=true
 bad_values "autoscaling without a CPU request" "needs gateway.resources.requests.cpu" --set gateway.autoscaling.enabled=true --set gateway.resources.requests.cpu=null

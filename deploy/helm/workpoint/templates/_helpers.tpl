@@ -108,6 +108,7 @@ The chart's variables first, then `env`, then `<app>.env` (each overrides the on
 {{- $needs := include "workpoint.needs" . | fromYaml }}
 {{- $sasl := include "workpoint.sasl" . | fromYaml }}
 {{- $env := dict "LOG_LEVEL" (dict "value" $v.logLevel) }}
+{{- if not $v.kafka.brokers }}{{ fail "kafka.brokers is required (host:port of the external Kafka)" }}{{ end }}
 {{- $_ := set $env "KAFKA_BROKERS" (dict "value" (join "," $v.kafka.brokers)) }}
 {{- $_ := set $env "KAFKA_CLIENT_ID" (dict "value" $v.kafka.clientId) }}
 {{- $_ := set $env "KAFKA_CREATE_TOPICS" (dict "value" (include "workpoint.str" $v.kafka.createTopics)) }}
