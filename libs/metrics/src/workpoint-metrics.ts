@@ -98,8 +98,7 @@ export class DeliveryMetrics {
 export class StoreMetrics {
   readonly outboxDepth: PolledGauge;
   readonly contactMeDepth: PolledGauge;
-  readonly phonesWithDrift: PolledGauge;
-  readonly phonesWithFaults: PolledGauge;
+  readonly configurationPhones: PolledGauge;
   readonly contactMeAttempts: Counter<'outcome' | 'final'>;
   readonly jobsQueued: Counter<'stage' | 'action'>;
   readonly jobsCompleted: Counter<'stage' | 'action' | 'outcome'>;
@@ -108,8 +107,11 @@ export class StoreMetrics {
     const polled = (name: string, help: string, labelNames: string[]) => new PolledGauge(registry, { name, help, labelNames, ...gauges }, failures);
     this.outboxDepth = polled('workpoint_outbox_depth_events', 'Events in a service\'s outbox not yet published', ['service']);
     this.contactMeDepth = polled('workpoint_contact_me_queue_depth', 'Phones with a contact-me request active: due now, or waiting (retry backoff, gap, lease)', ['state']);
-    this.phonesWithDrift = polled('workpoint_configuration_phones_with_drift', 'Managed phones whose reported items differ from their desired configuration', []);
-    this.phonesWithFaults = polled('workpoint_configuration_phones_with_faults', 'Managed phones with items they refused (faults)', []);
+    this.configurationPhones = polled(
+      'workpoint_configuration_phones',
+      'Phones the configuration service manages, by state: managed (all), with_drift (reported items differ from the desired configuration), with_faults (items refused), write_pending (a sync job out)',
+      ['state'],
+    );
     this.contactMeAttempts = new Counter({
       name: 'workpoint_contact_me_attempts_total',
       help: 'Contact-me attempts recorded, by outcome and whether it ended the request (final)',
