@@ -27,7 +27,7 @@ function metricNames(expr: string): string[] {
 /** Every series name a process exposes: counters and gauges as named, histograms with their _bucket, _sum and _count. */
 async function exposedNames(): Promise<Set<string>> {
   const metrics = await new WorkpointMetrics().registry.getMetricsAsJSON();
-  return new Set(metrics.flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name])));
+  return new Set(metrics.flatMap((m) => (String(m.type) === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name])));
 }
 
 describe('the Grafana dashboard', () => {
