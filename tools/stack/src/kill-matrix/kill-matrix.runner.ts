@@ -89,12 +89,31 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   return rows;
 }
 
-async function killDuringStorm(stack: RunningStack, db: Pool, target: KillTarget, macStart: number, options: KillMatrixOptions, log: (line: string) => void): Promise<KillMatrixRow> {
+function killDuringStorm(stack: RunningStack, db: Pool, target: KillTarget, macStart: number, options: KillMatrixOptions, log: (line: string) => void): Promise<KillMatrixRow> {
+  return stormWithKill(stack, db, target, killable(stack, target, options), macStart, options, log);
+}
+
+/** The phones and the API a storm goes to: a stack started here, or one running elsewhere (compose). */
+export type StormEndpoints = Pick<RunningStack, 'urls' | 'apiUrl' | 'apiKey'>;
+
+/**
+ * One line of the matrix against any running deployment: queues the jobs, storms, kills `victim`
+ * (a process here, or a container: tools/docker's compose test) when `killAfter` of the fleet has
+ * completed, restarts it, and checks the fleet against the database and the topics.
+ */
+export async function stormWithKill(
+  stack: StormEndpoints,
+  db: Pool,
+  target: KillTarget,
+  victim: KillableProcess,
+  macStart: number,
+  options: Omit<KillMatrixOptions, 'databaseUrl' | 'targets'>,
+  log: (line: string) => void,
+): Promise<KillMatrixRow> {
   const { phones } = options;
   const commands = await queueJobs(stack, db, macStart, phones, options.deploymentEvery ?? 50);
   log(`${target}: ${commands.length} jobs queued for ${phones} phones`);
 
-  const victim = killable(stack, target, options);
   const killAt = Math.max(1, Math.floor(phones * (options.killAfter ?? 0.15)));
   let completed = 0;
   let outage: Promise<number> | undefined;
@@ -165,7 +184,7 @@ async function killAndRestart(victim: KillableProcess, downMs: number, log: (lin
 }
 
 /** Queues a ReadItems job per phone on configuration and a FileDeployment on deployment for every n-th, through the operator API's command route; waits until each is a job. */
-async function queueJobs(stack: RunningStack, db: Pool, macStart: number, phones: number, deploymentEvery: number): Promise<QueuedCommand[]> {
+async function queueJobs(stack: StormEndpoints, db: Pool, macStart: number, phones: number, deploymentEvery: number): Promise<QueuedCommand[]> {
   const commands: (QueuedCommand & { items: { name: string; value: string | null }[] })[] = [];
   for (let i = 0; i < phones; i++) {
     const mac = macAddress(SIEMENS_OUI, macStart + i);
@@ -206,7 +225,7 @@ async function queueJobs(stack: RunningStack, db: Pool, macStart: number, phones
   return commands.map(({ stage, requestId, mac, action }) => ({ stage, requestId, mac, action }));
 }
 
-async function api(stack: RunningStack, method: string, path: string, body: unknown, expected: number): Promise<void> {
+async function api(stack: StormEndpoints, method: string, path: string, body: unknown, expected: number): Promise<void> {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
