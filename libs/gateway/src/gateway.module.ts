@@ -16,6 +16,7 @@ import { PhoneRequestHandler } from './phone-request.handler';
 import { ResponseWaiter } from './response-waiter';
 import { SessionCookies } from './session-cookie';
 import { SessionNonceView } from './session-nonce.view';
+import { TRACING_OFF, TracingModule, type TracingSettings } from '@workpoint/tracing';
 
 /**
  * The pieces that take plain options keep framework-free constructors (their unit tests and the
@@ -108,7 +109,10 @@ class GatewayRootModule {}
 })
 export class GatewayModule extends GatewayModuleBase {
   /** The gateway app's root: its process's bus and logger, the gateway, and /healthz + /readyz on the DCMP listener. */
-  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger'> & { settings: GatewaySettings }): DynamicModule {
-    return { module: GatewayRootModule, imports: [ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger }), GatewayModule.forRoot(deps.settings), HealthModule] };
+  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger'> & { settings: GatewaySettings; tracing?: TracingSettings }): DynamicModule {
+    return {
+      module: GatewayRootModule,
+      imports: [TracingModule.forRoot(deps.tracing ?? TRACING_OFF), ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger }), GatewayModule.forRoot(deps.settings), HealthModule],
+    };
   }
 }
