@@ -186,7 +186,9 @@ async function reject<T>(
 
 async function deadLetter(bus: Bus, raw: RawMessage, groupId: string, error: string, attempts: number, policy: DeliveryPolicy): Promise<void> {
   const letter = deadLetterOf(raw, groupId, error, attempts, policy.deadLetterMaxBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
-  await bus.publish(DeadLetterTopic, letter.key ?? '', letter, { [HEADERS.sourceTopic]: raw.topic, [HEADERS.error]: letter.error.slice(0, 200) });
+  // The failed message's correlation and causation ids go with its letter (its traceparent is the delivery's span's).
+  const ids = Object.fromEntries([HEADERS.correlationId, HEADERS.causationId].flatMap((name) => (raw.headers[name] ? [[name, raw.headers[name].slice(0, 128)]] : [])));
+  await bus.publish(DeadLetterTopic, letter.key ?? '', letter, { ...ids, [HEADERS.sourceTopic]: raw.topic, [HEADERS.error]: letter.error.slice(0, 200) });
 }
 
 export function describe(error: unknown): string {

@@ -55,10 +55,11 @@ describe('W3C trace context on the bus', () => {
       onRejected: async ({ raw }) => bus.publish(Second, raw.key ?? '', { n: 2 }),
     });
     const traceId = await inServerSpan('command', async (span) => {
-      await bus.publish(First, 'AA:BB', { n: 1 });
+      await bus.publish(First, 'AA:BB', { n: 1 }, { 'workpoint-correlation-id': 'interaction' });
       return span.spanContext().traceId;
     });
     expect(parseTraceparent((await letter).headers['traceparent'])?.traceId).toBe(traceId);
+    expect((await letter).headers['workpoint-correlation-id']).toBe('interaction');
     expect(parseTraceparent((await rejection).headers['traceparent'])?.traceId).toBe(traceId);
     await bus.close();
     expect(recorder.spans().find((s) => s.name === 'process test.first.happened.v1')?.status.code).toBe(2);
