@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ContactMeEnvSchema, DeadLetterEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, ensurePrivateDir, loadConfig, readKeyFile, StorageEnvSchema } from '@workpoint/config';
+import { ContactMeEnvSchema, DeadLetterEnvSchema, EmbeddedApiEnvSchema, EmbeddedEnvSchema, ensurePrivateDir, loadConfig, readKeyFile, StorageEnvSchema, TracingEnvSchema } from '@workpoint/config';
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { embeddedPostgresLayout, openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
@@ -10,6 +10,7 @@ import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
+import { tracingSettingsFrom } from '@workpoint/tracing';
 import {
   createProcessMetrics,
   deadLetterRetentionFrom,
@@ -71,15 +72,17 @@ async function main(): Promise<void> {
   const metrics = createProcessMetrics(env);
   const bus = new InProcessBus(logger, deliveryPolicyFrom(env), metrics.delivery);
   watchConsumerLag(metrics, bus);
+  // One SDK for the whole process (the apps share it); spans of every part under `workpoint-embedded`.
+  const tracing = tracingSettingsFrom(loadConfig(TracingEnvSchema), 'embedded');
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
   for (const { stage, schema, module, deadLetters } of stages(dataDir)) {
     const dataSource = await openServiceDataSource(databaseUrl, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
     dataSources.push(dataSource);
-    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters, metrics }));
+    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters, metrics, tracing }));
   }
   const { app: gateway } = await startGatewayApp(
-    { bus, logger: logger.child({ stage: 'gateway' }), metrics, settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },
+    { bus, logger: logger.child({ stage: 'gateway' }), metrics, tracing, settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },
     new NestLoggerAdapter(logger),
   );
   const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics }, new NestLoggerAdapter(logger), env.HEALTH_HOST) : undefined;

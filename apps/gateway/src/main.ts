@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { GatewayEnvSchema, loadConfig, readKeyFile } from '@workpoint/config';
+import { GatewayEnvSchema, loadConfig, readKeyFile, TracingEnvSchema } from '@workpoint/config';
 import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { createKafkaBus, createProcessMetrics, exitOnBootFailure, onShutdownSignal, startHealthApp, watchConsumerLag } from '@workpoint/runtime';
+import { tracingSettingsFrom } from '@workpoint/tracing';
 
 async function main(): Promise<void> {
   const env = loadConfig(GatewayEnvSchema);
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
       bus,
       logger,
       metrics,
+      tracing: tracingSettingsFrom(loadConfig(TracingEnvSchema), 'gateway'),
       settings: gatewaySettingsFrom(env, {
         gatewayId,
         cert: readFileSync(env.TLS_CERT_FILE),

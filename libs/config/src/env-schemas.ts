@@ -253,3 +253,20 @@ export const DeadLetterEnvSchema = StorageEnvSchema.pick({ RETENTION_INTERVAL_SE
   DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(30),
 });
 export type DeadLetterEnv = z.infer<typeof DeadLetterEnvSchema>;
+
+// Traces (issue 10): OpenTelemetry's standard variables, off unless an OTLP endpoint is given.
+const otlpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL');
+/** OpenTelemetry traces of every process (gateway, inventory, configuration, deployment); nothing is recorded or sent unless an endpoint is set. */
+export const TracingEnvSchema = z.object({
+  /** `otlp` (default when an endpoint is set) sends spans over OTLP/HTTP (JSON); `none` turns tracing off. */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
+  /** Base URL of the OTLP/HTTP receiver (a collector), e.g. `http://otel-collector:4318`; spans go to `<url>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
+  /** Full URL for spans only; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
+  /** `service.name` of this process's spans; default `workpoint-<process>` (e.g. `workpoint-gateway`). */
+  OTEL_SERVICE_NAME: z.string().min(1).max(128).optional(),
+  /** Share of new traces recorded, 0 to 1 (parent-based: a message follows its producer's decision). */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+});
+export type TracingEnv = z.infer<typeof TracingEnvSchema>;

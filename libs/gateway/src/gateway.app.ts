@@ -7,6 +7,7 @@ import type { ProcessCoreDeps } from '@workpoint/runtime';
 import { GatewayModule } from './gateway.module';
 import { GatewayService } from './gateway.service';
 import type { GatewaySettings } from './gateway.settings';
+import type { TracingSettings } from '@workpoint/tracing';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -33,7 +34,10 @@ export async function listenGatewayApp(app: NestFastifyApplication, settings: Ga
 }
 
 /** The gateway as its process (or the embedded one) runs it: a Nest Fastify app; `app.close()` stops it. */
-export async function startGatewayApp(deps: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics'> & { settings: GatewaySettings }, nestLogger: LoggerService): Promise<RunningGateway> {
+export async function startGatewayApp(
+  deps: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics'> & { settings: GatewaySettings; tracing?: TracingSettings },
+  nestLogger: LoggerService,
+): Promise<RunningGateway> {
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(deps), dcmpAdapter(deps.settings, deps.logger), {
     logger: nestLogger,
     bodyParser: false,

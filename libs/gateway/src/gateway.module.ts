@@ -17,6 +17,7 @@ import { PhoneRequestHandler } from './phone-request.handler';
 import { ResponseWaiter } from './response-waiter';
 import { SessionCookies } from './session-cookie';
 import { SessionNonceView } from './session-nonce.view';
+import { TRACING_OFF, TracingModule, type TracingSettings } from '@workpoint/tracing';
 
 /**
  * The pieces that take plain options keep framework-free constructors (their unit tests and the
@@ -110,8 +111,8 @@ class GatewayRootModule {}
 })
 export class GatewayModule extends GatewayModuleBase {
   /** The gateway app's root: its process's bus and logger, the gateway, and /healthz + /readyz on the DCMP listener. */
-  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics'> & { settings: GatewaySettings }): DynamicModule {
+  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics'> & { settings: GatewaySettings; tracing?: TracingSettings }): DynamicModule {
     const core = ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
-    return { module: GatewayRootModule, imports: [core, GatewayModule.forRoot(deps.settings), HealthModule] };
+    return { module: GatewayRootModule, imports: [TracingModule.forRoot(deps.tracing ?? TRACING_OFF), core, GatewayModule.forRoot(deps.settings), HealthModule] };
   }
 }

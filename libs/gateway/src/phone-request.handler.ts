@@ -11,6 +11,7 @@ import {
 import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
 import type { PhoneMetrics } from '@workpoint/metrics';
+import { activeSpan, inServerSpan, type Span } from '@workpoint/tracing';
 import {
   buildDlsMessage,
   DEFAULT_MAX_ITEM_VALUE_CHARS,
@@ -87,7 +88,22 @@ export class PhoneRequestHandler {
     private readonly metrics?: PhoneMetrics,
   ) {}
 
-  async handle(req: PhoneRequest): Promise<HttpReply> {
+  /**
+   * One phone exchange is one server span, the root of the trace that the contact carries
+   * through the pipeline (traceparent on the Kafka message). Its attributes: the reason, the
+   * answer, the HTTP status, the contact and interaction ids (random; the logs give their MAC).
+   * The MAC itself is never an attribute: it names a person's phone, and hashing would not hide
+   * a 48-bit value whose vendor prefix is known.
+   */
+  handle(req: PhoneRequest): Promise<HttpReply> {
+    return inServerSpan('WPI exchange', async (span) => {
+      const reply = await this.exchange(req, span);
+      span.setAttribute('http.response.status_code', reply.status);
+      return reply;
+    });
+  }
+
+  private async exchange(req: PhoneRequest, span: Span): Promise<HttpReply> {
     const startedAt = performance.now();
     let message: WorkpointMessage;
     try {
@@ -113,6 +129,9 @@ export class PhoneRequestHandler {
       return refusalReply({ code: 'value-too-long', nonce: message.nonce, detail: tooLong });
     }
     message = this.withoutRepeats(message, req.remoteAddress);
+    // Bounded by valueLimitBreach above (reason ≤ 64, reply-to action ≤ 32).
+    span.setAttribute('wpi.reason', message.reason);
+    if (message.replyTo) span.setAttribute('wpi.reply_to', message.replyTo.action);
 
     const identity = await this.identify(message, req.cookieHeader, req.remoteAddress);
     if (identity.kind === 'unknown') {
@@ -135,6 +154,7 @@ export class PhoneRequestHandler {
       answerBy: new Date(Date.now() + this.options.answerTimeoutMs).toISOString(),
       message,
     };
+    span.setAttributes({ 'workpoint.contact_id': contact.contactId, 'workpoint.interaction_id': contact.interactionId });
     const log = this.logger.child({ mac: contact.mac, correlationId: contact.interactionId, contactId: contact.contactId });
     log.debug('phone message received', { reason: message.reason, replyTo: message.replyTo, items: message.items.length, identifiedBy: identity.via });
     if (identity.via === 'mac-addr') this.announceSession(contact, log);
@@ -250,11 +270,13 @@ export class PhoneRequestHandler {
   private overload(message: WorkpointMessage, claims: SessionClaims, log: Logger, cause: 'timeout' | 'publish-failed', startedAt: number): HttpReply {
     this.metrics?.overload(cause);
     this.metrics?.answered(message.reason, 'CleanUp', startedAt);
+    activeSpan().setAttribute('workpoint.overload', true);
     return this.answer(message.nonce, 'CleanUp', [{ name: 'cleanup-reason', value: 'overload' }], claims, log, 'service unavailable');
   }
 
   /** The answer to an identified phone; an action that ends the interaction ends it on every instance. */
   private answer(nonce: string, action: WpiAction, items: WpiItem[], claims: SessionClaims, log: Logger, comment?: string): HttpReply {
+    activeSpan().setAttribute('wpi.answer', action);
     if (ENDS_INTERACTION.has(action)) this.endInteraction(claims, log);
     return this.dls(nonce, action, items, claims, comment);
   }

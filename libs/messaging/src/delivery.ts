@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadLetterTopic, HEADERS } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
+import { activeSpan, failSpan, inConsumerSpan } from '@workpoint/tracing';
 import type { Bus, Envelope, Subscription } from './bus';
 import { decodeValue } from './codec';
 import { deadLetterOf, DEFAULT_DEAD_LETTER_MAX_BYTES } from './dead-letter';
@@ -84,17 +85,31 @@ export type AttemptOutcome = { done: true } | { done: false; retryInMs: number; 
  * The bus decides how to wait: Kafka pauses the partition and redelivers (kafka.bus.ts), the
  * in-process bus waits on the key's queue (deliver()).
  */
-export async function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, deps: Omit<DeliveryDeps, 'closing'>, state: RetryState): Promise<AttemptOutcome> {
+export function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, deps: Omit<DeliveryDeps, 'closing'>, state: RetryState): Promise<AttemptOutcome> {
+  // Each attempt is one consumer span, a child of the producer's (from the headers); what the
+  // handler and the failure path publish (next stage, answer, outbox rows, rejection event,
+  // dead letter) is in its context, so in the same trace.
+  return inConsumerSpan(raw.topic, sub.groupId, raw.headers, async (span) => {
+    const outcome = await attemptInContext(raw, sub, deps, state);
+    span.setAttribute('workpoint.delivery.attempt', state.attempt);
+    if (!outcome.done) failSpan(span, outcome.error);
+    return outcome;
+  });
+}
+
+async function attemptInContext<T>(raw: RawMessage, sub: Subscription<T>, deps: Omit<DeliveryDeps, 'closing'>, state: RetryState): Promise<AttemptOutcome> {
   const { logger, policy } = deps;
   const log = logger.child({ topic: raw.topic, groupId: sub.groupId, mac: raw.key, correlationId: raw.headers[HEADERS.correlationId] });
   const decoded = decodeValue(sub.topic, raw.value);
   if (!decoded.ok) {
     log.warn('invalid message dead-lettered', { error: decoded.error });
+    failSpan(activeSpan(), new MessagingError('invalid-message', raw.topic, decoded.error));
     return reject(raw, sub, deps, state, 0, new MessagingError('invalid-message', raw.topic, decoded.error));
   }
   const envelope = { topic: raw.topic, key: raw.key ?? '', value: decoded.value, headers: raw.headers };
   const giveUp = async (code: RejectionCode, why: string, attempt: number, error: unknown): Promise<AttemptOutcome> => {
     log.error(`${why}; dead-lettering and running the failure path`, { attempt, code, error: describe(error) });
+    failSpan(activeSpan(), error);
     return reject(raw, sub, deps, state, attempt, new MessagingError(code, raw.topic, describe(error), { cause: error }), envelope);
   };
   const attempt = ++state.attempt;
@@ -185,7 +200,9 @@ async function reject<T>(
 
 async function deadLetter(bus: Bus, raw: RawMessage, groupId: string, error: string, attempts: number, policy: DeliveryPolicy): Promise<void> {
   const letter = deadLetterOf(raw, groupId, error, attempts, policy.deadLetterMaxBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
-  await bus.publish(DeadLetterTopic, letter.key ?? '', letter, { [HEADERS.sourceTopic]: raw.topic, [HEADERS.error]: letter.error.slice(0, 200) });
+  // The failed message's correlation and causation ids go with its letter (its traceparent is the delivery's span's).
+  const ids = Object.fromEntries([HEADERS.correlationId, HEADERS.causationId].flatMap((name) => (raw.headers[name] ? [[name, raw.headers[name].slice(0, 128)]] : [])));
+  await bus.publish(DeadLetterTopic, letter.key ?? '', letter, { ...ids, [HEADERS.sourceTopic]: raw.topic, [HEADERS.error]: letter.error.slice(0, 200) });
 }
 
 export function describe(error: unknown): string {

@@ -1,5 +1,6 @@
 import { DeadLetterTopic, type TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
+import { startProducerSpan } from '@workpoint/tracing';
 import type { Bus, ConsumerLag, Subscription } from './bus';
 import { encodeValue } from './codec';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryObserver, type DeliveryPolicy, DeliveryStoppedError, type RawMessage, deliver } from './delivery';
@@ -31,7 +32,11 @@ export class InProcessBus implements Bus {
 
   async publish<T>(topic: TopicContract<T>, key: string, value: T, headers: Record<string, string> = {}): Promise<void> {
     if (this.closed) throw new Error('bus closed');
-    const raw: RawMessage = { topic: topic.name, key, value: encodeValue(topic, value), headers: { ...headers } };
+    const encoded = encodeValue(topic, value);
+    // The same trace context as on Kafka; the span ends at once, since nothing acknowledges here.
+    const span = startProducerSpan(topic.name, headers);
+    span.end();
+    const raw: RawMessage = { topic: topic.name, key, value: encoded, headers: span.headers };
     // Already redacted and bounded (deadLetterOf); the logger bounds the line itself.
     if (topic.name === DeadLetterTopic.name) this.logger.error('dead letter', { deadLetter: JSON.parse(raw.value) as unknown });
     if (topic.compacted) {

@@ -1,6 +1,7 @@
 import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, type KafkaMessage, type LogEntry, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
+import { startProducerSpan } from '@workpoint/tracing';
 import type { Bus, ConsumerLag, Subscription } from './bus';
 import { encodeValue } from './codec';
 import { attemptDelivery, DEFAULT_DELIVERY_POLICY, type DeliveryObserver, type DeliveryPolicy, freshRetryState, type RawMessage, type RetryState } from './delivery';
@@ -57,11 +58,20 @@ export class KafkaBus implements Bus {
 
   async publish<T>(topic: TopicContract<T>, key: string, value: T, headers: Record<string, string> = {}): Promise<void> {
     const encoded = encodeValue(topic, value);
-    await this.connectProducer();
-    return new Promise((resolve, reject) => {
-      this.outbox.push({ topic: topic.name, message: { key, value: encoded, headers }, resolve, reject });
-      if (this.outbox.length === 1) setImmediate(() => this.flush());
-    });
+    // Started here, in the caller's context, because the send itself happens in a later turn
+    // (flush) that batches several callers' messages: each message carries its own trace.
+    const span = startProducerSpan(topic.name, headers);
+    try {
+      await this.connectProducer();
+      await new Promise<void>((resolve, reject) => {
+        this.outbox.push({ topic: topic.name, message: { key, value: encoded, headers: span.headers }, resolve, reject });
+        if (this.outbox.length === 1) setImmediate(() => this.flush());
+      });
+    } catch (error) {
+      span.end(error);
+      throw error;
+    }
+    span.end();
   }
 
   /**

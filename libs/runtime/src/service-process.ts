@@ -1,9 +1,10 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { StageDeps } from '@workpoint/contact-pipeline';
 import type { Stage } from '@workpoint/contracts';
-import { DeadLetterEnvSchema, loadConfig, ServiceEnvSchema } from '@workpoint/config';
+import { DeadLetterEnvSchema, loadConfig, ServiceEnvSchema, TracingEnvSchema } from '@workpoint/config';
 import { openServiceDataSource, type ServiceDataSourceOptions } from '@workpoint/database';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
+import { tracingSettingsFrom } from '@workpoint/tracing';
 import { createKafkaBus } from './kafka-bus.factory';
 import { startHealthApp } from './health-server';
 import { createProcessMetrics, watchConsumerLag } from './process-metrics';
@@ -27,7 +28,8 @@ export async function runServiceProcess({ stage, schema, module, deadLetters }: 
   const bus = createKafkaBus(env, stage, logger, metrics.delivery);
   watchConsumerLag(metrics, bus);
   const dataSource = await openServiceDataSource(env.DATABASE_URL, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
-  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, deadLetters: { ...deadLetters, retention: deadLetterRetentionFrom(env) }, metrics });
+  const tracing = tracingSettingsFrom(loadConfig(TracingEnvSchema), stage);
+  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, deadLetters: { ...deadLetters, retention: deadLetterRetentionFrom(env) }, metrics, tracing });
   const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, dataSource, metrics }, new NestLoggerAdapter(logger)) : undefined;
   onShutdownSignal(logger, async () => {
     await health?.close();

@@ -55,6 +55,8 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
     KAFKA_BROKERS: opts.kafkaBrokers,
     DATABASE_URL: opts.databaseUrl,
     LOG_LEVEL: 'info',
+    // Traces of a stack under test (bench, kill matrix) go where the caller's OTEL_* say; each app names its own service.
+    ...otelEnvOf(process.env),
     ...opts.env,
   };
   const gatewayCount = opts.gateways ?? 1;
@@ -211,4 +213,11 @@ async function writeTestCertificate(dir: string): Promise<{ cert: string; key: s
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The caller's OpenTelemetry exporter settings (OTEL_*), passed on to every app; OTEL_SERVICE_NAME is not (each process has its own). */
+function otelEnvOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (name.startsWith('OTEL_') && name !== 'OTEL_SERVICE_NAME' && value !== undefined) out[name] = value;
+  return out;
 }

@@ -3,6 +3,7 @@ import type { TopicContract } from '@workpoint/contracts';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
 import { StoreMetrics } from '@workpoint/metrics';
+import { withContextOf, withTraceHeaders } from '@workpoint/tracing';
 import { DataSource, type EntityManager, IsNull, LessThan, In } from 'typeorm';
 import { OutboxEntity, type OutboxRow } from './outbox.entity';
 import { RelayLoop } from './relay-loop';
@@ -93,7 +94,10 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     if (!parsed.success) throw new InvalidOutboxEventError(topic.name, parsed.error.message);
     // A programming error: the module did not list the topic (OutboxModule.forFeature).
     if (!this.topics.has(topic.name)) throw new Error(`${topic.name} is not an outbox topic`);
-    return { topic: topic.name, key, value: JSON.stringify(parsed.data), headers: headers && Object.keys(headers).length > 0 ? JSON.stringify(headers) : null };
+    // The trace context of the change (the handler's consumer span) is kept with the row, so the
+    // event, published later by whichever instance relays it, joins the trace that caused it.
+    const withTrace = withTraceHeaders(headers);
+    return { topic: topic.name, key, value: JSON.stringify(parsed.data), headers: Object.keys(withTrace).length > 0 ? JSON.stringify(withTrace) : null };
   }
 
   /** Counts an event written by a statement of the caller's (see `encode`), so that `kick()` publishes it. */
@@ -161,7 +165,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
         let failed: unknown;
         for (let i = 0; i < sendable.length && failed === undefined; i += SEND_TOGETHER) {
           const group = sendable.slice(i, i + SEND_TOGETHER);
-          const outcomes = await Promise.allSettled(group.map(({ row, topic }) => this.bus.publish(topic, row.key, row.value, row.headers ?? undefined)));
+          const outcomes = await Promise.allSettled(group.map(({ row, topic }) => withContextOf(row.headers, () => this.bus.publish(topic, row.key, row.value, row.headers ?? undefined))));
           outcomes.forEach((outcome, j) => {
             if (outcome.status === 'fulfilled') done.push(group[j]!.row.id);
             else failed ??= outcome.reason ?? new Error('outbox: publish failed');

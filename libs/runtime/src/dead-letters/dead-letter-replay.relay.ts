@@ -5,6 +5,7 @@ import { BUS, type Bus, classifyFailure, DeadLetterEntity, type DeadLetterRow } 
 import { DataSource } from 'typeorm';
 import { DEAD_LETTER_SETTINGS, type DeadLetterSettings } from './dead-letter.settings';
 import { DeadLetterStore } from './dead-letter.store';
+import { withContextOf } from '@workpoint/tracing';
 
 const BATCH = 20;
 
@@ -86,7 +87,8 @@ export class DeadLetterReplayRelay implements OnApplicationBootstrap, OnApplicat
   private async replay(letter: DeadLetterRow): Promise<void> {
     const topic = FIXED_TOPICS.find((t) => t.name === letter.sourceTopic);
     if (!topic) throw new Error(`dead letter ${letter.id}: no topic contract named ${letter.sourceTopic}`);
-    await this.bus.publish(topic, letter.key ?? '', JSON.parse(this.store.original(letter)) as unknown, letter.headers);
+    // In the trace of the message that failed: its stored traceparent is the replay's parent.
+    await withContextOf(letter.headers, () => this.bus.publish(topic, letter.key ?? '', JSON.parse(this.store.original(letter)) as unknown, letter.headers));
     this.logger.info('dead letter replayed', { id: letter.id, topic: letter.sourceTopic, mac: letter.key });
   }
 }
