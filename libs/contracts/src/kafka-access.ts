@@ -66,3 +66,20 @@ export const KAFKA_ACCESS: Record<WorkpointApp, KafkaAccess> = {
     groupPrefix: 'workpoint-deployment.',
   },
 };
+
+/**
+ * Largest message (record batch) a Workpoint topic takes: 4 MiB. A phone's reply travels in one
+ * contact event (MAX_BODY_BYTES up to 16 MiB is refused long before; a full real reply is
+ * 20–50 kB), and REPLY_MAX_BYTES defaults to the same 4 MiB. Brokers default to 1 MiB.
+ */
+export const KAFKA_MAX_MESSAGE_BYTES = 4 * 1048576;
+
+/** Kafka's own default retention (7 days), written out so an administrator's broker default does not decide it silently. */
+const RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** The topic-level configs every Workpoint topic is created with (by the apps, or by an administrator). */
+export function topicConfigs(topic: TopicContract<unknown>): Record<string, string> {
+  return topic.compacted
+    ? { 'cleanup.policy': 'compact', 'max.message.bytes': String(KAFKA_MAX_MESSAGE_BYTES) }
+    : { 'cleanup.policy': 'delete', 'max.message.bytes': String(KAFKA_MAX_MESSAGE_BYTES), 'retention.ms': String(RETENTION_MS) };
+}

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, type KafkaMessage, type LogEntry, logLevel, type Message, Partitioners, type Producer, type SASLOptions } from 'kafkajs';
-import type { TopicContract } from '@workpoint/contracts';
+import { type TopicContract, topicConfigs } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus, Subscription } from './bus';
 import { encodeValue } from './codec';
@@ -187,7 +187,8 @@ export class KafkaBus implements Bus {
               topic: t.name,
               numPartitions: this.options.partitions,
               replicationFactor: this.options.replicationFactor,
-              ...(t.compacted ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+              // The same configs `workpoint kafka-topics` gives an administrator.
+              configEntries: Object.entries(topicConfigs(t)).map(([name, value]) => ({ name, value })),
             })),
           });
           this.logger.info('topics created', { topics: missing.map((t) => t.name) });
