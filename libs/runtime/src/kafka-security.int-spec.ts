@@ -1,24 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { loadConfig, ServiceEnvSchema } from '@workpoint/config';
 import { defineTopic } from '@workpoint/contracts';
 import { classifyFailure, ClassifiedFailure, type KafkaBus } from '@workpoint/messaging';
-import { capturingLogger, eventually, infraFromEnv, randomId } from '@workpoint/testing';
+import { capturingLogger, eventually, infraFromEnv, randomId, securedKafkaFromEnv } from '@workpoint/testing';
 import { createKafkaBus } from './kafka-bus.factory';
 
-/** The secured listeners tools/infra/kafka.sh starts (KAFKA_SECURED, on by default). */
-function securedBroker() {
-  const saslSsl = process.env['WORKPOINT_TEST_KAFKA_SASL_SSL_BROKERS'];
-  const ssl = process.env['WORKPOINT_TEST_KAFKA_SSL_BROKERS'];
-  const dir = process.env['WORKPOINT_TEST_KAFKA_TLS_DIR'];
-  if (!saslSsl || !ssl || !dir) throw new Error('no secured Kafka listener: run through tools/infra/with-infra.sh (KAFKA_SECURED must not be false)');
-  return { saslSsl, ssl, file: (name: string) => join(dir, name), password: (user: string) => readFileSync(join(dir, `${user}.password`), 'utf8') };
-}
-
-const broker = securedBroker();
+const broker = securedKafkaFromEnv();
 const { logger } = capturingLogger('kafka-security-int');
 const base = { DATABASE_URL: infraFromEnv().databaseUrl, KAFKA_TOPIC_PARTITIONS: '2', KAFKA_CLIENT_ID: randomId('sec') };
 const busFrom = (env: Record<string, string>): KafkaBus => createKafkaBus(loadConfig(ServiceEnvSchema, { ...base, ...env }), randomId('bus'), logger);
