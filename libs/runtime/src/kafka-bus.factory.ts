@@ -1,6 +1,6 @@
 import { type KafkaClientSecurity, kafkaClientSecurityFrom, type ServiceEnv } from '@workpoint/config';
 import type { Logger } from '@workpoint/logging';
-import { type DeliveryPolicy, KafkaBus, type KafkaBusOptions } from '@workpoint/messaging';
+import { type DeliveryObserver, type DeliveryPolicy, KafkaBus, type KafkaBusOptions } from '@workpoint/messaging';
 import { KafkaOAuthTokenProvider } from './kafka-oauth.token-provider';
 
 type KafkaEnv = Pick<
@@ -18,7 +18,7 @@ type KafkaEnv = Pick<
   Parameters<typeof kafkaClientSecurityFrom>[0];
 
 /** The process's Kafka bus; security problems (files, missing credentials) fail the boot here with a ConfigError. */
-export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): KafkaBus {
+export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger, observer?: DeliveryObserver): KafkaBus {
   const security = kafkaClientSecurityFrom(env, (message, fields) => logger.warn(message, fields));
   return new KafkaBus(
     {
@@ -30,6 +30,7 @@ export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): Kaf
       createTopics: env.KAFKA_CREATE_TOPICS,
       policy: deliveryPolicyFrom(env),
       ...kafkaClientOptionsFrom(security),
+      ...(observer ? { observer } : {}),
     },
     logger,
   );
