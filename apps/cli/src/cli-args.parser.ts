@@ -1,3 +1,7 @@
+import type { WorkpointApp } from '@workpoint/contracts';
+import type { KafkaTopicsCommand } from './kafka-topics.command';
+import { WORKPOINT_APPS } from './kafka-topic.plan';
+
 export const DEFAULT_API_URL = 'http://127.0.0.1:18082';
 
 export const USAGE = `Usage: workpoint import <file.csv> [options]
@@ -5,6 +9,8 @@ export const USAGE = `Usage: workpoint import <file.csv> [options]
        workpoint dlq list [--service S] [--topic T] [--json] [--data-dir DIR]
        workpoint dlq show <id> [--json] [--data-dir DIR]
        workpoint dlq replay <id> [--no-wait] [--data-dir DIR]
+       workpoint kafka-topics [--script] [--partitions N] [--replication-factor N]
+                              [--gateway-ids ID,…] [--principal-prefix P] [--apps APP,…]
 
 api-key prints a new, random API key in the form the configuration service takes as
 API_ADMIN_KEY (only its hash is stored there).
@@ -27,6 +33,15 @@ default running on that data directory (its WORKPOINT_DATA_DIR, default ./data; 
 must be running). Originals are shown masked or not at all (sealed with the service's
 CONFIG_SECRET_KEY). replay asks the owning service to re-publish the original to its topic,
 and waits until it has (--no-wait: do not).
+
+kafka-topics prints what a Kafka administrator creates when the apps may not
+(KAFKA_CREATE_TOPICS=false): every topic with its partitions, replication and configs, the
+ACLs of each app's principal (<prefix><app>, default User:workpoint-gateway,
+User:workpoint-inventory, …), and the broker settings Workpoint relies on; as a table, or
+with --script as kafka-topics.sh / kafka-acls.sh commands (BOOTSTRAP, COMMAND_CONFIG).
+--partitions must match the apps' KAFKA_TOPIC_PARTITIONS (default 12); --gateway-ids lists
+the GATEWAY_ID of each gateway instance (each has its own response topic); --apps limits
+the output to some of gateway, inventory, configuration, deployment.
 
 Exit status: 0 done, 1 the file has errors (nothing applied) or no such dead letter / it
 cannot be replayed, 2 usage error, 3 HTTP, authentication, network or database error, or the
@@ -64,10 +79,11 @@ export type DlqCommand = DlqDatabase &
     | { kind: 'dlq-replay'; id: string; wait: boolean }
   );
 
-export type CliCommand = { kind: 'help' } | { kind: 'api-key' } | { kind: 'usage-error'; message: string } | ImportCommand | DlqCommand;
+export type CliCommand = { kind: 'help' } | { kind: 'api-key' } | { kind: 'usage-error'; message: string } | ImportCommand | DlqCommand | KafkaTopicsCommand;
 
-const FLAGS = ['--dry-run', '--json', '--no-wait'] as const;
-const VALUED = ['--url', '--key', '--service', '--topic', '--data-dir'] as const;
+const FLAGS = ['--dry-run', '--json', '--no-wait', '--script'] as const;
+const VALUED = ['--url', '--key', '--service', '--topic', '--data-dir', '--partitions', '--replication-factor', '--gateway-ids', '--principal-prefix', '--apps'] as const;
+const KAFKA_TOPICS_OPTIONS = ['--script', '--partitions', '--replication-factor', '--gateway-ids', '--principal-prefix', '--apps'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
@@ -114,6 +130,13 @@ export function parseCliArgs(argv: readonly string[], env: CliEnv): CliCommand {
   }
   if (command === 'dlq') {
     return parseDlq(operands, flags, values, env);
+  }
+  if (command === 'kafka-topics') {
+    return parseKafkaTopics(operands, flags, values);
+  }
+  const misplaced = KAFKA_TOPICS_OPTIONS.find((option) => flags.has(option) || values.has(option));
+  if (misplaced !== undefined) {
+    return usageError(`${command} takes no ${misplaced}`);
   }
   if (command !== 'import') {
     return usageError(`unknown command '${command}'`);
@@ -177,6 +200,31 @@ function parseDlq(operands: string[], flags: Set<string>, values: Map<string, st
   return sub === 'show'
     ? { kind: 'dlq-show', ...database, id: id.toLowerCase(), json: flags.has('--json') }
     : { kind: 'dlq-replay', ...database, id: id.toLowerCase(), wait: !flags.has('--no-wait') };
+}
+
+function parseKafkaTopics(operands: string[], flags: Set<string>, values: Map<string, string>): CliCommand {
+  const stray = [...flags, ...values.keys()].find((option) => !KAFKA_TOPICS_OPTIONS.includes(option));
+  if (stray !== undefined) return usageError(`kafka-topics takes no ${stray}`);
+  if (operands.length > 0) return usageError('kafka-topics takes no arguments');
+  const count = (name: string, fallback: number, max: number): number | string => {
+    const text = values.get(name);
+    if (text === undefined) return fallback;
+    return /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= max ? Number(text) : `${name} must be a whole number from 1 to ${max}`;
+  };
+  const partitions = count('--partitions', 12, 1000);
+  const replicationFactor = count('--replication-factor', 3, 9);
+  if (typeof partitions === 'string') return usageError(partitions);
+  if (typeof replicationFactor === 'string') return usageError(replicationFactor);
+  const list = (name: string) => (values.get(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const gatewayIds = list('--gateway-ids');
+  const badId = gatewayIds.find((id) => !/^[A-Za-z0-9_-]{1,64}$/.test(id));
+  if (badId !== undefined) return usageError(`not a GATEWAY_ID: ${badId}`);
+  const apps = list('--apps');
+  const badApp = apps.find((app) => !(WORKPOINT_APPS as string[]).includes(app));
+  if (badApp !== undefined) return usageError(`--apps must name some of ${WORKPOINT_APPS.join(', ')}`);
+  const prefix = values.get('--principal-prefix') ?? 'User:workpoint-';
+  const principals = Object.fromEntries(WORKPOINT_APPS.map((app) => [app, `${prefix}${app}`])) as Record<WorkpointApp, string>;
+  return { kind: 'kafka-topics', script: flags.has('--script'), partitions, replicationFactor, gatewayIds, principals, ...(apps.length > 0 ? { apps: apps as WorkpointApp[] } : {}) };
 }
 
 function usageError(message: string): CliCommand {

@@ -3,6 +3,7 @@ import { parseCliArgs, USAGE, type CliEnv } from './cli-args.parser';
 import { ExitCode } from './exit-code';
 import { runDlq } from './dlq.command';
 import { runImport, type CliIo } from './import.command';
+import { runKafkaTopics } from './kafka-topics.command';
 
 /** The whole CLI behind main: arguments and environment in, output through io, exit status out. */
 export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): Promise<ExitCode> {
@@ -23,5 +24,7 @@ export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): P
     case 'dlq-show':
     case 'dlq-replay':
       return runDlq(command, io);
+    case 'kafka-topics':
+      return runKafkaTopics(command, io);
   }
 }

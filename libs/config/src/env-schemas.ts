@@ -35,6 +35,41 @@ const outputBounds = {
   DEAD_LETTER_MAX_BYTES: z.coerce.number().int().min(8192).max(1048576).default(65536),
 };
 
+// A carrier's secured Kafka (issue 10): TLS, SASL, and topics an administrator creates.
+// Cross-field rules (a key with its certificate, SASL credentials for the mechanism) are checked
+// by kafkaClientSecurityFrom at boot, which also reads the files. There is deliberately no
+// setting that turns certificate verification off.
+const kafkaSecurity = {
+  /** TLS to the brokers; their certificate is always verified (against KAFKA_SSL_CA_FILE, else Node's built-in CAs). */
+  KAFKA_SSL: z.stringbool().default(false),
+  /** PEM file of the CA(s) that signed the brokers' certificates. */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  /** PEM client certificate (chain) for mTLS; needs KAFKA_SSL_KEY_FILE. */
+  KAFKA_SSL_CERT_FILE: z.string().min(1).optional(),
+  /** PEM private key of KAFKA_SSL_CERT_FILE (mode 0600, or a read-only Secret mount). */
+  KAFKA_SSL_KEY_FILE: z.string().min(1).optional(),
+  /** Passphrase of an encrypted KAFKA_SSL_KEY_FILE (or KAFKA_SSL_KEY_PASSWORD_FILE). */
+  KAFKA_SSL_KEY_PASSWORD: z.string().min(1).optional(),
+  /** Host name the brokers' certificates must carry (and sent as SNI), when it differs from the broker addresses. */
+  KAFKA_SSL_SERVERNAME: z.string().min(1).optional(),
+  /** SASL mechanism: scram-sha-256, scram-sha-512 (KAFKA_SASL_USERNAME/PASSWORD) or oauthbearer (KAFKA_OAUTH_*); unset = none. */
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512', 'oauthbearer']).optional(),
+  /** SCRAM user name. */
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  /** SCRAM password (or KAFKA_SASL_PASSWORD_FILE). */
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** OAuth 2 token endpoint for oauthbearer (client-credentials grant). */
+  KAFKA_OAUTH_TOKEN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** OAuth client id for oauthbearer. */
+  KAFKA_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+  /** OAuth client secret for oauthbearer (or KAFKA_OAUTH_CLIENT_SECRET_FILE). */
+  KAFKA_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Space-separated OAuth scopes to ask for; unset = the endpoint's default. */
+  KAFKA_OAUTH_SCOPE: z.string().min(1).optional(),
+  /** true: each app creates its missing topics at boot (needs CREATE); false: it only checks they exist (`workpoint kafka-topics` lists them). */
+  KAFKA_CREATE_TOPICS: z.stringbool().default(true),
+};
+
 // Metrics (issue 10): Prometheus text on GET /metrics of each process's HEALTH_PORT.
 const metricsSettings = {
   /** Seconds a gauge read from PostgreSQL or the broker (outbox and contact-me depth, drift, faults, consumer lag) is reused by later scrapes; 0 reads on every scrape. */
@@ -52,6 +87,7 @@ export const ServiceEnvSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(9).default(1),
   /** Partitions of one topic handled concurrently by one consumer. */
   KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
+  ...kafkaSecurity,
   DATABASE_URL: dbUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Plain-HTTP health port (GET /healthz, /readyz); unset = no health server. */

@@ -3,3 +3,5 @@ export * from './env-schemas';
 export * from './load-config';
 export * from './key-strength';
 export * from './key-files';
+export * from './secret-files';
+export * from './kafka-security';

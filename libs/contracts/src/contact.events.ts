@@ -56,7 +56,8 @@ export const ConfigurationContactPassedTopic = defineTopic(
   'configuration → deployment: configuration has nothing to send either.',
 );
 
-const GATEWAY_RESPONSE_PREFIX = 'wpi.response.ready.v1.';
+/** Every per-gateway response topic starts with this. */
+export const GATEWAY_RESPONSE_TOPIC_PREFIX = 'wpi.response.ready.v1.';
 
 /**
  * Responses go to a topic of the gateway instance that holds the request, consumed by that
@@ -65,7 +66,7 @@ const GATEWAY_RESPONSE_PREFIX = 'wpi.response.ready.v1.';
  */
 export function gatewayResponseTopic(gatewayId: string) {
   return defineTopic(
-    `${GATEWAY_RESPONSE_PREFIX}${gatewayId}`,
+    `${GATEWAY_RESPONSE_TOPIC_PREFIX}${gatewayId}`,
     PhoneResponseSchema,
     'stage → one gateway instance: the next message for a phone waiting on that instance.',
   );

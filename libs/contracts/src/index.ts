@@ -9,3 +9,4 @@ export * from './session.events';
 export * from './integration.events';
 export * from './event-id';
 export * from './operator-import.schemas';
+export * from './kafka-access';

@@ -1,9 +1,11 @@
-import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, type KafkaMessage, type LogEntry, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
-import type { TopicContract } from '@workpoint/contracts';
+import type { ConnectionOptions } from 'node:tls';
+import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, type KafkaMessage, type LogEntry, logLevel, type Message, Partitioners, type Producer, type SASLOptions } from 'kafkajs';
+import { type TopicContract, topicConfigs } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import { startProducerSpan } from '@workpoint/tracing';
 import type { Bus, ConsumerLag, Subscription } from './bus';
 import { encodeValue } from './codec';
+import { ClassifiedFailure } from './failure-classification';
 import { attemptDelivery, DEFAULT_DELIVERY_POLICY, type DeliveryObserver, type DeliveryPolicy, freshRetryState, type RawMessage, type RetryState } from './delivery';
 
 export interface KafkaBusOptions {
@@ -17,6 +19,22 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** Told of retries and dead letters (the process's metrics). */
   observer?: DeliveryObserver;
+  /** TLS to the brokers; their certificate is always verified (rejectUnauthorized is forced on). */
+  ssl?: ConnectionOptions;
+  /** SASL: SCRAM credentials or an OAUTHBEARER token provider. */
+  sasl?: SASLOptions;
+  /** false: ensureTopics creates nothing and only checks that the topics exist with `partitions` or more (default true). */
+  createTopics?: boolean;
+}
+
+/** Topics the bus needs that an administrator has not created (KAFKA_CREATE_TOPICS=false): permanent, the boot fails. */
+export class MissingTopicsError extends Error {
+  constructor(readonly missing: readonly string[]) {
+    super(
+      `KAFKA_CREATE_TOPICS=false and ${missing.length} topic(s) are missing or too small; create them as \`workpoint kafka-topics --script\` prints:\n  - ${missing.join('\n  - ')}`,
+    );
+    this.name = 'MissingTopicsError';
+  }
 }
 
 /**
@@ -49,6 +67,8 @@ export class KafkaBus implements Bus {
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => this.kafkaLog(entry),
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+      ...(options.ssl ? { ssl: { ...options.ssl, rejectUnauthorized: true } } : {}),
+      ...(options.sasl ? { sasl: options.sasl } : {}),
     };
     this.kafka = new Kafka(config);
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
@@ -167,8 +187,11 @@ export class KafkaBus implements Bus {
 
   async ensureTopics(topics: readonly TopicContract<unknown>[]): Promise<void> {
     const admin = this.kafka.admin();
-    await admin.connect();
+    await admin.connect().catch((error: unknown) => {
+      throw this.refusedAuthentication(error) ?? error;
+    });
     try {
+      if (this.options.createTopics === false) return await this.checkTopics(admin, topics);
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.name));
       if (missing.length > 0) {
@@ -181,7 +204,8 @@ export class KafkaBus implements Bus {
               topic: t.name,
               numPartitions: this.options.partitions,
               replicationFactor: this.options.replicationFactor,
-              ...(t.compacted ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+              // The same configs `workpoint kafka-topics` gives an administrator.
+              configEntries: Object.entries(topicConfigs(t)).map(([name, value]) => ({ name, value })),
             })),
           });
           this.logger.info('topics created', { topics: missing.map((t) => t.name) });
@@ -196,6 +220,37 @@ export class KafkaBus implements Bus {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  /** KAFKA_CREATE_TOPICS=false: every topic must exist with at least the configured partitions; all that do not are named at once. */
+  private async checkTopics(admin: Admin, topics: readonly TopicContract<unknown>[]): Promise<void> {
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t.name)).map((t) => t.name);
+    const { topics: meta } = present.length > 0 ? await admin.fetchTopicMetadata({ topics: present }) : { topics: [] };
+    const partitions = new Map(meta.map((t) => [t.name, t.partitions.length]));
+    const missing = topics.flatMap((t) => {
+      const count = partitions.get(t.name);
+      if (count === undefined) return [`${t.name} (missing)`];
+      return count < this.options.partitions ? [`${t.name} (${count} partitions, needs ${this.options.partitions}: KAFKA_TOPIC_PARTITIONS)`] : [];
+    });
+    if (missing.length > 0) throw new ClassifiedFailure('permanent', 'kafka-topics-missing', new MissingTopicsError(missing));
+    await waitForLeaders(admin, topics.map((t) => t.name));
+  }
+
+  /**
+   * A broker that refused our credentials (or a certificate we do not trust) refuses them again:
+   * the boot fails with what to check instead of kafkajs's bare message.
+   */
+  private refusedAuthentication(error: unknown): ClassifiedFailure | undefined {
+    const text = String((error as Error).message);
+    // Node's verification failures (self-signed, unknown issuer, wrong host name); kafkajs retries them as connection errors first.
+    if (/certificate|unable to verify|Hostname\/IP does not match/i.test(text)) {
+      return new ClassifiedFailure('permanent', 'kafka-tls-untrusted', new Error(`the Kafka broker's TLS certificate was not accepted: check KAFKA_SSL_CA_FILE and KAFKA_SSL_SERVERNAME (${text})`, { cause: error }));
+    }
+    if ((error as { name?: unknown }).name !== 'KafkaJSSASLAuthenticationError') return undefined;
+    const how = this.options.sasl ? `SASL ${this.options.sasl.mechanism.toUpperCase()}` : 'SASL';
+    const cause = new Error(`Kafka refused authentication (${how}): check KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD or KAFKA_OAUTH_* and the principal's ACLs (${(error as Error).message})`, { cause: error });
+    return new ClassifiedFailure('permanent', 'kafka-authentication-failed', cause);
   }
 
   /**

@@ -84,7 +84,8 @@ export async function startStageApp({ stage, deps, module, deadLetters = {}, met
   return app;
 }
 
-function stageTopics(stage: Stage): TopicContract<unknown>[] {
+/** Every topic a stage app ensures at boot (KAFKA_ACCESS in contracts lists them for administrators). */
+export function stageTopics(stage: Stage): TopicContract<unknown>[] {
   const { input, passTo } = PIPELINE[stage];
   // Every stage may ask inventory to get a phone to call back.
   const jobs = stage === 'inventory' ? [ContactMeRequestedTopic, ContactMeAttemptedTopic] : [...Object.values(JOB_TOPICS[stage]), ContactMeRequestedTopic];
