@@ -10,7 +10,16 @@ import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
-import { deadLetterRetentionFrom, deliveryPolicyFrom, exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
+import {
+  createProcessMetrics,
+  deadLetterRetentionFrom,
+  deliveryPolicyFrom,
+  exitOnBootFailure,
+  onShutdownSignal,
+  startHealthApp,
+  startStageApp,
+  watchConsumerLag,
+} from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
 import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
@@ -57,7 +66,10 @@ async function main(): Promise<void> {
       });
   const databaseUrl = env.DATABASE_URL ?? postgres!.url;
 
-  const bus = new InProcessBus(logger, deliveryPolicyFrom(env));
+  // One process, one set of metrics: every stage's, told apart by their labels (stage, service, group).
+  const metrics = createProcessMetrics(env);
+  const bus = new InProcessBus(logger, deliveryPolicyFrom(env), metrics.delivery);
+  watchConsumerLag(metrics, bus);
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
   // One key for the services and the gateway: secret item values travel sealed on the in-process bus too.
@@ -65,15 +77,17 @@ async function main(): Promise<void> {
   for (const { stage, schema, module, deadLetters } of stages(dataDir, secretKey)) {
     const dataSource = await openServiceDataSource(databaseUrl, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
     dataSources.push(dataSource);
-    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters }));
+    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters, metrics }));
   }
   const { app: gateway } = await startGatewayApp(
-    { bus, logger: logger.child({ stage: 'gateway' }), settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir), secretKey }) },
+    { bus, logger: logger.child({ stage: 'gateway' }), metrics, settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir), secretKey }) },
     new NestLoggerAdapter(logger),
   );
+  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics }, new NestLoggerAdapter(logger), env.HEALTH_HOST) : undefined;
   logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminKeyFile: join(dataDir, 'api-admin-key') });
 
   onShutdownSignal(logger, async () => {
+    await health?.close();
     await gateway.close();
     for (const app of apps) await app.close();
     await bus.close();

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { GatewayEnvSchema, loadConfig, readKeyFile } from '@workpoint/config';
 import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
-import { createKafkaBus, exitOnBootFailure, onShutdownSignal } from '@workpoint/runtime';
+import { createKafkaBus, createProcessMetrics, exitOnBootFailure, onShutdownSignal, startHealthApp, watchConsumerLag } from '@workpoint/runtime';
 
 async function main(): Promise<void> {
   const env = loadConfig(GatewayEnvSchema);
@@ -12,12 +12,15 @@ async function main(): Promise<void> {
   // a restarted instance reuses its response topic instead of leaving a new one behind.
   const gatewayId = env.GATEWAY_ID ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
   const logger = createLogger('gateway', env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES }).child({ gatewayId });
-  const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger);
+  const metrics = createProcessMetrics(env);
+  const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger, metrics.delivery);
+  watchConsumerLag(metrics, bus);
   // A Nest Fastify app listening on DCMP_HOST:DCMP_PORT; the phone edge (node:https) opens before it.
   const { app } = await startGatewayApp(
     {
       bus,
       logger,
+      metrics,
       settings: gatewaySettingsFrom(env, {
         gatewayId,
         cert: readFileSync(env.TLS_CERT_FILE),
@@ -29,7 +32,10 @@ async function main(): Promise<void> {
     },
     new NestLoggerAdapter(logger),
   );
+  // /healthz, /readyz and /metrics for the orchestrator and Prometheus, apart from the phones' ports.
+  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics }, new NestLoggerAdapter(logger)) : undefined;
   onShutdownSignal(logger, async () => {
+    await health?.close();
     await app.close();
     await bus.close();
   });

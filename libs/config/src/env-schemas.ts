@@ -35,6 +35,12 @@ const outputBounds = {
   DEAD_LETTER_MAX_BYTES: z.coerce.number().int().min(8192).max(1048576).default(65536),
 };
 
+// Metrics (issue 10): Prometheus text on GET /metrics of each process's HEALTH_PORT.
+const metricsSettings = {
+  /** Seconds a gauge read from PostgreSQL or the broker (outbox and contact-me depth, drift, faults, consumer lag) is reused by later scrapes; 0 reads on every scrape. */
+  METRICS_GAUGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+};
+
 /** Shared by every process that talks to Kafka and PostgreSQL. */
 export const ServiceEnvSchema = z.object({
   LOG_LEVEL: logLevel,
@@ -53,6 +59,7 @@ export const ServiceEnvSchema = z.object({
   /** Attempts of a failing handler before its failure path runs. */
   HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   ...transientRetry,
+  ...metricsSettings,
 });
 export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
 
@@ -151,6 +158,12 @@ export const EmbeddedEnvSchema = z.object({
   DATABASE_POOL_SIZE: ServiceEnvSchema.shape.DATABASE_POOL_SIZE,
   NONCE_VIEW_MAX_BYTES: gatewayCorrelation.shape.NONCE_VIEW_MAX_BYTES,
   ...edgeLimits.shape,
+  // Metrics (issue 10): one /metrics for the whole process, every stage's metrics in it.
+  /** Plain-HTTP port of /healthz, /readyz and /metrics (Prometheus); unset = none. */
+  HEALTH_PORT: port.optional(),
+  /** Listen address of HEALTH_PORT (loopback, like every embedded listener by default). */
+  HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  ...metricsSettings,
 });
 export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;
 

@@ -33,7 +33,7 @@ export async function listenGatewayApp(app: NestFastifyApplication, settings: Ga
 }
 
 /** The gateway as its process (or the embedded one) runs it: a Nest Fastify app; `app.close()` stops it. */
-export async function startGatewayApp(deps: Pick<ProcessCoreDeps, 'bus' | 'logger'> & { settings: GatewaySettings }, nestLogger: LoggerService): Promise<RunningGateway> {
+export async function startGatewayApp(deps: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics'> & { settings: GatewaySettings }, nestLogger: LoggerService): Promise<RunningGateway> {
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(deps), dcmpAdapter(deps.settings, deps.logger), {
     logger: nestLogger,
     bodyParser: false,

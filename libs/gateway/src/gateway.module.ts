@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { SealedItems } from '@workpoint/contact-pipeline';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
+import { PhoneMetrics } from '@workpoint/metrics';
 import { HealthModule, type ProcessCoreDeps, ProcessCoreModule } from '@workpoint/runtime';
 import { DcmpController } from './dcmp.controller';
 import { DcmpAdmission, DcmpExceptionFilter } from './dcmp.http';
@@ -64,8 +65,8 @@ const pieces: Provider[] = [
   },
   {
     provide: PhoneRequestHandler,
-    inject: [BUS, ResponseWaiter, SessionCookies, SessionNonceView, Logger, GATEWAY_SETTINGS, PhoneMessageParser, SealedItems],
-    useFactory: (bus: Bus, waiter: ResponseWaiter, sessions: SessionCookies, nonces: SessionNonceView, logger: Logger, s: GatewaySettings, parser: PhoneMessageParser, secrets: SealedItems) =>
+    inject: [BUS, ResponseWaiter, SessionCookies, SessionNonceView, Logger, GATEWAY_SETTINGS, PhoneMessageParser, PhoneMetrics, SealedItems],
+    useFactory: (bus: Bus, waiter: ResponseWaiter, sessions: SessionCookies, nonces: SessionNonceView, logger: Logger, s: GatewaySettings, parser: PhoneMessageParser, metrics: PhoneMetrics, secrets: SealedItems) =>
       new PhoneRequestHandler(
         bus,
         waiter,
@@ -74,6 +75,7 @@ const pieces: Provider[] = [
         logger,
         { gatewayId: s.gatewayId, answerTimeoutMs: s.answerTimeoutMs, nonceWaitMs: s.nonceWaitMs ?? 500, scanLimits: s.scanLimits, maxItemValueChars: s.maxItemValueChars, secrets },
         parser,
+        metrics,
       ),
   },
   {
@@ -115,7 +117,8 @@ class GatewayRootModule {}
 })
 export class GatewayModule extends GatewayModuleBase {
   /** The gateway app's root: its process's bus and logger, the gateway, and /healthz + /readyz on the DCMP listener. */
-  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger'> & { settings: GatewaySettings }): DynamicModule {
-    return { module: GatewayRootModule, imports: [ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger }), GatewayModule.forRoot(deps.settings), HealthModule] };
+  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics'> & { settings: GatewaySettings }): DynamicModule {
+    const core = ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+    return { module: GatewayRootModule, imports: [core, GatewayModule.forRoot(deps.settings), HealthModule] };
   }
 }

@@ -61,7 +61,16 @@ export interface Bus {
   ensureTopics(topics: readonly TopicContract<unknown>[]): Promise<void>;
   /** Whether the bus can currently reach its broker (for readiness probes). */
   healthy(): boolean;
+  /** Messages not yet done per consumer group and topic of this process's subscriptions (metrics). */
+  lag?(): Promise<ConsumerLag[]>;
   close(): Promise<void>;
+}
+
+/** How far one consumer group of this process is behind on one topic. */
+export interface ConsumerLag {
+  groupId: string;
+  topic: string;
+  messages: number;
 }
 
 /** A value that does not match its topic's schema: a bug in the producer, never retried. */

@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
+import { MetricsModule, WorkpointMetrics } from '@workpoint/metrics';
 import { DataSource } from 'typeorm';
 
 export interface ProcessCoreDeps {
@@ -8,6 +9,8 @@ export interface ProcessCoreDeps {
   logger: Logger;
   /** Only for a process with a database whose app must not own it (the health app). */
   dataSource?: DataSource;
+  /** The process's metrics (one per process, shared by its apps); a throwaway instance when not given (tests). */
+  metrics?: WorkpointMetrics;
 }
 
 /**
@@ -25,8 +28,9 @@ export class ProcessCoreModule {
     const data: Provider[] = deps.dataSource ? [{ provide: DataSource, useValue: deps.dataSource }] : [];
     return {
       module: ProcessCoreModule,
+      imports: [MetricsModule.forRoot(deps.metrics ?? new WorkpointMetrics({ processMetrics: false }))],
       providers: [{ provide: BUS, useValue: deps.bus }, { provide: Logger, useValue: deps.logger }, ...data],
-      exports: [BUS, Logger, ...(deps.dataSource ? [DataSource] : [])],
+      exports: [BUS, Logger, MetricsModule, ...(deps.dataSource ? [DataSource] : [])],
     };
   }
 }

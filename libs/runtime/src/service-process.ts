@@ -6,6 +6,7 @@ import { openServiceDataSource, type ServiceDataSourceOptions } from '@workpoint
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { createKafkaBus } from './kafka-bus.factory';
 import { startHealthApp } from './health-server';
+import { createProcessMetrics, watchConsumerLag } from './process-metrics';
 import { onShutdownSignal } from './shutdown';
 import { deadLetterRetentionFrom, type DeadLetterSettings } from './dead-letters';
 import { startStageApp } from './stage-app';
@@ -22,10 +23,12 @@ export interface ServiceProcessOptions {
 export async function runServiceProcess({ stage, schema, module, deadLetters }: ServiceProcessOptions): Promise<void> {
   const env = loadConfig(ServiceEnvSchema.extend(DeadLetterEnvSchema.shape));
   const logger = createLogger(stage, env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES });
-  const bus = createKafkaBus(env, stage, logger);
+  const metrics = createProcessMetrics(env);
+  const bus = createKafkaBus(env, stage, logger, metrics.delivery);
+  watchConsumerLag(metrics, bus);
   const dataSource = await openServiceDataSource(env.DATABASE_URL, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
-  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, deadLetters: { ...deadLetters, retention: deadLetterRetentionFrom(env) } });
-  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, dataSource }, new NestLoggerAdapter(logger)) : undefined;
+  const app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, deadLetters: { ...deadLetters, retention: deadLetterRetentionFrom(env) }, metrics });
+  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, dataSource, metrics }, new NestLoggerAdapter(logger)) : undefined;
   onShutdownSignal(logger, async () => {
     await health?.close();
     await app.close();

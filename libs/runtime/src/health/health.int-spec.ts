@@ -62,8 +62,11 @@ describe('the health app of a distributed service', () => {
     if (ipv6) expect(await get(port, '/healthz', '::1')).toEqual({ status: 200, body: 'ok\n' });
   });
 
-  it('answers 404 elsewhere', async () => {
-    expect((await get(port, '/metrics')).status).toBe(404);
+  it('serves the process\'s metrics on /metrics, and 404 elsewhere', async () => {
+    const metrics = await get(port, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('# TYPE workpoint_phone_requests_total counter');
+    expect((await get(port, '/nothing-here')).status).toBe(404);
   });
 
   it('is not ready once the database cannot be queried, and does not close the data source itself', async () => {
