@@ -24,11 +24,10 @@ import {
 import type { DataSource } from 'typeorm';
 import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
-function stages(dataDir: string) {
+function stages(dataDir: string, secretKey: string) {
   const api = loadConfig(EmbeddedApiEnvSchema);
   const adminKey = api.API_ADMIN_KEY ?? ensureAdminApiKey(dataDir);
   const storage = loadConfig(StorageEnvSchema);
-  const secretKey = api.CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir);
   const retention = deadLetterRetentionFrom(loadConfig(DeadLetterEnvSchema));
   const configuration = {
     secretKey,
@@ -76,13 +75,21 @@ async function main(): Promise<void> {
   const tracing = tracingSettingsFrom(loadConfig(TracingEnvSchema), 'embedded');
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
-  for (const { stage, schema, module, deadLetters } of stages(dataDir)) {
+  // One key for the services and the gateway: secret item values travel sealed on the in-process bus too.
+  const secretKey = loadConfig(EmbeddedApiEnvSchema).CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir);
+  for (const { stage, schema, module, deadLetters } of stages(dataDir, secretKey)) {
     const dataSource = await openServiceDataSource(databaseUrl, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
     dataSources.push(dataSource);
     apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters, metrics, tracing }));
   }
   const { app: gateway } = await startGatewayApp(
-    { bus, logger: logger.child({ stage: 'gateway' }), metrics, tracing, settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },
+    {
+      bus,
+      logger: logger.child({ stage: 'gateway' }),
+      metrics,
+      tracing,
+      settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir), secretKey }),
+    },
     new NestLoggerAdapter(logger),
   );
   const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics }, new NestLoggerAdapter(logger), env.HEALTH_HOST) : undefined;

@@ -1,4 +1,5 @@
 export * from './topic-contract';
+export * from './sealed-values';
 export * from './wpi-schemas';
 export * from './contact.events';
 export * from './dead-letter.events';
