@@ -6,11 +6,11 @@ import { ContactMeEnvSchema, DeadLetterEnvSchema, EmbeddedApiEnvSchema, Embedded
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { embeddedPostgresLayout, openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
-import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
+import { drainAndCloseGateway, gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
-import { deadLetterRetentionFrom, deliveryPolicyFrom, exitOnBootFailure, onShutdownSignal, startStageApp } from '@workpoint/runtime';
+import { DEFAULT_HEALTH_SETTINGS, deadLetterRetentionFrom, deliveryPolicyFrom, exitOnBootFailure, onShutdownSignal, ProcessLifecycle, startStageApp } from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
 import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
@@ -66,20 +66,28 @@ async function main(): Promise<void> {
     dataSources.push(dataSource);
     apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters }));
   }
-  const { app: gateway } = await startGatewayApp(
-    { bus, logger: logger.child({ stage: 'gateway' }), settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },
+  const lifecycle = new ProcessLifecycle();
+  const gateway = await startGatewayApp(
+    // Its probes check the in-process bus and the (embedded) PostgreSQL through one of the stages' data sources.
+    { bus, logger: logger.child({ stage: 'gateway' }), lifecycle, health: { ...DEFAULT_HEALTH_SETTINGS, checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS }, dataSource: dataSources[0]!, settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },
     new NestLoggerAdapter(logger),
   );
   logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminKeyFile: join(dataDir, 'api-admin-key') });
 
-  onShutdownSignal(logger, async () => {
-    await gateway.close();
-    for (const app of apps) await app.close();
-    await bus.close();
-    // Each stage app destroyed its own; these are the ones of apps that never started.
-    for (const ds of dataSources) if (ds.isInitialized) await ds.destroy();
-    await postgres?.stop();
-  });
+  lifecycle.started();
+
+  onShutdownSignal(
+    logger,
+    async () => {
+      await drainAndCloseGateway(gateway, bus);
+      for (const app of apps) await app.close();
+      await bus.close();
+      // Each stage app destroyed its own; these are the ones of apps that never started.
+      for (const ds of dataSources) if (ds.isInitialized) await ds.destroy();
+      await postgres?.stop();
+    },
+    { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, lifecycle },
+  );
 }
 
 main().catch(exitOnBootFailure('workpoint'));

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { GatewayEnvSchema, loadConfig, readKeyFile } from '@workpoint/config';
-import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
+import { drainAndCloseGateway, gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
-import { createKafkaBus, exitOnBootFailure, onShutdownSignal } from '@workpoint/runtime';
+import { createKafkaBus, exitOnBootFailure, healthSettingsFrom, onShutdownSignal, ProcessLifecycle } from '@workpoint/runtime';
 
 async function main(): Promise<void> {
   const env = loadConfig(GatewayEnvSchema);
@@ -13,11 +13,14 @@ async function main(): Promise<void> {
   const gatewayId = env.GATEWAY_ID ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
   const logger = createLogger('gateway', env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES }).child({ gatewayId });
   const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger);
+  const lifecycle = new ProcessLifecycle();
   // A Nest Fastify app listening on DCMP_HOST:DCMP_PORT; the phone edge (node:https) opens before it.
-  const { app } = await startGatewayApp(
+  const gateway = await startGatewayApp(
     {
       bus,
       logger,
+      lifecycle,
+      health: healthSettingsFrom(env),
       settings: gatewaySettingsFrom(env, {
         gatewayId,
         cert: readFileSync(env.TLS_CERT_FILE),
@@ -28,10 +31,17 @@ async function main(): Promise<void> {
     },
     new NestLoggerAdapter(logger),
   );
-  onShutdownSignal(logger, async () => {
-    await app.close();
-    await bus.close();
-  });
+  lifecycle.started();
+  // In-flight phones get their answers (the response consumer still runs), then the consumers
+  // stop, then the app (DCMP, views, parse workers) and the producer.
+  onShutdownSignal(
+    logger,
+    async () => {
+      await drainAndCloseGateway(gateway, bus);
+      await bus.close();
+    },
+    { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, lifecycle },
+  );
 }
 
 main().catch(exitOnBootFailure('gateway'));

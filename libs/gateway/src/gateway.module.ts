@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
-import { HealthModule, type ProcessCoreDeps, ProcessCoreModule } from '@workpoint/runtime';
+import { HealthModule, type ProcessCoreDeps, ProcessCoreModule, Readiness } from '@workpoint/runtime';
 import { DcmpController } from './dcmp.controller';
 import { DcmpAdmission, DcmpExceptionFilter } from './dcmp.http';
 import { EndedInteractions } from './ended-interactions';
@@ -72,8 +72,10 @@ const pieces: Provider[] = [
   {
     // The phone edge stays on node:https (exact Content-Length, hard body cap, hot path); GatewayService opens it.
     provide: HttpsEdge,
-    inject: [PhoneRequestHandler, GATEWAY_SETTINGS, Logger, BUS],
-    useFactory: (handler: PhoneRequestHandler, s: GatewaySettings, logger: Logger, bus: Bus) =>
+    // Readiness comes from HealthModule where the app has it (the apps do); a bare GatewayModule
+    // (tests) answers from the bus alone.
+    inject: [PhoneRequestHandler, GATEWAY_SETTINGS, Logger, BUS, { token: Readiness, optional: true }],
+    useFactory: (handler: PhoneRequestHandler, s: GatewaySettings, logger: Logger, bus: Bus, readiness?: Readiness) =>
       new HttpsEdge(
         handler,
         {
@@ -85,7 +87,8 @@ const pieces: Provider[] = [
           handshakeTimeoutMs: s.tlsHandshakeTimeoutMs,
           maxConnections: s.maxConnections,
           perSourceMaxConcurrent: s.perSourceMaxConcurrent,
-          ready: () => bus.healthy(),
+          ready: () => (readiness ? readiness.ready() : bus.live()),
+          alive: () => (readiness ? readiness.alive() : bus.live()),
         },
         logger,
       ),
@@ -108,7 +111,7 @@ class GatewayRootModule {}
 })
 export class GatewayModule extends GatewayModuleBase {
   /** The gateway app's root: its process's bus and logger, the gateway, and /healthz + /readyz on the DCMP listener. */
-  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger'> & { settings: GatewaySettings }): DynamicModule {
-    return { module: GatewayRootModule, imports: [ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger }), GatewayModule.forRoot(deps.settings), HealthModule] };
+  static register({ settings, ...core }: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'lifecycle' | 'health' | 'dataSource'> & { settings: GatewaySettings }): DynamicModule {
+    return { module: GatewayRootModule, imports: [ProcessCoreModule.forRoot(core), GatewayModule.forRoot(settings), HealthModule] };
   }
 }

@@ -16,6 +16,7 @@ import {
 } from '@workpoint/contracts';
 import { type Logger, NestLoggerAdapter } from '@workpoint/logging';
 import { type Bus, BusTransport, RethrowRpcFilter } from '@workpoint/messaging';
+import { type BootRetrySettings, retryAtBoot } from './boot-retry';
 import { DeadLetterModule, type DeadLetterSettings, DeadLetterStore } from './dead-letters';
 import { jobRejectedOf } from './job-rejection';
 import { StageCoreModule } from './stage-core.module';
@@ -30,6 +31,8 @@ export interface StageAppOptions {
   module: (deps: StageDeps) => DynamicModule;
   /** How the stage keeps its dead letters (the key that seals them); default: masked, not sealed. */
   deadLetters?: DeadLetterSettings;
+  /** How long topic creation waits for a broker that is not reachable yet (default: one attempt). */
+  boot?: BootRetrySettings;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface StageAppOptions {
  * process, or the in-process bus inside the embedded one. Its failure path answers the
  * phone with CleanUp so a broken stage never leaves a phone waiting for the timeout.
  */
-export async function startStageApp({ stage, deps, module, deadLetters = {} }: StageAppOptions): Promise<INestMicroservice> {
+export async function startStageApp({ stage, deps, module, deadLetters = {}, boot = { timeoutMs: 0 } }: StageAppOptions): Promise<INestMicroservice> {
   const router = new ContactRouter(stage, deps.bus, deps.logger);
   // Set once the app is built, before it consumes anything.
   const built: { store?: DeadLetterStore } = {};
@@ -65,7 +68,7 @@ export async function startStageApp({ stage, deps, module, deadLetters = {} }: S
     // Job commands and contact-me requests wait for as long as the database is down.
     retryUntil: (message) => (message.topic === PIPELINE[stage].input.name ? Date.parse((message.value as ContactEvent).answerBy) : undefined),
   });
-  await deps.bus.ensureTopics(stageTopics(stage));
+  await retryAtBoot('create the topics', () => deps.bus.ensureTopics(stageTopics(stage)), boot, deps.logger);
   const root: DynamicModule = { module: StageRootModule, imports: [StageCoreModule.forRoot(deps), DeadLetterModule.forRoot(deadLetters), module(deps)] };
   const app = await NestFactory.createMicroservice(root, { strategy: transport, logger: new NestLoggerAdapter(deps.logger) });
   built.store = app.get(DeadLetterStore);
