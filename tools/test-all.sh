@@ -11,6 +11,8 @@ step "lint"; npm run --silent lint
 step "typecheck"; npm run --silent typecheck
 step "build"; npm run --silent build
 step "unit tests"; npx jest -c jest.unit.config.js --ci
+# Installs helm, kubeconform and the Kubernetes schemas into the cache on first use (Go module proxy).
+step "helm chart (lint, template, strict Kubernetes schema check)"; bash tools/helm/check.sh
 step "integration and end-to-end tests, then the kill matrix (real Kafka, real PostgreSQL)"
 # The kill matrix comes last: it kills and restarts this broker and this PostgreSQL (and turns
 # synchronous_commit on). KILL_MATRIX_E2E_PHONES sets its fleet per target (default in

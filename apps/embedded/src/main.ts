@@ -10,7 +10,18 @@ import { drainAndCloseGateway, gatewaySettingsFrom, startGatewayApp } from '@wor
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
-import { DEFAULT_HEALTH_SETTINGS, deadLetterRetentionFrom, deliveryPolicyFrom, exitOnBootFailure, onShutdownSignal, ProcessLifecycle, startStageApp } from '@workpoint/runtime';
+import {
+  createProcessMetrics,
+  DEFAULT_HEALTH_SETTINGS,
+  deadLetterRetentionFrom,
+  deliveryPolicyFrom,
+  exitOnBootFailure,
+  onShutdownSignal,
+  ProcessLifecycle,
+  startHealthApp,
+  startStageApp,
+  watchConsumerLag,
+} from '@workpoint/runtime';
 import type { DataSource } from 'typeorm';
 import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
@@ -58,20 +69,25 @@ async function main(): Promise<void> {
       });
   const databaseUrl = env.DATABASE_URL ?? postgres!.url;
 
-  const bus = new InProcessBus(logger, deliveryPolicyFrom(env));
+  // One process, one set of metrics: every stage's, told apart by their labels (stage, service, group).
+  const metrics = createProcessMetrics(env);
+  const bus = new InProcessBus(logger, deliveryPolicyFrom(env), metrics.delivery);
+  watchConsumerLag(metrics, bus);
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
   for (const { stage, schema, module, deadLetters } of stages(dataDir)) {
     const dataSource = await openServiceDataSource(databaseUrl, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
     dataSources.push(dataSource);
-    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters }));
+    apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters, metrics }));
   }
   const lifecycle = new ProcessLifecycle();
+  // The probes check the in-process bus and the (embedded) PostgreSQL through one of the stages' data sources.
+  const probes = { ...DEFAULT_HEALTH_SETTINGS, checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS };
   const gateway = await startGatewayApp(
-    // Its probes check the in-process bus and the (embedded) PostgreSQL through one of the stages' data sources.
-    { bus, logger: logger.child({ stage: 'gateway' }), lifecycle, health: { ...DEFAULT_HEALTH_SETTINGS, checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS }, dataSource: dataSources[0]!, settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },
+    { bus, logger: logger.child({ stage: 'gateway' }), metrics, lifecycle, health: probes, dataSource: dataSources[0]!, settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }) },
     new NestLoggerAdapter(logger),
   );
+  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics, lifecycle, dataSource: dataSources[0]!, health: probes }, new NestLoggerAdapter(logger), env.HEALTH_HOST) : undefined;
   logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminKeyFile: join(dataDir, 'api-admin-key') });
 
   lifecycle.started();
@@ -85,6 +101,8 @@ async function main(): Promise<void> {
       // Each stage app destroyed its own; these are the ones of apps that never started.
       for (const ds of dataSources) if (ds.isInitialized) await ds.destroy();
       await postgres?.stop();
+      // Last: probes see "not ready" (draining) until the process is gone.
+      await health?.close();
     },
     { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, lifecycle },
   );

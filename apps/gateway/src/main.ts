@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { GatewayEnvSchema, loadConfig, readKeyFile } from '@workpoint/config';
 import { drainAndCloseGateway, gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
-import { createKafkaBus, exitOnBootFailure, healthSettingsFrom, onShutdownSignal, ProcessLifecycle } from '@workpoint/runtime';
+import { createKafkaBus, createProcessMetrics, exitOnBootFailure, healthSettingsFrom, onShutdownSignal, ProcessLifecycle, startHealthApp, watchConsumerLag } from '@workpoint/runtime';
 
 async function main(): Promise<void> {
   const env = loadConfig(GatewayEnvSchema);
@@ -12,13 +12,16 @@ async function main(): Promise<void> {
   // a restarted instance reuses its response topic instead of leaving a new one behind.
   const gatewayId = env.GATEWAY_ID ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
   const logger = createLogger('gateway', env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES }).child({ gatewayId });
-  const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger);
+  const metrics = createProcessMetrics(env);
+  const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger, metrics.delivery);
+  watchConsumerLag(metrics, bus);
   const lifecycle = new ProcessLifecycle();
   // A Nest Fastify app listening on DCMP_HOST:DCMP_PORT; the phone edge (node:https) opens before it.
   const gateway = await startGatewayApp(
     {
       bus,
       logger,
+      metrics,
       lifecycle,
       health: healthSettingsFrom(env),
       settings: gatewaySettingsFrom(env, {
@@ -31,6 +34,10 @@ async function main(): Promise<void> {
     },
     new NestLoggerAdapter(logger),
   );
+  // /healthz, /readyz and /metrics for the orchestrator and Prometheus, apart from the phones' ports.
+  const health = env.HEALTH_PORT
+    ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics, lifecycle, health: healthSettingsFrom(env) }, new NestLoggerAdapter(logger))
+    : undefined;
   lifecycle.started();
   // In-flight phones get their answers (the response consumer still runs), then the consumers
   // stop, then the app (DCMP, views, parse workers) and the producer.
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
     async () => {
       await drainAndCloseGateway(gateway, bus);
       await bus.close();
+      await health?.close();
     },
     { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, lifecycle },
   );

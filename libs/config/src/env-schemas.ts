@@ -47,6 +47,12 @@ const healthAndShutdown = {
   BOOT_RETRY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
 };
 
+// Metrics (issue 10): Prometheus text on GET /metrics of each process's HEALTH_PORT.
+const metricsSettings = {
+  /** Seconds a gauge read from PostgreSQL or the broker (outbox and contact-me depth, drift, faults, consumer lag) is reused by later scrapes; 0 reads on every scrape. */
+  METRICS_GAUGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+};
+
 /** Shared by every process that talks to Kafka and PostgreSQL. */
 export const ServiceEnvSchema = z.object({
   LOG_LEVEL: logLevel,
@@ -66,6 +72,7 @@ export const ServiceEnvSchema = z.object({
   HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   ...transientRetry,
   ...healthAndShutdown,
+  ...metricsSettings,
 });
 export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
 
@@ -157,6 +164,12 @@ export const EmbeddedEnvSchema = z.object({
   DATABASE_POOL_SIZE: ServiceEnvSchema.shape.DATABASE_POOL_SIZE,
   NONCE_VIEW_MAX_BYTES: gatewayCorrelation.shape.NONCE_VIEW_MAX_BYTES,
   ...edgeLimits.shape,
+  // Metrics (issue 10): one /metrics for the whole process, every stage's metrics in it.
+  /** Plain-HTTP port of /healthz, /readyz and /metrics (Prometheus); unset = none. */
+  HEALTH_PORT: port.optional(),
+  /** Listen address of HEALTH_PORT (loopback, like every embedded listener by default). */
+  HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  ...metricsSettings,
   SHUTDOWN_TIMEOUT_MS: healthAndShutdown.SHUTDOWN_TIMEOUT_MS,
   READY_CHECK_TIMEOUT_MS: healthAndShutdown.READY_CHECK_TIMEOUT_MS,
 });

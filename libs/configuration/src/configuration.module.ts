@@ -10,6 +10,7 @@ import { OperatorApiModule } from './api/operator-api.module';
 import { CONFIGURATION_JOB_TABLE } from './configuration.schema';
 import { ConfigurationSync } from './desired-state/configuration-sync';
 import { ConfigurationSyncModule } from './desired-state/configuration-sync.module';
+import { FleetGauges } from './desired-state/fleet.gauges';
 import { ConfigurationJobEvents } from './job-stage/configuration-job.events';
 import { ConfigurationStageController } from './job-stage/configuration-stage.controller';
 import { RestartSettlement } from './restart/restart.settlement';
@@ -75,7 +76,7 @@ export class ConfigurationModule {
         ...(apiModule ? [apiModule] : []),
       ],
       controllers: [ConfigurationStageController],
-      providers: retention,
+      providers: [...retention, FleetGauges],
       // Re-exported, so the process (and tests) can reach OperatorApi from this module.
       exports: apiModule ? [apiModule] : [],
     };

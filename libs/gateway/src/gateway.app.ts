@@ -10,7 +10,7 @@ import { GatewayService } from './gateway.service';
 import type { GatewaySettings } from './gateway.settings';
 
 /** The process's bus, logger, lifecycle and health settings; the embedded default adds a data source, so its readiness checks its PostgreSQL. */
-export type GatewayAppDeps = Pick<ProcessCoreDeps, 'bus' | 'logger' | 'lifecycle' | 'health' | 'dataSource'> & { settings: GatewaySettings };
+export type GatewayAppDeps = Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics' | 'lifecycle' | 'health' | 'dataSource'> & { settings: GatewaySettings };
 
 export interface RunningGateway {
   app: NestFastifyApplication;

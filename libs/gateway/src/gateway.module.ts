@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
+import { PhoneMetrics } from '@workpoint/metrics';
 import { HealthModule, type ProcessCoreDeps, ProcessCoreModule, Readiness } from '@workpoint/runtime';
 import { DcmpController } from './dcmp.controller';
 import { DcmpAdmission, DcmpExceptionFilter } from './dcmp.http';
@@ -57,8 +58,8 @@ const pieces: Provider[] = [
   },
   {
     provide: PhoneRequestHandler,
-    inject: [BUS, ResponseWaiter, SessionCookies, SessionNonceView, Logger, GATEWAY_SETTINGS, PhoneMessageParser],
-    useFactory: (bus: Bus, waiter: ResponseWaiter, sessions: SessionCookies, nonces: SessionNonceView, logger: Logger, s: GatewaySettings, parser: PhoneMessageParser) =>
+    inject: [BUS, ResponseWaiter, SessionCookies, SessionNonceView, Logger, GATEWAY_SETTINGS, PhoneMessageParser, PhoneMetrics],
+    useFactory: (bus: Bus, waiter: ResponseWaiter, sessions: SessionCookies, nonces: SessionNonceView, logger: Logger, s: GatewaySettings, parser: PhoneMessageParser, metrics: PhoneMetrics) =>
       new PhoneRequestHandler(
         bus,
         waiter,
@@ -67,6 +68,7 @@ const pieces: Provider[] = [
         logger,
         { gatewayId: s.gatewayId, answerTimeoutMs: s.answerTimeoutMs, nonceWaitMs: s.nonceWaitMs ?? 500, scanLimits: s.scanLimits, maxItemValueChars: s.maxItemValueChars },
         parser,
+        metrics,
       ),
   },
   {
@@ -111,7 +113,7 @@ class GatewayRootModule {}
 })
 export class GatewayModule extends GatewayModuleBase {
   /** The gateway app's root: its process's bus and logger, the gateway, and /healthz + /readyz on the DCMP listener. */
-  static register({ settings, ...core }: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'lifecycle' | 'health' | 'dataSource'> & { settings: GatewaySettings }): DynamicModule {
+  static register({ settings, ...core }: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics' | 'lifecycle' | 'health' | 'dataSource'> & { settings: GatewaySettings }): DynamicModule {
     return { module: GatewayRootModule, imports: [ProcessCoreModule.forRoot(core), GatewayModule.forRoot(settings), HealthModule] };
   }
 }

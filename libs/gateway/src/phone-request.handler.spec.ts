@@ -9,6 +9,7 @@ import {
   type TopicContract,
 } from '@workpoint/contracts';
 import { createLogger } from '@workpoint/logging';
+import { WorkpointMetrics } from '@workpoint/metrics';
 import { type Bus, InProcessBus } from '@workpoint/messaging';
 import { buildWorkpointMessage, parseDlsMessage, type WorkpointMessage } from '@workpoint/wpi-codec';
 import { EndedInteractions } from './ended-interactions';
@@ -31,6 +32,7 @@ interface GatewayOptions {
   nonceWaitMs?: number;
   /** The bus the handler publishes on (defaults to the shared one); lets a test break publishing. */
   publishVia?: Bus;
+  metrics?: WorkpointMetrics;
 }
 
 /** One gateway instance on the bus: its handler, its response topic and its views, wired as in production. */
@@ -43,7 +45,7 @@ async function gatewayOn(bus: InProcessBus, logger: ReturnType<typeof createLogg
     gatewayId,
     answerTimeoutMs: opts.timeoutMs ?? 2000,
     nonceWaitMs: opts.nonceWaitMs ?? 20,
-  });
+  }, undefined, opts.metrics?.phone);
   await bus.subscribe({ topic: gatewayResponseTopic(gatewayId), groupId: gatewayId, handle: async ({ value }) => void waiter.deliver(value) });
   await subscribeGatewayViews(bus, gatewayId, { pending: new PendingJobsView(), nonces }, logger);
   return { handler, nonces };
@@ -141,6 +143,26 @@ describe('PhoneRequestHandler', () => {
     const first = await handler.handle(request({}));
     await handler.handle(request({}, first.headers['Set-Cookie']!.split(';')[0]));
     expect(seen[1]!.interactionId).not.toBe(seen[0]!.interactionId);
+  });
+
+  it('counts each request by reason and answer, its duration, and overloads by cause (metrics)', async () => {
+    const metrics = new WorkpointMetrics({ processMetrics: false });
+    const answered = await setup({ metrics });
+    await answered.handler.handle(request({}));
+    await answered.handler.handle({ body: Buffer.from('<not-wpi/>'), cookieHeader: undefined, remoteAddress: PHONE_ADDRESS });
+    const silent = await setup({ answer: false, timeoutMs: 20, metrics });
+    await silent.handler.handle(request({ reason: 'status' }));
+    const lines = (await metrics.registry.metrics()).split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'workpoint_phone_requests_total{reason="start-up",answer="ReadAllItems"} 1',
+        'workpoint_phone_requests_total{reason="none",answer="unparsable"} 1',
+        'workpoint_phone_requests_total{reason="status",answer="CleanUp"} 1',
+        'workpoint_phone_overload_cleanups_total{cause="timeout"} 1',
+        'workpoint_phone_exchange_duration_seconds_count{reason="start-up"} 1',
+        'workpoint_phone_exchange_duration_seconds_count{reason="status"} 1',
+      ]),
+    );
   });
 
   it('answers CleanUp with cleanup-reason=overload when the services do not answer in time', async () => {

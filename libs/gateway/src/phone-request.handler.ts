@@ -10,6 +10,7 @@ import {
 } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
 import type { Bus } from '@workpoint/messaging';
+import type { PhoneMetrics } from '@workpoint/metrics';
 import {
   buildDlsMessage,
   DEFAULT_MAX_ITEM_VALUE_CHARS,
@@ -82,27 +83,33 @@ export class PhoneRequestHandler {
       queueMax: 0,
       scanLimits: options.scanLimits ?? DEFAULT_SCAN_LIMITS,
     }),
+    /** Requests by reason and answer, exchange durations, overloads (the gateway's; none in unit tests that build it with `new`). */
+    private readonly metrics?: PhoneMetrics,
   ) {}
 
   async handle(req: PhoneRequest): Promise<HttpReply> {
+    const startedAt = performance.now();
     let message: WorkpointMessage;
     try {
       message = await this.parser.parse(req.body);
     } catch (error) {
       if (error instanceof ParserBusyError) {
         this.logger.warn('phone message not parsed: parse workers busy; answering 503', { remoteAddress: req.remoteAddress, cause: error.why, error: error.message });
+        this.metrics?.answered(undefined, 'parser-busy', startedAt);
         return refusalReply(error.refusal);
       }
       if (!(error instanceof WpiParseError)) throw error;
       // No nonce can be trusted from a message that did not parse, so no DLSMessage can
       // answer it: this is not a phone speaking WPI, and it gets a plain 400.
       this.logger.warn('rejected unparsable phone message', { remoteAddress: req.remoteAddress, code: error.code, error: error.message });
+      this.metrics?.answered(undefined, 'unparsable', startedAt);
       return refusalReply({ code: 'unparsable', parseCode: error.code, reason: error.message });
     }
     // Before anything is kept or published: a value over its column would fail every retry downstream.
     const tooLong = valueLimitBreach(message, this.options.maxItemValueChars ?? DEFAULT_MAX_ITEM_VALUE_CHARS);
     if (tooLong !== undefined) {
       this.logger.warn('phone message with a value over its limit answered with CleanUp', { remoteAddress: req.remoteAddress, refusal: tooLong });
+      this.metrics?.answered(message.reason, 'value-too-long', startedAt);
       return refusalReply({ code: 'value-too-long', nonce: message.nonce, detail: tooLong });
     }
     message = this.withoutRepeats(message, req.remoteAddress);
@@ -114,6 +121,7 @@ export class PhoneRequestHandler {
         reason: message.reason,
         why: identity.why,
       });
+      this.metrics?.answered(message.reason, 'unidentified', startedAt);
       return refusalReply({ code: 'unidentified', nonce: message.nonce, why: identity.why });
     }
 
@@ -140,16 +148,17 @@ export class PhoneRequestHandler {
     } catch (error) {
       this.waiter.cancel(contact.contactId);
       log.error('could not publish the contact; answering CleanUp (overload)', { error: String(error) });
-      return this.overload(message.nonce, identity.claims, log);
+      return this.overload(message, identity.claims, log, 'publish-failed', startedAt);
     }
 
     const result = await outcome;
     if (result.kind === 'timeout') {
       log.warn('no answer from the services in time; answering CleanUp (overload)', { timeoutMs: this.options.answerTimeoutMs });
-      return this.overload(message.nonce, identity.claims, log);
+      return this.overload(message, identity.claims, log, 'timeout', startedAt);
     }
     const { response } = result;
     log.debug('answering phone', { action: response.action, respondedBy: response.respondedBy, items: response.items.length });
+    this.metrics?.answered(message.reason, response.action, startedAt);
     return this.answer(message.nonce, response.action, response.items, identity.claims, log, response.note);
   }
 
@@ -238,8 +247,10 @@ export class PhoneRequestHandler {
   }
 
   /** CleanUp with cleanup-reason=overload, as the vendor's service answers when it cannot cope. It ends the interaction. */
-  private overload(nonce: string, claims: SessionClaims, log: Logger): HttpReply {
-    return this.answer(nonce, 'CleanUp', [{ name: 'cleanup-reason', value: 'overload' }], claims, log, 'service unavailable');
+  private overload(message: WorkpointMessage, claims: SessionClaims, log: Logger, cause: 'timeout' | 'publish-failed', startedAt: number): HttpReply {
+    this.metrics?.overload(cause);
+    this.metrics?.answered(message.reason, 'CleanUp', startedAt);
+    return this.answer(message.nonce, 'CleanUp', [{ name: 'cleanup-reason', value: 'overload' }], claims, log, 'service unavailable');
   }
 
   /** The answer to an identified phone; an action that ends the interaction ends it on every instance. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ConfigurableModuleBuilder, Controller, type DynamicModule, Inject, type LoggerService, Module, StreamableFile, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiExceptionFilter } from './api-exception.filter';
@@ -9,7 +9,6 @@ import { API_HTTP_OPTIONS, type ApiHttpOptions } from './api-http.options';
 import { ApiRoute } from './api-route.decorator';
 import { ApiRequestHooks, MAX_LOGGED_PATH, pathOf } from './api.hooks';
 import { OPENAPI_DOCUMENT_ROUTE } from './openapi-document.route';
-import { RouteValidationInterceptor } from './route-validation.interceptor';
 
 @Controller()
 class OpenApiDocumentController {
@@ -27,7 +26,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
 
 /**
  * The cross-cutting parts of an API app on Nest + Fastify: the request hooks (request id, log
- * line, 429, authentication, content type and body limits), the validation interceptor, the
+ * line, 429, authentication, content type and body limits, validation), the
  * exception filter and the OpenAPI document route. The app's own module imports it
  * (`ApiHttpModule.forRoot(options)` / `forRootAsync`) and declares its controllers.
  */
@@ -37,7 +36,6 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
     ApiRequestHooks,
     ApiExceptionFilter,
     { provide: APP_FILTER, useExisting: ApiExceptionFilter },
-    { provide: APP_INTERCEPTOR, useClass: RouteValidationInterceptor },
   ],
   exports: [ApiRequestHooks, ApiExceptionFilter, MODULE_OPTIONS_TOKEN],
 })

@@ -10,6 +10,7 @@ import { roleAllows, type Principal } from './api-role';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { HttpError } from './http-error';
 import { isTextBody, type AnyRoute, type BodySpec } from './route.definition';
+import { validatedContext } from './route-validation';
 
 /** What the one log line per request says; never the key, the query string or the body. */
 export interface RequestLog {
@@ -43,11 +44,13 @@ const JSON_MEDIA_TYPE = 'application/json';
 
 /**
  * The API's Fastify hooks: what must happen before a body is read, which Nest guards cannot do
- * (they run after parsing). onRequest: request id, the log line, the abort signal, the 429 of a
+ * (they run after parsing), and the validation after it. onRequest: request id, the log line, the abort signal, the 429 of a
  * shut-out source (before anything else, public routes included), authentication and the role
  * check of the route in `request.routeOptions.config`. preParsing: 415 for the wrong content
  * type and 413 for a body announced too large. The body parser reads up to the route's limit
  * and stops there (413, connection closed) instead of draining a hostile client's body.
+ * preHandler: params, query and body validated into the context the handler reads (one 400
+ * listing every problem; see route-validation.ts for why this is not an interceptor).
  */
 @Injectable()
 export class ApiRequestHooks {
@@ -65,6 +68,10 @@ export class ApiRequestHooks {
   install(fastify: FastifyInstance): void {
     fastify.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
     fastify.addHook('preParsing', (request, _reply, payload, done) => done(this.checkBody(request), payload));
+    fastify.addHook('preHandler', async (request) => {
+      const route = apiRouteOf(request);
+      if (route) request.apiContext = await validatedContext(route, request);
+    });
     fastify.addHook('onSend', (request, reply, payload, done) => {
       if (isStream(payload)) this.track(request, reply, payload);
       done(null, payload);

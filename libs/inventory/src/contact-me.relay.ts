@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { StoreMetrics } from '@workpoint/metrics';
 import {
   type ContactMeCallback,
   type ContactMeOutcome,
@@ -61,6 +62,7 @@ export class ContactMeRelay implements OnApplicationBootstrap, BeforeApplication
   private readonly pace: TokenBucketLimiter;
   private readonly running = new Set<Promise<void>>();
   private readonly loop: RelayLoop;
+  private unwatch = (): void => undefined;
 
   constructor(
     private readonly requests: ContactMeRequestRepository,
@@ -69,6 +71,7 @@ export class ContactMeRelay implements OnApplicationBootstrap, BeforeApplication
     private readonly db: DataSource,
     private readonly logger: Logger,
     @Inject(INVENTORY_SETTINGS) settings: InventorySettings,
+    @Optional() @Inject(StoreMetrics) private readonly metrics?: StoreMetrics,
   ) {
     const s = settings.contactMe;
     this.policy = s.policy ?? new ContactMeTargetPolicy();
@@ -86,6 +89,18 @@ export class ContactMeRelay implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     this.loop.start();
+    // Active requests as `workpoint_contact_me_queue_depth{state}`: due now, or waiting (gap,
+    // retry backoff, a relay's lease); a COUNT on the due_at index when Prometheus scrapes (cached).
+    this.unwatch =
+      this.metrics?.contactMeDepth.addSource('contact-me', async () => {
+        const [row] = await this.db.query<Array<{ due: number; waiting: number }>>(
+          'SELECT count(*) FILTER (WHERE due_at <= now())::int AS due, count(*) FILTER (WHERE due_at > now())::int AS waiting FROM contact_me_request WHERE due_at IS NOT NULL',
+        );
+        return [
+          { labels: { state: 'due' }, value: row?.due ?? 0 },
+          { labels: { state: 'waiting' }, value: row?.waiting ?? 0 },
+        ];
+      }) ?? this.unwatch;
   }
 
   /** Look for due requests now (a request just became due in this process). */
@@ -99,6 +114,7 @@ export class ContactMeRelay implements OnApplicationBootstrap, BeforeApplication
    * Before shutdown, so the data source is still open.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    this.unwatch();
     await this.loop.stop();
     await Promise.all([...this.running]);
   }
@@ -196,6 +212,7 @@ export class ContactMeRelay implements OnApplicationBootstrap, BeforeApplication
       await recordAttempt(tx, this.requests, this.outbox, report);
       await this.requests.settle(tx, mac, changes);
     });
+    this.metrics?.contactMeAttempts.inc({ outcome: report.outcome, final: String(report.final) });
     this.outbox.kick();
   }
 

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ContactMeTargetPolicy } from '@workpoint/contact-me';
 import type { ContactMeRequested } from '@workpoint/contracts';
 import { Outbox } from '@workpoint/database';
 import { Logger } from '@workpoint/logging';
+import { StoreMetrics } from '@workpoint/metrics';
 import { DataSource } from 'typeorm';
 import { recordAttempt } from './contact-me.attempt';
 import { ContactMeRequestRepository } from './contact-me-request.repository';
@@ -40,6 +41,7 @@ export class ContactMeUseCase {
     private readonly db: DataSource,
     private readonly logger: Logger,
     @Inject(INVENTORY_SETTINGS) settings: InventorySettings,
+    @Optional() @Inject(StoreMetrics) private readonly metrics?: StoreMetrics,
   ) {
     this.policy = settings.contactMe.policy ?? new ContactMeTargetPolicy();
     this.gapMs = settings.contactMe.gapMs ?? DEFAULT_GAP_MS;
@@ -56,6 +58,7 @@ export class ContactMeUseCase {
       // the allow-list changed. The stored target passed the ingest check, so it is no junk.
       else this.logger.warn('contact-me refused: target not acceptable for the phone now', { ...log, reason: detail });
       await this.db.transaction((tx) => recordAttempt(tx, this.requests, this.outbox, { ...resolved.attempt, mac: command.mac, at: new Date().toISOString() }));
+      this.metrics?.contactMeAttempts.inc({ outcome: resolved.attempt.outcome, final: String(resolved.attempt.final) });
       this.outbox.kick();
       return;
     }

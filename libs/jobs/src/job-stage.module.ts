@@ -4,6 +4,7 @@ import { type ContactEvent, JOB_TOPICS, type JobRequested, type JobStage, type T
 import { Outbox } from '@workpoint/database';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
+import { StoreMetrics } from '@workpoint/metrics';
 import { DataSource } from 'typeorm';
 import { BusJobEvents, JOB_EVENTS, JOB_OUTBOX, type JobEvents } from './job-events';
 import { JOB_TABLE, JobQueue } from './job-queue';
@@ -91,8 +92,8 @@ export class JobStageModule {
         // The stage's completion events, relayed from its `outbox` table (the stage's schema must have one).
         {
           provide: JOB_OUTBOX,
-          useFactory: (db: DataSource, bus: Bus, logger: Logger) => new Outbox(db, bus, logger, [JOB_TOPICS[options.stage].completed] as TopicContract<unknown>[]),
-          inject: [DataSource, BUS, Logger],
+          useFactory: (db: DataSource, bus: Bus, logger: Logger, metrics?: StoreMetrics) => new Outbox(db, bus, logger, [JOB_TOPICS[options.stage].completed] as TopicContract<unknown>[], metrics),
+          inject: [DataSource, BUS, Logger, { token: StoreMetrics, optional: true }],
         },
         BusJobEvents,
         hook(JOB_EVENTS, options.events, { useExisting: BusJobEvents }),

@@ -1,3 +1,4 @@
+import { WorkpointMetrics } from '@workpoint/metrics';
 import { capturingLogger } from '@workpoint/testing';
 import type { JobQueue, QueuedJob } from './job-queue';
 import { type JobSettlement, NO_SETTLEMENT, type Settlement } from './job-settlement';
@@ -36,7 +37,7 @@ describe('relatedItemsTogether', () => {
 const TX = { transaction: 'of the completion' };
 
 describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
-  function stageWith(out: QueuedJob[], settlement: JobSettlement) {
+  function stageWith(out: QueuedJob[], settlement: JobSettlement, metrics?: WorkpointMetrics) {
     const jobs = {
       sentJobs: jest.fn(async () => out),
       requeueUnanswered: jest.fn(async () => undefined),
@@ -44,6 +45,7 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
       takeNext: jest.fn(async () => null),
       countQueued: jest.fn(async () => 0),
       transaction: jest.fn(async <T>(work: (tx: unknown) => Promise<T>) => work(TX)),
+      enqueue: jest.fn(async () => ({ id: '11', created: true })),
     };
     const afterCommit = jest.fn(async () => undefined);
     const events = {
@@ -51,7 +53,7 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
       pendingChanged: jest.fn(async () => undefined),
       contactMe: jest.fn(async () => undefined),
     };
-    const useCase = new JobStageUseCase(jobs as unknown as JobQueue, events, capturingLogger('job-stage-spec').logger, PLAIN_ITEMS, settlement);
+    const useCase = new JobStageUseCase(jobs as unknown as JobQueue, events, capturingLogger('job-stage-spec').logger, PLAIN_ITEMS, settlement, metrics?.store, 'deployment');
     return { useCase, jobs, events, afterCommit };
   }
 
@@ -113,5 +115,18 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
     expect(await useCase.handle(late)).toEqual({ kind: 'pass' });
     expect(jobs.takeNext).not.toHaveBeenCalled();
     expect(events.completed).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts a job queued once per request, and a job completed by stage, action and outcome (metrics)', async () => {
+    const metrics = new WorkpointMetrics({ processMetrics: false });
+    const restart = { ...sentJob('Restart'), id: '7' };
+    const { useCase, jobs } = stageWith([restart], { settle: (): Settlement => 'accepted' }, metrics);
+    await useCase.request({ requestId: 'r-1', mac: restart.mac, action: 'FileDeployment', items: [], contactMe: false, requestedBy: 'test' });
+    jobs.enqueue.mockResolvedValueOnce({ id: '11', created: false });
+    await useCase.request({ requestId: 'r-1', mac: restart.mac, action: 'FileDeployment', items: [], contactMe: false, requestedBy: 'test' });
+    await useCase.handle(contactOf({ reason: 'start-up' }));
+    const lines = (await metrics.registry.metrics()).split('\n');
+    expect(lines).toContain('workpoint_jobs_queued_total{stage="deployment",action="FileDeployment"} 1');
+    expect(lines).toContain('workpoint_jobs_completed_total{stage="deployment",action="Restart",outcome="accepted"} 1');
   });
 });

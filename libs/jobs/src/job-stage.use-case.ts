@@ -1,11 +1,12 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { StoreMetrics } from '@workpoint/metrics';
 import type { ContactEvent, JobRequested } from '@workpoint/contracts';
 import { Logger, maskSecretItems } from '@workpoint/logging';
 import { relatedGroupKey, splitItems, type WpiAction, type WpiItem, WpiSplitError } from '@workpoint/wpi-codec';
 import { JOB_EVENTS, type JobEvents } from './job-events';
 import { JOB_SETTLEMENT, type JobSettlement, NO_SETTLEMENT, SETTLED_BY_LATER_CONTACT, sentInThisInteraction } from './job-settlement';
 import { JobQueue, outstandingPart, type QueuedJob } from './job-queue';
-import { answer, pass, type StageDecision } from '@workpoint/contact-pipeline';
+import { answer, pass, PIPELINE_STAGE, type StageDecision } from '@workpoint/contact-pipeline';
 
 /**
  * How a service keeps secret item values in its job table: `conceal` when a job is queued,
@@ -65,6 +66,9 @@ export class JobStageUseCase implements OnApplicationBootstrap {
     @Inject(Logger) private readonly logger: Logger,
     @Inject(JOB_ITEM_SECRETS) private readonly secrets: JobItemSecrets = PLAIN_ITEMS,
     @Inject(JOB_SETTLEMENT) private readonly settlement: JobSettlement = NO_SETTLEMENT,
+    /** Jobs queued and completed, by stage, action and outcome (none where a test builds it alone). */
+    @Optional() @Inject(StoreMetrics) private readonly metrics?: StoreMetrics,
+    @Optional() @Inject(PIPELINE_STAGE) private readonly stage = 'unknown',
   ) {}
 
   /**
@@ -81,6 +85,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
   async request(command: JobRequested): Promise<void> {
     const items = SPLITTABLE.has(command.action) ? relatedItemsTogether(command.items) : command.items;
     const { id, created } = await this.jobs.enqueue(command.mac, command.action, this.secrets.conceal(items), command.requestId);
+    if (created) this.metrics?.jobsQueued.inc({ stage: this.stage, action: command.action });
     this.logger.info(created ? 'job queued' : 'job command already queued (redelivery)', {
       mac: command.mac,
       jobId: id,
@@ -184,6 +189,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
       return finished ? this.events.completed(finished, tx) : undefined;
     });
     if (!afterCommit) return;
+    this.metrics?.jobsCompleted.inc({ stage: this.stage, action: job.action, outcome });
     log.info('job answered', { jobId: job.id, action: job.action, outcome, flaggedItems: flagged.length });
     await afterCommit();
   }

@@ -74,7 +74,16 @@ export interface Bus {
    * past a message that is not done is committed) and leaves its group. Publishing still works.
    */
   stopConsuming(): Promise<void>;
+  /** Messages not yet done per consumer group and topic of this process's subscriptions (metrics). */
+  lag?(): Promise<ConsumerLag[]>;
   close(): Promise<void>;
+}
+
+/** How far one consumer group of this process is behind on one topic. */
+export interface ConsumerLag {
+  groupId: string;
+  topic: string;
+  messages: number;
 }
 
 /** A value that does not match its topic's schema: a bug in the producer, never retried. */

@@ -32,10 +32,20 @@ export interface DeliveryPolicy {
 export const DEFAULT_TRANSIENT_MAX_DELAY_MS = 5000;
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2000, transientMaxDelayMs: DEFAULT_TRANSIENT_MAX_DELAY_MS };
 
+/**
+ * What a bus tells about its deliveries (the process's metrics, libs/metrics DeliveryMetrics):
+ * an attempt that failed and will be made again, a message given up. Cheap and synchronous.
+ */
+export interface DeliveryObserver {
+  retried(groupId: string, topic: string, failure: 'transient' | 'unknown' | 'failure-path'): void;
+  deadLettered(groupId: string, topic: string, code: RejectionCode): void;
+}
+
 export interface DeliveryDeps {
   bus: Bus;
   logger: Logger;
   policy: DeliveryPolicy;
+  observer?: DeliveryObserver;
   /** Aborted when the bus closes: a retry loop then stops at once, leaving the message undone. */
   closing?: AbortSignal;
 }
@@ -105,6 +115,7 @@ export async function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, 
     state.transientInARow++;
     // One line per backoff step: at most one per transientMaxDelayMs per waiting message once the backoff is at its cap.
     log.warn('handler failed on a transient error; retrying until it clears', { attempt, retryInMs, error: describe(error) });
+    deps.observer?.retried(sub.groupId, raw.topic, 'transient');
     return { done: false, retryInMs, error };
   }
   state.transientInARow = 0;
@@ -112,6 +123,7 @@ export async function attemptDelivery<T>(raw: RawMessage, sub: Subscription<T>, 
   if (failure === 'permanent') return giveUp('permanent-failure', 'handler failed on a permanent error', attempt, error);
   if (state.failures >= policy.attempts) return giveUp('attempts-exhausted', 'handler failed on every attempt', attempt, error);
   log.warn('handler failed', { attempt: state.failures, of: policy.attempts, error: describe(error) });
+  deps.observer?.retried(sub.groupId, raw.topic, 'unknown');
   return { done: false, retryInMs: Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (state.failures - 1)), error };
 }
 
@@ -160,11 +172,13 @@ async function reject<T>(
   try {
     if (sub.onRejected) await sub.onRejected({ raw, groupId: sub.groupId, error, attempts, ...(message ? { message } : {}) });
     await deadLetter(deps.bus, raw, sub.groupId, error.message, attempts, deps.policy);
+    deps.observer?.deadLettered(sub.groupId, raw.topic, error.code);
     return { done: true };
   } catch (failed) {
     const retryInMs = Math.min(deps.policy.transientMaxDelayMs ?? DEFAULT_TRANSIENT_MAX_DELAY_MS, deps.policy.baseDelayMs * 2 ** Math.min(state.transientInARow, 30));
     state.transientInARow++;
     deps.logger.error('the failure path of a message failed; it will be delivered again', { topic: raw.topic, groupId: sub.groupId, mac: raw.key, retryInMs, error: describe(failed) });
+    deps.observer?.retried(sub.groupId, raw.topic, 'failure-path');
     return { done: false, retryInMs, error: failed };
   }
 }

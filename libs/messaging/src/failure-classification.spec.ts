@@ -75,6 +75,12 @@ const cases: Array<[string, unknown, FailureClass]> = [
   ['a permanent failure as an edge classified it', new ClassifiedFailure('permanent', 'invalid-event', new Error('x')), 'permanent'],
   ['a transient failure as an edge classified it', new ClassifiedFailure('transient', 'store-unavailable', new Error('x')), 'transient'],
   ['an edge\'s verdict over its cause\'s', new ClassifiedFailure('permanent', 'invalid-event', socketError('ECONNREFUSED')), 'permanent'],
+  // A module's coded error says its own kind
+  ['a coded error that says it is permanent', Object.assign(new Error('sealed under another key'), { code: 'sealed-value-unreadable', kind: 'permanent' }), 'permanent'],
+  ['a coded error that says it is transient', Object.assign(new Error('store down'), { code: 'store-unavailable', kind: 'transient' }), 'transient'],
+  ['a coded error wrapped by another error', new Error('re-plan failed', { cause: Object.assign(new Error('x'), { code: 'c', kind: 'permanent' }) }), 'permanent'],
+  ['a kind without a code', Object.assign(new Error('x'), { kind: 'permanent' }), 'unknown'],
+  ['a plain object that claims a kind', { code: 'c', kind: 'permanent' }, 'unknown'],
 ];
 
 describe('classifyFailure', () => {

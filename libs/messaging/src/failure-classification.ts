@@ -80,8 +80,24 @@ function classify(error: unknown, depth: number): FailureClass {
   return 'unknown';
 }
 
+/**
+ * A module's coded error (ConfigurationError, InventoryError, SealedValueError, the WPI codec's,
+ * MessagingError…): an Error with its module's `code` that says its own kind.
+ */
+export interface CodedFailure {
+  readonly code: string;
+  readonly kind: 'transient' | 'permanent';
+}
+
+function ownKind(error: object): CodedFailure['kind'] | undefined {
+  const { code, kind } = error as Partial<CodedFailure>;
+  return error instanceof Error && typeof code === 'string' && (kind === 'transient' || kind === 'permanent') ? kind : undefined;
+}
+
 function classifyOne(error: object): FailureClass {
   if (error instanceof ClassifiedFailure) return error.kind;
+  const own = ownKind(error);
+  if (own) return own;
   if (error instanceof BusValidationError) return 'permanent';
   const { name, code, message, retriable } = error as { name?: unknown; code?: unknown; message?: unknown; retriable?: unknown };
   if (name === 'ZodError') return 'permanent';

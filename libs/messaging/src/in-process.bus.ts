@@ -1,8 +1,8 @@
 import { DeadLetterTopic, type TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
-import type { Bus, Subscription } from './bus';
+import type { Bus, ConsumerLag, Subscription } from './bus';
 import { encodeValue } from './codec';
-import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, DeliveryStoppedError, type RawMessage, deliver } from './delivery';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryObserver, type DeliveryPolicy, DeliveryStoppedError, type RawMessage, deliver } from './delivery';
 
 /**
  * The embedded default's bus: same contract as Kafka — values serialised and validated on
@@ -17,6 +17,8 @@ export class InProcessBus implements Bus {
   private readonly tails = new Map<string, Promise<void>>();
   /** Latest value per key of compacted topics, replayed to new subscribers as Kafka would. */
   private readonly compacted = new Map<string, Map<string, RawMessage>>();
+  /** Messages enqueued and not yet done, per group and topic: this bus's consumer lag. */
+  private readonly pending = new Map<string, { groupId: string; topic: string; messages: number }>();
   private closed = false;
   /** Aborted by close(): handlers waiting to retry a transient failure give up. */
   private readonly closing = new AbortController();
@@ -24,6 +26,7 @@ export class InProcessBus implements Bus {
   constructor(
     private readonly logger: Logger,
     private readonly policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+    private readonly observer?: DeliveryObserver,
   ) {}
 
   async publish<T>(topic: TopicContract<T>, key: string, value: T, headers: Record<string, string> = {}): Promise<void> {
@@ -67,6 +70,10 @@ export class InProcessBus implements Bus {
     await Promise.allSettled([...this.tails.values()]);
   }
 
+  async lag(): Promise<ConsumerLag[]> {
+    return [...this.pending.values()].map(({ groupId, topic, messages }) => ({ groupId, topic, messages }));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.closing.abort();
@@ -76,8 +83,13 @@ export class InProcessBus implements Bus {
   private enqueue(raw: RawMessage, sub: Subscription<unknown>): void {
     const slot = `${sub.groupId}\u0000${raw.topic}\u0000${raw.key}`;
     const previous = this.tails.get(slot) ?? Promise.resolve();
+    const lagKey = `${sub.groupId}\u0000${raw.topic}`;
+    let lag = this.pending.get(lagKey);
+    if (!lag) this.pending.set(lagKey, (lag = { groupId: sub.groupId, topic: raw.topic, messages: 0 }));
+    const counted = lag;
+    counted.messages++;
     const next = previous
-      .then(() => deliver(raw, sub, { bus: this, logger: this.logger, policy: this.policy, closing: this.closing.signal }))
+      .then(() => deliver(raw, sub, { bus: this, logger: this.logger, policy: this.policy, closing: this.closing.signal, observer: this.observer }))
       .catch((error: unknown) => {
         // Nothing can redeliver in-process: either the bus closed while the message waited
         // for a dependency, or even its failure path threw.
@@ -85,6 +97,7 @@ export class InProcessBus implements Bus {
         this.logger.error(why, { topic: raw.topic, mac: raw.key, error: String(error) });
       })
       .finally(() => {
+        counted.messages--;
         if (this.tails.get(slot) === next) this.tails.delete(slot);
       });
     this.tails.set(slot, next);

@@ -1,9 +1,9 @@
 import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, type KafkaMessage, type LogEntry, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { TopicContract } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
-import type { Bus, Subscription } from './bus';
+import type { Bus, ConsumerLag, Subscription } from './bus';
 import { encodeValue } from './codec';
-import { attemptDelivery, DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, freshRetryState, type RawMessage, type RetryState } from './delivery';
+import { attemptDelivery, DEFAULT_DELIVERY_POLICY, type DeliveryObserver, type DeliveryPolicy, freshRetryState, type RawMessage, type RetryState } from './delivery';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -14,6 +14,8 @@ export interface KafkaBusOptions {
   policy?: DeliveryPolicy;
   /** Shorter group timeouts make tests rebalance faster; production keeps Kafka's defaults. */
   sessionTimeoutMs?: number;
+  /** Told of retries and dead letters (the process's metrics). */
+  observer?: DeliveryObserver;
 }
 
 /**
@@ -35,6 +37,10 @@ export class KafkaBus implements Bus {
   /** Resumes of paused partitions still to come; cleared by close(). */
   private readonly resumes = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** Group and topic of each subscription, for lag(). */
+  private readonly subscribed: Array<{ groupId: string; topic: string }> = [];
+  /** The admin client lag() reads offsets with, connected on first use and kept (a scrape every few seconds). */
+  private lagAdmin?: Promise<Admin>;
 
   constructor(
     private readonly options: KafkaBusOptions,
@@ -90,6 +96,7 @@ export class KafkaBus implements Bus {
       maxWaitTimeInMs: 1000,
     });
     this.consumers.push(consumer);
+    this.subscribed.push({ groupId: sub.groupId, topic: sub.topic.name });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     consumer.on(consumer.events.CRASH, (event) => {
       // kafkajs restarts the consumer itself after a retriable crash (a broker outage is one);
@@ -132,7 +139,7 @@ export class KafkaBus implements Bus {
    */
   private async consumeBatch<T>(sub: Subscription<T>, payload: EachBatchPayload, retries: Map<number, { offset: string; state: RetryState }>): Promise<void> {
     const { batch, resolveOffset, heartbeat, pause, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    const deps = { bus: this, logger: this.logger, policy: this.options.policy ?? DEFAULT_DELIVERY_POLICY };
+    const deps = { bus: this, logger: this.logger, policy: this.options.policy ?? DEFAULT_DELIVERY_POLICY, observer: this.options.observer };
     for (const message of batch.messages) {
       // Stopped by stopConsuming(): the batch in hand is finished; stopped otherwise (a
       // rebalance, a crash): nothing more is handled. Undone messages are never resolved.
@@ -214,6 +221,38 @@ export class KafkaBus implements Bus {
     }
   }
 
+  /**
+   * Each subscription's lag from the broker's offsets (admin API: the topic's end offsets minus
+   * the group's committed offsets, summed over partitions; a partition the group never committed
+   * counts from its start). Read by the metrics on a scrape, which caches it: the broker's view
+   * is the one that still grows while this consumer is stuck or gone, where the consumer's own
+   * fetch information would stop at its last batch.
+   */
+  async lag(): Promise<ConsumerLag[]> {
+    if (this.subscribed.length === 0) return [];
+    this.lagAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error: unknown) => {
+      this.lagAdmin = undefined;
+      throw error;
+    });
+    const admin = await this.lagAdmin;
+    return Promise.all(
+      this.subscribed.map(async ({ groupId, topic }) => {
+        const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+        const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        let messages = 0;
+        for (const p of ends) {
+          const at = done.get(p.partition) ?? -1;
+          messages += Math.max(0, Number(p.high) - (at >= 0 ? at : Number(p.low)));
+        }
+        return { groupId, topic, messages };
+      }),
+    );
+  }
+
   live(): boolean {
     return !this.stoppedForGood;
   }
@@ -234,6 +273,7 @@ export class KafkaBus implements Bus {
     this.resumes.clear();
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
     if (this.probe) await this.probe.admin.disconnect().catch(() => undefined);
+    if (this.lagAdmin) await this.lagAdmin.then((admin) => admin.disconnect()).catch(() => undefined);
     if (this.producerReady) await this.producer.disconnect().catch(() => undefined);
   }
 

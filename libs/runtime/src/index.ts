@@ -3,6 +3,7 @@ export * from './shutdown';
 export * from './stage-app';
 export * from './service-process';
 export * from './kafka-bus.factory';
+export * from './process-metrics';
 export * from './stage-core.module';
 export * from './process-core.module';
 export * from './health/health.module';

@@ -1,13 +1,13 @@
 import type { ServiceEnv } from '@workpoint/config';
 import type { Logger } from '@workpoint/logging';
-import { type DeliveryPolicy, KafkaBus } from '@workpoint/messaging';
+import { type DeliveryObserver, type DeliveryPolicy, KafkaBus } from '@workpoint/messaging';
 
 type KafkaEnv = Pick<
   ServiceEnv,
   'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_TOPIC_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR' | 'KAFKA_PARTITIONS_CONCURRENTLY' | 'HANDLER_ATTEMPTS' | 'TRANSIENT_RETRY_MAX_DELAY_MS' | 'DEAD_LETTER_MAX_BYTES'
 >;
 
-export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): KafkaBus {
+export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger, observer?: DeliveryObserver): KafkaBus {
   return new KafkaBus(
     {
       brokers: env.KAFKA_BROKERS,
@@ -16,6 +16,7 @@ export function createKafkaBus(env: KafkaEnv, name: string, logger: Logger): Kaf
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
       policy: deliveryPolicyFrom(env),
+      ...(observer ? { observer } : {}),
     },
     logger,
   );

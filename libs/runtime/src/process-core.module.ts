@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
+import { MetricsModule, WorkpointMetrics } from '@workpoint/metrics';
 import { DataSource } from 'typeorm';
 import { DEFAULT_HEALTH_SETTINGS, HEALTH_SETTINGS, type HealthSettings } from './health/health.settings';
 import { ProcessLifecycle } from './health/process-lifecycle';
@@ -14,6 +15,8 @@ export interface ProcessCoreDeps {
   lifecycle?: ProcessLifecycle;
   /** How the probes check the broker and the database (default DEFAULT_HEALTH_SETTINGS). */
   health?: HealthSettings;
+  /** The process's metrics (one per process, shared by its apps); a throwaway instance when not given (tests). */
+  metrics?: WorkpointMetrics;
 }
 
 /**
@@ -32,6 +35,7 @@ export class ProcessCoreModule {
     const data: Provider[] = deps.dataSource ? [{ provide: DataSource, useValue: deps.dataSource }] : [];
     return {
       module: ProcessCoreModule,
+      imports: [MetricsModule.forRoot(deps.metrics ?? new WorkpointMetrics({ processMetrics: false }))],
       providers: [
         { provide: BUS, useValue: deps.bus },
         { provide: Logger, useValue: deps.logger },
@@ -39,7 +43,7 @@ export class ProcessCoreModule {
         { provide: HEALTH_SETTINGS, useValue: deps.health ?? DEFAULT_HEALTH_SETTINGS },
         ...data,
       ],
-      exports: [BUS, Logger, ProcessLifecycle, HEALTH_SETTINGS, ...(deps.dataSource ? [DataSource] : [])],
+      exports: [BUS, Logger, MetricsModule, ProcessLifecycle, HEALTH_SETTINGS, ...(deps.dataSource ? [DataSource] : [])],
     };
   }
 }

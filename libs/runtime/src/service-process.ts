@@ -9,6 +9,7 @@ import { healthSettingsFrom } from './health/health.settings';
 import { ProcessLifecycle } from './health/process-lifecycle';
 import { createKafkaBus } from './kafka-bus.factory';
 import { startHealthApp } from './health-server';
+import { createProcessMetrics, watchConsumerLag } from './process-metrics';
 import { onShutdownSignal } from './shutdown';
 import { deadLetterRetentionFrom, type DeadLetterSettings } from './dead-letters';
 import { startStageApp } from './stage-app';
@@ -32,12 +33,14 @@ export async function runServiceProcess({ stage, schema, module, deadLetters }: 
   const env = loadConfig(ServiceEnvSchema.extend(DeadLetterEnvSchema.shape));
   const logger = createLogger(stage, env.LOG_LEVEL, undefined, { maxLineBytes: env.LOG_MAX_LINE_BYTES });
   const lifecycle = new ProcessLifecycle();
-  const bus = createKafkaBus(env, stage, logger);
+  const metrics = createProcessMetrics(env);
+  const bus = createKafkaBus(env, stage, logger, metrics.delivery);
+  watchConsumerLag(metrics, bus);
   const boot = { timeoutMs: env.BOOT_RETRY_TIMEOUT_MS };
   // Not initialised yet: the health app checks it from the start (not ready until it answers).
   const dataSource = createServiceDataSource({ url: env.DATABASE_URL, ...schema, poolSize: env.DATABASE_POOL_SIZE, applicationName: `workpoint-${stage}` });
   const health = env.HEALTH_PORT
-    ? await startHealthApp(env.HEALTH_PORT, { bus, logger, dataSource, lifecycle, health: healthSettingsFrom(env) }, new NestLoggerAdapter(logger))
+    ? await startHealthApp(env.HEALTH_PORT, { bus, logger, dataSource, metrics, lifecycle, health: healthSettingsFrom(env) }, new NestLoggerAdapter(logger))
     : undefined;
   // Set once booted; SIGTERM may come while the boot still waits for PostgreSQL or the broker.
   const running: { app?: INestMicroservice } = {};
@@ -55,6 +58,6 @@ export async function runServiceProcess({ stage, schema, module, deadLetters }: 
     { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, lifecycle },
   );
   await retryAtBoot('open the database', () => initialiseServiceDataSource(dataSource), boot, logger);
-  running.app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, deadLetters: { ...deadLetters, retention: deadLetterRetentionFrom(env) }, boot });
+  running.app = await startStageApp({ stage, deps: { bus, dataSource, logger }, module, deadLetters: { ...deadLetters, retention: deadLetterRetentionFrom(env) }, metrics, boot });
   lifecycle.started();
 }

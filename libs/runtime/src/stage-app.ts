@@ -16,6 +16,7 @@ import {
 } from '@workpoint/contracts';
 import { type Logger, NestLoggerAdapter } from '@workpoint/logging';
 import { type Bus, BusTransport, RethrowRpcFilter } from '@workpoint/messaging';
+import type { WorkpointMetrics } from '@workpoint/metrics';
 import { type BootRetrySettings, retryAtBoot } from './boot-retry';
 import { DeadLetterModule, type DeadLetterSettings, DeadLetterStore } from './dead-letters';
 import { jobRejectedOf } from './job-rejection';
@@ -33,6 +34,8 @@ export interface StageAppOptions {
   deadLetters?: DeadLetterSettings;
   /** How long topic creation waits for a broker that is not reachable yet (default: one attempt). */
   boot?: BootRetrySettings;
+  /** The process's metrics (shared with its other apps); a throwaway instance when not given. */
+  metrics?: WorkpointMetrics;
 }
 
 /**
@@ -40,7 +43,7 @@ export interface StageAppOptions {
  * process, or the in-process bus inside the embedded one. Its failure path answers the
  * phone with CleanUp so a broken stage never leaves a phone waiting for the timeout.
  */
-export async function startStageApp({ stage, deps, module, deadLetters = {}, boot = { timeoutMs: 0 } }: StageAppOptions): Promise<INestMicroservice> {
+export async function startStageApp({ stage, deps, module, deadLetters = {}, metrics, boot = { timeoutMs: 0 } }: StageAppOptions): Promise<INestMicroservice> {
   const router = new ContactRouter(stage, deps.bus, deps.logger);
   // Set once the app is built, before it consumes anything.
   const built: { store?: DeadLetterStore } = {};
@@ -69,7 +72,7 @@ export async function startStageApp({ stage, deps, module, deadLetters = {}, boo
     retryUntil: (message) => (message.topic === PIPELINE[stage].input.name ? Date.parse((message.value as ContactEvent).answerBy) : undefined),
   });
   await retryAtBoot('create the topics', () => deps.bus.ensureTopics(stageTopics(stage)), boot, deps.logger);
-  const root: DynamicModule = { module: StageRootModule, imports: [StageCoreModule.forRoot(deps), DeadLetterModule.forRoot(deadLetters), module(deps)] };
+  const root: DynamicModule = { module: StageRootModule, imports: [StageCoreModule.forRoot({ ...deps, ...(metrics ? { metrics } : {}) }), DeadLetterModule.forRoot(deadLetters), module(deps)] };
   const app = await NestFactory.createMicroservice(root, { strategy: transport, logger: new NestLoggerAdapter(deps.logger) });
   built.store = app.get(DeadLetterStore);
   app.useGlobalFilters(new RethrowRpcFilter());

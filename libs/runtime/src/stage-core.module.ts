@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from '@workpoint/logging';
+import type { WorkpointMetrics } from '@workpoint/metrics';
 import type { Bus } from '@workpoint/messaging';
 import type { DataSource } from 'typeorm';
 import { ProcessCoreModule } from './process-core.module';
@@ -9,6 +10,7 @@ export interface StageCoreDeps {
   bus: Bus;
   dataSource: DataSource;
   logger: Logger;
+  metrics?: WorkpointMetrics;
 }
 
 /**
@@ -27,7 +29,7 @@ export class StageCoreModule {
     return {
       module: StageCoreModule,
       imports: [
-        ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger }),
+        ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }),
         TypeOrmModule.forRootAsync({ useFactory: () => deps.dataSource.options, dataSourceFactory: async () => deps.dataSource }),
       ],
       exports: [ProcessCoreModule, TypeOrmModule],

@@ -25,6 +25,8 @@ export interface RunningStack {
   apiUrl: string;
   /** An admin API key for it. */
   apiKey: string;
+  /** Each process's Prometheus endpoint (`/metrics` on its HEALTH_PORT), by process name (`inventory`, `gateway-1`, `embedded`, …). */
+  metricsUrls: Record<string, string>;
   /** Embedded mode only: the ports it was given, to restart it on the same ones. */
   ports?: { gateway: number; dcmp: number; postgres: number; api: number };
   processes: AppProcess[];
@@ -57,7 +59,8 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
   };
   const gatewayCount = opts.gateways ?? 1;
   // A port taken between its pick and the bind: everything is stopped and started again on new ports.
-  return startOnFreePorts(STAGES.length + 2 * gatewayCount + 1, async (ports) => {
+  // Per service its health port; per gateway its phone, DCMP and health ports; the API last.
+  return startOnFreePorts(STAGES.length + 3 * gatewayCount + 1, async (ports) => {
     const processes: AppProcess[] = [];
     const stop = async () => {
       await Promise.all(processes.map((p) => p.stop()));
@@ -82,6 +85,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
         Array.from({ length: gatewayCount }, async (_, i) => {
           const port = ports[STAGES.length + 2 * i]!;
           const dcmpPort = ports[STAGES.length + 2 * i + 1]!;
+          const healthPort = ports[STAGES.length + 2 * gatewayCount + i]!;
           const p = AppProcess.spawn(`gateway-${i + 1}`, 'gateway', {
             ...shared,
             GATEWAY_ID: `gw-${runId}-${i + 1}`,
@@ -92,9 +96,10 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
             TLS_CERT_FILE: tls.cert,
             TLS_KEY_FILE: tls.key,
             SESSION_SECRET: sessionSecret,
+            HEALTH_PORT: String(healthPort),
           }, logDir);
           processes.push(p);
-          return { p, port, dcmpPort };
+          return { p, port, dcmpPort, healthPort };
         }),
       );
       await Promise.all([
@@ -106,6 +111,10 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
         dcmpUrls: gateways.map(({ dcmpPort }) => dcmpUrl(dcmpPort)),
         apiUrl: `http://127.0.0.1:${apiPort}`,
         apiKey,
+        metricsUrls: Object.fromEntries([
+          ...STAGES.map((stage, i) => [stage, metricsUrl(ports[i]!)]),
+          ...gateways.map(({ healthPort }, i) => [`gateway-${i + 1}`, metricsUrl(healthPort)]),
+        ]),
         processes,
         stop,
       };
@@ -123,6 +132,8 @@ export interface EmbeddedOptions {
   /** Port of the embedded PostgreSQL (default: a free one). */
   postgresPort?: number;
   apiPort?: number;
+  /** Its HEALTH_PORT (/healthz, /readyz, /metrics; default: a free one). */
+  healthPort?: number;
   logDir?: string;
   env?: Record<string, string>;
 }
@@ -131,8 +142,14 @@ export interface EmbeddedOptions {
 export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack> {
   const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
   // A port taken between its pick and the bind: started again on new ports (the ones given stay).
-  const { p, port, dcmpPort, postgresPort, apiPort } = await startOnFreePorts(4, async ([pickedPort, pickedDcmp, pickedPostgres, pickedApi]) => {
-    const ports = { port: opts.port ?? pickedPort!, dcmpPort: opts.dcmpPort ?? pickedDcmp!, postgresPort: opts.postgresPort ?? pickedPostgres!, apiPort: opts.apiPort ?? pickedApi! };
+  const { p, port, dcmpPort, postgresPort, apiPort, healthPort } = await startOnFreePorts(5, async ([pickedPort, pickedDcmp, pickedPostgres, pickedApi, pickedHealth]) => {
+    const ports = {
+      port: opts.port ?? pickedPort!,
+      dcmpPort: opts.dcmpPort ?? pickedDcmp!,
+      postgresPort: opts.postgresPort ?? pickedPostgres!,
+      apiPort: opts.apiPort ?? pickedApi!,
+      healthPort: opts.healthPort ?? pickedHealth!,
+    };
     const app = AppProcess.spawn(
       'embedded',
       'embedded',
@@ -142,6 +159,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
         DCMP_PORT: String(ports.dcmpPort),
         EMBEDDED_POSTGRES_PORT: String(ports.postgresPort),
         API_PORT: String(ports.apiPort),
+        HEALTH_PORT: String(ports.healthPort),
         LOG_LEVEL: 'info',
         ...opts.env,
       },
@@ -163,6 +181,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
     ports: { gateway: port, dcmp: dcmpPort, postgres: postgresPort, api: apiPort },
     apiUrl: `http://127.0.0.1:${apiPort}`,
     apiKey: readFileSync(join(opts.dataDir, 'api-admin-key'), 'utf8').trim(),
+    metricsUrls: { embedded: metricsUrl(healthPort) },
     processes: [p],
     stop: () => p.stop(),
   };
@@ -170,6 +189,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<RunningStack
 
 export function phoneUrl(port: number): string {
   return `https://127.0.0.1:${port}/DeploymentService/LoginService`;
+}
+
+export function metricsUrl(port: number): string {
+  return `http://127.0.0.1:${port}/metrics`;
 }
 
 export function dcmpUrl(port: number): string {

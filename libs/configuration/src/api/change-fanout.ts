@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RelayLoop } from '@workpoint/database';
 import { Logger } from '@workpoint/logging';
+import { classifyFailure } from '@workpoint/messaging';
 import { DataSource, type EntityManager, IsNull, LessThan } from 'typeorm';
 import { ConfigurationSync } from '../desired-state/configuration-sync';
 import type { StoredProfile } from '../desired-state/stored-profile';
@@ -227,7 +228,7 @@ export class ChangeFanout implements OnApplicationBootstrap, BeforeApplicationSh
             await this.askedToCallBack(mac);
           }
         } catch (error) {
-          if (!isPermanent(error)) {
+          if (classifyFailure(error) !== 'permanent') {
             failedOnce = true;
             throw error;
           }
@@ -248,9 +249,4 @@ export class ChangeFanout implements OnApplicationBootstrap, BeforeApplicationSh
       [mac, this.clock()],
     );
   }
-}
-
-/** Errors that say of themselves that retrying cannot help (the coded errors of issue 9). */
-function isPermanent(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'kind' in error && (error as { kind: unknown }).kind === 'permanent';
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SecretBox } from '@workpoint/contact-pipeline';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BusJobEvents, type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems } from '@workpoint/jobs';
 import {
   type ConfigApplied,
@@ -10,6 +10,7 @@ import {
   DriftDetectedTopic,
   FaultRaisedTopic,
 } from '@workpoint/contracts';
+import { StoreMetrics } from '@workpoint/metrics';
 import { isSecretItem, Logger, MASK, maskSecretItems } from '@workpoint/logging';
 import { attachedItems, BASIC_ITEMS, itemRef, itemValue, itemWith, REASONS_WITH_BASIC_ITEMS, type WpiItem } from '@workpoint/wpi-codec';
 import type { EntityManager } from 'typeorm';
@@ -30,6 +31,12 @@ import { itemKey } from '../profiles/item-key';
 import { phoneFacts, profilesForPhone } from './phone-profiles';
 import { Outbox } from '@workpoint/database';
 import type { StoredItem } from './stored-profile';
+
+/** What a committed sync asks for: a new pending count; a sync job was queued (metrics). */
+interface SyncEvents {
+  pendingChanged: boolean;
+  queued: boolean;
+}
 
 /** What a contact tells configuration management about a phone. */
 interface Observation {
@@ -80,6 +87,7 @@ export class ConfigurationSync {
     @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(BusJobEvents) private readonly jobEvents: Pick<JobEvents, 'pendingChanged' | 'contactMe'>,
     @Inject(Logger) private readonly logger: Logger,
+    @Optional() @Inject(StoreMetrics) private readonly metrics?: StoreMetrics,
   ) {
     this.jobItems = new SealedJobItems(box);
   }
@@ -92,7 +100,7 @@ export class ConfigurationSync {
       // A redelivered report (after a crash or a rebalance) may come after the phone answered the
       // write it caused: taking it in again would put back what the phone had before the write.
       if (!created && (seen.full || seen.changes?.length) && (await this.store.reportTaken(tx, phone.mac, contact.contactId))) {
-        return { result: { mac: phone.mac, writes: 0, drift: phone.driftCount, faults: phone.faultCount, pending: phone.syncJobId !== null }, events: { pendingChanged: false } };
+        return { result: { mac: phone.mac, writes: 0, drift: phone.driftCount, faults: phone.faultCount, pending: phone.syncJobId !== null }, events: { pendingChanged: false, queued: false } };
       }
       let state = phone.state;
       if (seen.full) state = observeFullReport(state, seen.full, this.fingerprint);
@@ -225,7 +233,7 @@ export class ConfigurationSync {
     phone: ManagedPhone,
     desired: DesiredSnapshot,
     update: { deviceType?: string | null; softwareVersion?: string | null; reportedE164?: string | null; contactAt?: Date; interactionId?: string; fullReportAt?: Date; overrides?: StoredItem[]; cause: string },
-  ): Promise<{ result: SyncOutcome; events: { pendingChanged: boolean } }> {
+  ): Promise<{ result: SyncOutcome; events: SyncEvents }> {
     const { effective, plan } = this.plan(phone, desired);
     const faults = Object.fromEntries(Object.entries(phone.state.faults).filter(([key]) => !key.startsWith(`${TEMPLATE_FAULT}:`)));
     if (!effective.ok) {
@@ -238,6 +246,7 @@ export class ConfigurationSync {
     const writes = plan?.write ?? [];
     let syncJobId = phone.syncJobId;
     let pendingChanged = false;
+    let queued = false;
     const jobState = syncJobId ? await this.store.jobs.stateOf(syncJobId, tx) : undefined;
     if (jobState === undefined || jobState === 'done') syncJobId = null;
     if (writes.length > 0) {
@@ -245,6 +254,7 @@ export class ConfigurationSync {
       if (syncJobId === null) {
         syncJobId = (await this.store.jobs.enqueue(phone.mac, 'WriteItems', items, randomUUID(), tx)).id;
         pendingChanged = true;
+        queued = true;
       } else if (jobState === 'queued') {
         await this.store.jobs.replaceQueuedItems(syncJobId, items, tx);
       }
@@ -258,13 +268,14 @@ export class ConfigurationSync {
     if (drift.length > 0 && driftSignature(drift) !== driftSignature(phone.drift)) await this.addDrift(tx, phone.mac, drift, writes.length > 0 ? 'rewrite' : 'none', update.cause);
     return {
       result: { mac: phone.mac, writes: writes.length, drift: drift.length, faults: Object.keys(faults).length, pending: syncJobId !== null },
-      events: { pendingChanged },
+      events: { pendingChanged, queued },
     };
   }
 
   /** After the commit: integration events go out (outbox), the pending count and contact-me are asked for. */
-  private async announce(result: SyncOutcome, events: { pendingChanged: boolean }, contactMe: boolean): Promise<void> {
+  private async announce(result: SyncOutcome, events: SyncEvents, contactMe: boolean): Promise<void> {
     this.outbox.kick();
+    if (events.queued) this.metrics?.jobsQueued.inc({ stage: 'configuration', action: 'WriteItems' });
     if (events.pendingChanged) await this.jobEvents.pendingChanged(result.mac, await this.store.jobs.countQueued(result.mac));
     if (contactMe && result.pending) await this.jobEvents.contactMe(result.mac);
   }

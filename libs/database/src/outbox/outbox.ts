@@ -1,7 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { TopicContract } from '@workpoint/contracts';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
+import { StoreMetrics } from '@workpoint/metrics';
 import { DataSource, type EntityManager, IsNull, LessThan, In } from 'typeorm';
 import { OutboxEntity, type OutboxRow } from './outbox.entity';
 import { RelayLoop } from './relay-loop';
@@ -52,12 +53,15 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private lastPurge = 0;
   /** Events this process added since its last drain began: a kick with none does no database work. */
   private added = 0;
+  /** Removes this service's outbox depth from the metrics (on shutdown). */
+  private unwatch = (): void => undefined;
 
   constructor(
     private readonly db: DataSource,
     @Inject(BUS) private readonly bus: Bus,
     private readonly logger: Logger,
     @Inject(OUTBOX_TOPICS) topics: readonly TopicContract<unknown>[],
+    @Optional() @Inject(StoreMetrics) private readonly metrics?: StoreMetrics,
   ) {
     for (const topic of topics) this.topics.set(topic.name, topic);
     this.loop = new RelayLoop(() => this.drain(), (error) => this.logger.warn('outbox: events not published yet; retrying', { error: String(error) }), 1000);
@@ -109,10 +113,26 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     this.loop.start();
+    this.watchDepth();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unwatch();
     await this.loop.stop();
+  }
+
+  /**
+   * The table's unpublished events as `workpoint_outbox_depth_events{service}`: a COUNT on the
+   * (published_at, id) index when Prometheus scrapes (cached), once per service however many
+   * Outboxes share its table. Every replica of a service reports the same table: read it with max().
+   */
+  private watchDepth(): void {
+    if (!this.metrics) return;
+    const service = (this.db.options as { schema?: string }).schema ?? 'public';
+    this.unwatch = this.metrics.outboxDepth.addSource(`outbox:${service}`, async () => {
+      const [row] = await this.db.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+      return [{ labels: { service }, value: row?.n ?? 0 }];
+    });
   }
 
   private async drain(): Promise<void> {

@@ -79,7 +79,10 @@ describe('the health app of a distributed service', () => {
     if (ipv6) expect(await get(port, '/healthz', '::1')).toEqual({ status: 200, body: 'ok\n' });
   });
 
-  it('answers 404 elsewhere', async () => {
+  it('serves the process\'s metrics on /metrics, and 404 elsewhere', async () => {
+    const metrics = await get(port, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('# TYPE workpoint_phone_requests_total counter');
     expect((await get(port, '/nothing-here')).status).toBe(404);
   });
 

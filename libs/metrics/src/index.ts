@@ -1,0 +1,3 @@
+export * from './polled-gauge';
+export * from './workpoint-metrics';
+export * from './metrics.module';
