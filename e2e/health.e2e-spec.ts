@@ -107,7 +107,8 @@ describe('honest health and graceful shutdown, distributed', () => {
         'deployment-late',
         'deployment',
         { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl, HEALTH_PORT: String(port), CONFIG_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info' },
-        join(REPO_ROOT, 'tmp', 'stack', 'health-e2e'),
+        // A log of its own per run: the test reads it for the retry line.
+        join(REPO_ROOT, 'tmp', 'stack', `health-e2e-${randomBytes(3).toString('hex')}`),
       );
       await eventually(async () => (logged(late, 'open the database: not possible yet; retrying') ? true : undefined));
       expect(await status(livenessOf(ready))).toBe(200);
