@@ -101,7 +101,7 @@ describe('honest health and graceful shutdown, distributed', () => {
     const port = await freePort();
     const ready = `http://127.0.0.1:${port}/readyz`;
     await postgres.kill();
-    let late: AppProcess;
+    let late: AppProcess | undefined;
     try {
       late = AppProcess.spawn(
         'deployment-late',
@@ -110,19 +110,23 @@ describe('honest health and graceful shutdown, distributed', () => {
         // A log of its own per run: the test reads it for the retry line.
         join(REPO_ROOT, 'tmp', 'stack', `health-e2e-${randomBytes(3).toString('hex')}`),
       );
-      await eventually(async () => (logged(late, 'open the database: not possible yet; retrying') ? true : undefined));
+      await eventually(async () => (logged(late!, 'open the database: not possible yet; retrying') ? true : undefined));
       expect(await status(livenessOf(ready))).toBe(200);
       expect(await status(ready)).toBe(503);
       expect(late.running).toBe(true);
+    } catch (error) {
+      await late?.stop();
+      throw error;
     } finally {
       await postgres.restart();
     }
     try {
-      await late.waitReady(ready, 120_000);
-      expect(logged(late, 'open the database: done after')).toBe(true);
+      await late!.waitReady(ready, 120_000);
+      expect(logged(late!, 'open the database: done after')).toBe(true);
     } finally {
-      await late.stop(120_000);
+      // Stopped whatever the outcome: no process is left behind.
+      await late?.stop(120_000);
     }
-    expect(late.exitCode).toBe(0);
+    expect(late!.exitCode).toBe(0);
   });
 });
