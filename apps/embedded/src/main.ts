@@ -6,17 +6,19 @@ import { ContactMeEnvSchema, DeadLetterEnvSchema, EmbeddedApiEnvSchema, Embedded
 import { CONFIGURATION_SCHEMA, ConfigurationModule } from '@workpoint/configuration';
 import { embeddedPostgresLayout, openServiceDataSource, startEmbeddedPostgres } from '@workpoint/database';
 import { DEPLOYMENT_SCHEMA, DeploymentModule } from '@workpoint/deployment';
-import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
+import { drainAndCloseGateway, gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { contactMeSettingsFrom, INVENTORY_SCHEMA, InventoryModule } from '@workpoint/inventory';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
 import { InProcessBus } from '@workpoint/messaging';
 import { tracingSettingsFrom } from '@workpoint/tracing';
 import {
   createProcessMetrics,
+  DEFAULT_HEALTH_SETTINGS,
   deadLetterRetentionFrom,
   deliveryPolicyFrom,
   exitOnBootFailure,
   onShutdownSignal,
+  ProcessLifecycle,
   startHealthApp,
   startStageApp,
   watchConsumerLag,
@@ -82,28 +84,41 @@ async function main(): Promise<void> {
     dataSources.push(dataSource);
     apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters, metrics, tracing }));
   }
-  const { app: gateway } = await startGatewayApp(
+  const lifecycle = new ProcessLifecycle();
+  // The probes check the in-process bus and the (embedded) PostgreSQL through one of the stages' data sources.
+  const probes = { ...DEFAULT_HEALTH_SETTINGS, checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS };
+  const gateway = await startGatewayApp(
     {
       bus,
       logger: logger.child({ stage: 'gateway' }),
       metrics,
       tracing,
+      lifecycle,
+      health: probes,
+      dataSource: dataSources[0]!,
       settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir), secretKey }),
     },
     new NestLoggerAdapter(logger),
   );
-  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics }, new NestLoggerAdapter(logger), env.HEALTH_HOST) : undefined;
+  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics, lifecycle, dataSource: dataSources[0]!, health: probes }, new NestLoggerAdapter(logger), env.HEALTH_HOST) : undefined;
   logger.info('workpoint ready (embedded)', { dataDir, database: postgres ? 'embedded' : 'external', adminKeyFile: join(dataDir, 'api-admin-key') });
 
-  onShutdownSignal(logger, async () => {
-    await health?.close();
-    await gateway.close();
-    for (const app of apps) await app.close();
-    await bus.close();
-    // Each stage app destroyed its own; these are the ones of apps that never started.
-    for (const ds of dataSources) if (ds.isInitialized) await ds.destroy();
-    await postgres?.stop();
-  });
+  lifecycle.started();
+
+  onShutdownSignal(
+    logger,
+    async () => {
+      await drainAndCloseGateway(gateway, bus);
+      for (const app of apps) await app.close();
+      await bus.close();
+      // Each stage app destroyed its own; these are the ones of apps that never started.
+      for (const ds of dataSources) if (ds.isInitialized) await ds.destroy();
+      await postgres?.stop();
+      // Last: probes see "not ready" (draining) until the process is gone.
+      await health?.close();
+    },
+    { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, lifecycle },
+  );
 }
 
 main().catch(exitOnBootFailure('workpoint'));

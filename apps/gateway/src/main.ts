@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { GatewayEnvSchema, loadConfig, readKeyFile, TracingEnvSchema } from '@workpoint/config';
-import { gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
+import { drainAndCloseGateway, gatewaySettingsFrom, startGatewayApp } from '@workpoint/gateway';
 import { createLogger, NestLoggerAdapter } from '@workpoint/logging';
-import { createKafkaBus, createProcessMetrics, exitOnBootFailure, onShutdownSignal, startHealthApp, watchConsumerLag } from '@workpoint/runtime';
+import { createKafkaBus, createProcessMetrics, exitOnBootFailure, healthSettingsFrom, onShutdownSignal, ProcessLifecycle, startHealthApp, watchConsumerLag } from '@workpoint/runtime';
 import { tracingSettingsFrom } from '@workpoint/tracing';
 
 async function main(): Promise<void> {
@@ -16,13 +16,16 @@ async function main(): Promise<void> {
   const metrics = createProcessMetrics(env);
   const bus = createKafkaBus(env, `gateway-${gatewayId}`, logger, metrics.delivery);
   watchConsumerLag(metrics, bus);
+  const lifecycle = new ProcessLifecycle();
   // A Nest Fastify app listening on DCMP_HOST:DCMP_PORT; the phone edge (node:https) opens before it.
-  const { app } = await startGatewayApp(
+  const gateway = await startGatewayApp(
     {
       bus,
       logger,
       metrics,
       tracing: tracingSettingsFrom(loadConfig(TracingEnvSchema), 'gateway'),
+      lifecycle,
+      health: healthSettingsFrom(env),
       settings: gatewaySettingsFrom(env, {
         gatewayId,
         cert: readFileSync(env.TLS_CERT_FILE),
@@ -35,12 +38,21 @@ async function main(): Promise<void> {
     new NestLoggerAdapter(logger),
   );
   // /healthz, /readyz and /metrics for the orchestrator and Prometheus, apart from the phones' ports.
-  const health = env.HEALTH_PORT ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics }, new NestLoggerAdapter(logger)) : undefined;
-  onShutdownSignal(logger, async () => {
-    await health?.close();
-    await app.close();
-    await bus.close();
-  });
+  const health = env.HEALTH_PORT
+    ? await startHealthApp(env.HEALTH_PORT, { bus, logger, metrics, lifecycle, health: healthSettingsFrom(env) }, new NestLoggerAdapter(logger))
+    : undefined;
+  lifecycle.started();
+  // In-flight phones get their answers (the response consumer still runs), then the consumers
+  // stop, then the app (DCMP, views, parse workers) and the producer.
+  onShutdownSignal(
+    logger,
+    async () => {
+      await drainAndCloseGateway(gateway, bus);
+      await bus.close();
+      await health?.close();
+    },
+    { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, lifecycle },
+  );
 }
 
 main().catch(exitOnBootFailure('gateway'));

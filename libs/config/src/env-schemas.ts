@@ -70,6 +70,18 @@ const kafkaSecurity = {
   KAFKA_CREATE_TOPICS: z.stringbool().default(true),
 };
 
+// Honest health and graceful shutdown (issue 10): probes, SIGTERM drain, boot order.
+const healthAndShutdown = {
+  /** A readiness check of the broker (describeCluster) or the database (SELECT 1) not answered within this many ms counts as down. */
+  READY_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
+  /** How long in ms a broker check's answer is reused by /readyz, so frequent probes cost one round trip. */
+  READY_BROKER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** After SIGTERM the process drains and exits; past this many ms it is forced to exit (code 1, logged). Keep it above ANSWER_TIMEOUT_MS and below the orchestrator's grace period (Kubernetes: 30 s). */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(25_000),
+  /** How long in ms a starting process retries a database or broker that is not reachable yet (with backoff, logged) before it exits non-zero; 0 = one attempt. */
+  BOOT_RETRY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
+};
+
 // Metrics (issue 10): Prometheus text on GET /metrics of each process's HEALTH_PORT.
 const metricsSettings = {
   /** Seconds a gauge read from PostgreSQL or the broker (outbox and contact-me depth, drift, faults, consumer lag) is reused by later scrapes; 0 reads on every scrape. */
@@ -95,6 +107,7 @@ export const ServiceEnvSchema = z.object({
   /** Attempts of a failing handler before its failure path runs. */
   HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   ...transientRetry,
+  ...healthAndShutdown,
   ...metricsSettings,
 });
 export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
@@ -200,6 +213,8 @@ export const EmbeddedEnvSchema = z.object({
   /** Listen address of HEALTH_PORT (loopback, like every embedded listener by default). */
   HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
   ...metricsSettings,
+  SHUTDOWN_TIMEOUT_MS: healthAndShutdown.SHUTDOWN_TIMEOUT_MS,
+  READY_CHECK_TIMEOUT_MS: healthAndShutdown.READY_CHECK_TIMEOUT_MS,
 });
 export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;
 

@@ -21,7 +21,9 @@ describe('GatewayModule.forRootAsync', () => {
         return bus.subscribe(subscription);
       },
       ensureTopics: async () => undefined,
-      healthy: () => true,
+      reachable: () => bus.reachable(),
+      live: () => bus.live(),
+      stopConsuming: () => bus.stopConsuming(),
       close: () => bus.close(),
     };
     const moduleRef = await Test.createTestingModule({

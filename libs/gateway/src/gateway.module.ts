@@ -4,7 +4,7 @@ import { SealedItems } from '@workpoint/contact-pipeline';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
 import { PhoneMetrics } from '@workpoint/metrics';
-import { HealthModule, type ProcessCoreDeps, ProcessCoreModule } from '@workpoint/runtime';
+import { HealthModule, type ProcessCoreDeps, ProcessCoreModule, Readiness } from '@workpoint/runtime';
 import { DcmpController } from './dcmp.controller';
 import { DcmpAdmission, DcmpExceptionFilter } from './dcmp.http';
 import { EndedInteractions } from './ended-interactions';
@@ -82,8 +82,10 @@ const pieces: Provider[] = [
   {
     // The phone edge stays on node:https (exact Content-Length, hard body cap, hot path); GatewayService opens it.
     provide: HttpsEdge,
-    inject: [PhoneRequestHandler, GATEWAY_SETTINGS, Logger, BUS],
-    useFactory: (handler: PhoneRequestHandler, s: GatewaySettings, logger: Logger, bus: Bus) =>
+    // Readiness comes from HealthModule where the app has it (the apps do); a bare GatewayModule
+    // (tests) answers from the bus alone.
+    inject: [PhoneRequestHandler, GATEWAY_SETTINGS, Logger, BUS, { token: Readiness, optional: true }],
+    useFactory: (handler: PhoneRequestHandler, s: GatewaySettings, logger: Logger, bus: Bus, readiness?: Readiness) =>
       new HttpsEdge(
         handler,
         {
@@ -95,7 +97,8 @@ const pieces: Provider[] = [
           handshakeTimeoutMs: s.tlsHandshakeTimeoutMs,
           maxConnections: s.maxConnections,
           perSourceMaxConcurrent: s.perSourceMaxConcurrent,
-          ready: () => bus.healthy(),
+          ready: () => (readiness ? readiness.ready() : bus.live()),
+          alive: () => (readiness ? readiness.alive() : bus.live()),
         },
         logger,
       ),
@@ -118,8 +121,11 @@ class GatewayRootModule {}
 })
 export class GatewayModule extends GatewayModuleBase {
   /** The gateway app's root: its process's bus and logger, the gateway, and /healthz + /readyz on the DCMP listener. */
-  static register(deps: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics'> & { settings: GatewaySettings; tracing?: TracingSettings }): DynamicModule {
-    const core = ProcessCoreModule.forRoot({ bus: deps.bus, logger: deps.logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
-    return { module: GatewayRootModule, imports: [TracingModule.forRoot(deps.tracing ?? TRACING_OFF), core, GatewayModule.forRoot(deps.settings), HealthModule] };
+  static register({
+    settings,
+    tracing,
+    ...core
+  }: Pick<ProcessCoreDeps, 'bus' | 'logger' | 'metrics' | 'lifecycle' | 'health' | 'dataSource'> & { settings: GatewaySettings; tracing?: TracingSettings }): DynamicModule {
+    return { module: GatewayRootModule, imports: [TracingModule.forRoot(tracing ?? TRACING_OFF), ProcessCoreModule.forRoot(core), GatewayModule.forRoot(settings), HealthModule] };
   }
 }

@@ -41,7 +41,9 @@ describe('GatewayService on the in-process bus', () => {
       return bus.subscribe(subscription);
     },
     ensureTopics: async (topics) => void ensured.push(...topics.map((t) => t.name)),
-    healthy: () => bus.healthy(),
+    reachable: () => bus.reachable(),
+    live: () => bus.live(),
+    stopConsuming: () => bus.stopConsuming(),
     close: () => bus.close(),
   };
   const dcmp = (mac: string) => `http://127.0.0.1:${gateway.dcmpPort}/dcmp/contact-me?device-id=${mac}`;

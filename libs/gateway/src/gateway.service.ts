@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import { ContactReceivedTopic, DeadLetterTopic, gatewayResponseTopic, type TopicContract } from '@workpoint/contracts';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
+import { retryAtBoot } from '@workpoint/runtime';
 import { GATEWAY_VIEW_TOPICS, subscribeGatewayViews } from './gateway-views.subscriber';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings';
 import { HttpsEdge } from './https-edge';
@@ -54,23 +55,30 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * On a broker where other processes create topics at the same moment (a fresh cluster, the
-   * whole stack starting), kafkajs may not see a topic it has just created and fail; a second
-   * attempt finds the topics and only waits for their leaders.
+   * A broker not reachable yet (the whole stack starting in any order) is waited for within
+   * BOOT_RETRY_TIMEOUT_MS; on a broker where other processes create topics at the same moment,
+   * kafkajs may not see a topic it has just created and fail, and the next attempt finds them.
    */
-  private async ensureTopics(topics: readonly TopicContract<unknown>[], attempts = 5): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.bus.ensureTopics(topics);
-      } catch (error) {
-        if (attempt >= attempts) throw error;
-        this.logger.warn('could not ensure the topics yet; retrying', { attempt, error: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-      }
-    }
+  private ensureTopics(topics: readonly TopicContract<unknown>[]): Promise<void> {
+    return retryAtBoot('create the topics', () => this.bus.ensureTopics(topics), { timeoutMs: this.settings.bootRetryTimeoutMs ?? 10_000 }, this.logger);
   }
 
-  /** Open requests are answered now rather than cut off, then the edge closes (Nest closes the DCMP port next). */
+  /**
+   * SIGTERM (the process has already turned not ready): the phone edge stops accepting
+   * connections and the requests in progress get their real answers, each within its
+   * ANSWER_TIMEOUT_MS (a 1 s margin covers the reply's writing); the response consumer keeps
+   * running meanwhile. The process stops the consumers after this, then closes the app.
+   */
+  async drain(): Promise<void> {
+    const timeoutMs = this.settings.answerTimeoutMs + 1000;
+    const inFlight = this.waiter.size;
+    this.logger.info('draining the phone edge', { waiting: inFlight, timeoutMs });
+    const left = await this.edge.drain(timeoutMs);
+    if (left > 0) this.logger.warn('phone requests cut at the end of the drain', { left });
+    else this.logger.info('phone edge drained');
+  }
+
+  /** Whatever the drain left (or all, without one) is answered now rather than cut off, then the edge closes (Nest closes the DCMP port next). */
   async beforeApplicationShutdown(): Promise<void> {
     this.waiter.expireAll();
     this.nonces.close();

@@ -37,6 +37,8 @@ export interface GatewaySettings {
   parseWorkers: number;
   /** Large messages waiting for a parse worker before the gateway answers 503 busy. */
   parseQueueMax: number;
+  /** How long the start-up retries a broker that is not reachable yet (BOOT_RETRY_TIMEOUT_MS; default 10 s). */
+  bootRetryTimeoutMs?: number;
 }
 
 /**
@@ -69,6 +71,7 @@ export interface GatewayEnvPart {
   PARSE_INLINE_MAX_BYTES: number;
   PARSE_WORKERS: number;
   PARSE_QUEUE_MAX: number;
+  BOOT_RETRY_TIMEOUT_MS?: number;
 }
 
 export function gatewaySettingsFrom(
@@ -93,5 +96,6 @@ export function gatewaySettingsFrom(
     parseInlineMaxBytes: env.PARSE_INLINE_MAX_BYTES,
     parseWorkers: env.PARSE_WORKERS,
     parseQueueMax: env.PARSE_QUEUE_MAX,
+    ...(env.BOOT_RETRY_TIMEOUT_MS !== undefined ? { bootRetryTimeoutMs: env.BOOT_RETRY_TIMEOUT_MS } : {}),
   };
 }

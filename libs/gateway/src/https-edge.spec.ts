@@ -88,7 +88,7 @@ describe('HttpsEdge limits', () => {
       logger,
     );
     edges.push(edge);
-    return { port: await edge.listen(), lines };
+    return { port: await edge.listen(), lines, edge };
   }
 
   it('answers 503 busy with Retry-After, without calling the handler, once a source has its limit in flight', async () => {
@@ -168,5 +168,31 @@ describe('HttpsEdge limits', () => {
     const { port } = await edgeWith(new HeldHandler(), { handshakeTimeoutMs: 300 });
     const silent = tcpConnect({ host: '127.0.0.1', port });
     expect(await closed(silent)).toBe('');
+  });
+
+  it('drains on shutdown: no new connection, the requests in flight get their real answers with Connection: close', async () => {
+    const handler = new HeldHandler();
+    const { port, edge } = await edgeWith(handler);
+    const held = [post(port, '<a/>'), post(port, '<a/>')];
+    await until(() => handler.received.length === 2);
+    const drained = edge.drain(60_000);
+    // The listener is closed at once: a phone calling now gets a refused connection.
+    await expect(post(port, '<a/>').answer).rejects.toThrow(/ECONNREFUSED/);
+    handler.releaseAll();
+    const answers = await Promise.all(held.map((h) => h.answer));
+    expect(answers.map((a) => [a.status, a.body, a.headers['connection']])).toEqual([
+      [200, '<ok/>', 'close'],
+      [200, '<ok/>', 'close'],
+    ]);
+    expect(await drained).toBe(0);
+  });
+
+  it('cuts what is still open when the drain times out, and says how many', async () => {
+    const handler = new HeldHandler();
+    const { port, edge } = await edgeWith(handler);
+    const held = post(port, '<a/>');
+    await until(() => handler.received.length === 1);
+    expect(await edge.drain(50)).toBe(1);
+    await expect(held.answer).rejects.toThrow();
   });
 });

@@ -20,8 +20,10 @@ export interface HttpsEdgeOptions {
   handshakeTimeoutMs: number;
   /** Phone requests in flight per remote address (PER_SOURCE_MAX_CONCURRENT); more get 503 busy. */
   perSourceMaxConcurrent: number;
-  /** Readiness: whether the gateway can reach its bus right now. */
-  ready: () => boolean;
+  /** Readiness: running, and the broker answers (Readiness in @workpoint/runtime). */
+  ready: () => boolean | Promise<boolean>;
+  /** Liveness: no consumer stopped for good (default: always). */
+  alive?: () => boolean;
 }
 
 /** Phones post to /DeploymentService/LoginService; any path under /DeploymentService is accepted (as GS3 does). */
@@ -35,6 +37,10 @@ const PHONE_PATH = /^\/DeploymentService(\/|\?|$)/;
 export class HttpsEdge {
   private server?: Server;
   private readonly perSource: PerSourceLimiter;
+  /** Requests being answered (probes included), for the drain. */
+  private inFlight = 0;
+  private readonly settled = new Set<() => void>();
+  private draining = false;
 
   constructor(
     private readonly handler: Pick<PhoneRequestHandler, 'handle'>,
@@ -67,7 +73,43 @@ export class HttpsEdge {
     await closeServer(this.server);
   }
 
+  /**
+   * Graceful shutdown of the edge: no new connection is accepted (a phone that calls now gets a
+   * refused connection and calls again, reaching another instance), idle keep-alive connections
+   * are closed, and every request in progress gets its real answer, each within its own
+   * ANSWER_TIMEOUT_MS (after which the handler answers CleanUp overload itself), with
+   * `Connection: close`. Resolves with the number of requests still open after `timeoutMs`
+   * (0 normally); their connections are then cut.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    this.draining = true;
+    const server = this.server;
+    if (!server) return 0;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => (this.settled.delete(done), resolve()), deadline - Date.now());
+        const done = () => (clearTimeout(timer), this.settled.delete(done), resolve());
+        this.settled.add(done);
+      });
+    }
+    const left = this.inFlight;
+    server.closeAllConnections();
+    await closed;
+    return left;
+  }
+
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight++;
+    res.once('close', () => {
+      this.inFlight--;
+      for (const done of [...this.settled]) done();
+    });
+    // Draining: the phone's connection closes after this answer, so its next request opens a
+    // new connection, which goes to another instance.
+    if (this.draining) res.setHeader('Connection', 'close');
     // Probes stay outside the per-source limit: an orchestrator must see a busy gateway as alive.
     if (!isProbe(req.url) && !admitPerSource(this.perSource, req, res)) {
       this.logger.warn('refused a phone request: too many in flight from this address', {
@@ -89,8 +131,8 @@ export class HttpsEdge {
   private async route(req: IncomingMessage): Promise<HttpReply> {
     const url = req.url ?? '/';
     const remoteAddress = remoteAddressOf(req);
-    if (url === '/healthz') return plain(200, 'ok\n');
-    if (url === '/readyz') return this.options.ready() ? plain(200, 'ready\n') : refusalReply({ code: 'not-ready' });
+    if (url === '/healthz') return (this.options.alive?.() ?? true) ? plain(200, 'ok\n') : plain(503, 'consumer stopped\n');
+    if (url === '/readyz') return (await this.options.ready()) ? plain(200, 'ready\n') : refusalReply({ code: 'not-ready' });
     if (!PHONE_PATH.test(url)) {
       req.resume();
       return refusalReply({ code: 'not-found' });

@@ -472,7 +472,9 @@ function failingSessionPublish(bus: InProcessBus): Bus {
       failing.has(topic.name) ? Promise.reject(new Error('broker unreachable')) : bus.publish(topic, key, value, headers),
     subscribe: (subscription) => bus.subscribe(subscription),
     ensureTopics: () => bus.ensureTopics(),
-    healthy: () => bus.healthy(),
+    reachable: () => bus.reachable(),
+    live: () => bus.live(),
+    stopConsuming: () => bus.stopConsuming(),
     close: () => bus.close(),
   };
 }

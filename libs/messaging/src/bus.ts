@@ -59,8 +59,21 @@ export interface Bus {
   subscribe<T>(subscription: Subscription<T>): Promise<void>;
   /** Creates the topics that do not exist yet (existing ones are left as they are). */
   ensureTopics(topics: readonly TopicContract<unknown>[]): Promise<void>;
-  /** Whether the bus can currently reach its broker (for readiness probes). */
-  healthy(): boolean;
+  /**
+   * Readiness: resolves once the broker answered a metadata request, rejects when it cannot be
+   * reached. Each call asks the broker (callers cache it); the in-process bus rejects once closed.
+   */
+  reachable(): Promise<void>;
+  /**
+   * Liveness: false once a consumer stopped for good (kafkajs gave up on it and will not restart
+   * it), so only a restart of the process brings consumption back. A broker outage is not that.
+   */
+  live(): boolean;
+  /**
+   * Graceful shutdown, before the app closes: every consumer finishes the batch in hand (nothing
+   * past a message that is not done is committed) and leaves its group. Publishing still works.
+   */
+  stopConsuming(): Promise<void>;
   /** Messages not yet done per consumer group and topic of this process's subscriptions (metrics). */
   lag?(): Promise<ConsumerLag[]>;
   close(): Promise<void>;

@@ -21,7 +21,9 @@ function fakeBus(): Bus & { published: Array<{ topic: string; value: unknown }> 
     publish: async <T>(topic: TopicContract<T>, _key: string, value: T) => void published.push({ topic: topic.name, value }),
     subscribe: async () => undefined,
     ensureTopics: async () => undefined,
-    healthy: () => true,
+    reachable: async () => undefined,
+    live: () => true,
+    stopConsuming: async () => undefined,
     close: async () => undefined,
   };
 }

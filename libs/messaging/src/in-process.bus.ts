@@ -61,8 +61,18 @@ export class InProcessBus implements Bus {
     // Topics exist implicitly in-process.
   }
 
-  healthy(): boolean {
-    return !this.closed;
+  async reachable(): Promise<void> {
+    if (this.closed) throw new Error('bus closed');
+  }
+
+  live(): boolean {
+    return true;
+  }
+
+  /** Lets the deliveries in hand finish; a message waiting to retry gives up (nothing could redeliver it after the process ends anyway). */
+  async stopConsuming(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.tails.values()]);
   }
 
   async lag(): Promise<ConsumerLag[]> {

@@ -46,9 +46,13 @@ export class KafkaBus implements Bus {
   private readonly producer: Producer;
   private producerReady?: Promise<void>;
   private readonly consumers: Consumer[] = [];
-  private producerUp = false;
   private readonly outbox: Array<{ topic: string; message: Message; resolve: () => void; reject: (error: unknown) => void }> = [];
-  private crashed = false;
+  /** Set when kafkajs gave up on a consumer for good (CRASH without restart): liveness fails. */
+  private stoppedForGood = false;
+  /** The readiness probe's own admin client, connected on first use. */
+  private probe?: { admin: Admin; connected: Promise<void> };
+  /** stopConsuming() was called: batches in hand finish, paused partitions are not resumed. */
+  private draining = false;
   /** Resumes of paused partitions still to come; cleared by close(). */
   private readonly resumes = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -72,8 +76,6 @@ export class KafkaBus implements Bus {
     };
     this.kafka = new Kafka(config);
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-    this.producer.on(this.producer.events.CONNECT, () => (this.producerUp = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerUp = false));
   }
 
   async publish<T>(topic: TopicContract<T>, key: string, value: T, headers: Record<string, string> = {}): Promise<void> {
@@ -127,9 +129,16 @@ export class KafkaBus implements Bus {
     this.subscribed.push({ groupId: sub.groupId, topic: sub.topic.name });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     consumer.on(consumer.events.CRASH, (event) => {
-      // kafkajs restarts the consumer itself on retriable crashes; a non-retriable one is fatal.
-      this.logger.error('kafka consumer crashed', { groupId: sub.groupId, topic: sub.topic.name, error: String(event.payload.error), restart: event.payload.restart });
-      if (!event.payload.restart) this.crashed = true;
+      // kafkajs restarts the consumer itself after a retriable crash (a broker outage is one);
+      // after a non-retriable one it stays stopped, and only a new process consumes again.
+      const { error, restart } = event.payload;
+      if (!restart && !this.closed) this.stoppedForGood = true;
+      this.logger.error(restart ? 'kafka consumer crashed; kafkajs restarts it' : 'kafka consumer stopped for good; liveness now fails', {
+        groupId: sub.groupId,
+        topic: sub.topic.name,
+        error: String(error),
+        restart,
+      });
     });
     await consumer.connect();
     await consumer.subscribe({ topic: sub.topic.name, fromBeginning: sub.fromBeginning ?? false });
@@ -162,12 +171,14 @@ export class KafkaBus implements Bus {
     const { batch, resolveOffset, heartbeat, pause, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     const deps = { bus: this, logger: this.logger, policy: this.options.policy ?? DEFAULT_DELIVERY_POLICY, observer: this.options.observer };
     for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.closed) return;
+      // Stopped by stopConsuming(): the batch in hand is finished; stopped otherwise (a
+      // rebalance, a crash): nothing more is handled. Undone messages are never resolved.
+      if ((!isRunning() && !this.draining) || isStale() || this.closed) return;
       let retry = retries.get(batch.partition);
       if (retry?.offset !== message.offset) retries.set(batch.partition, (retry = { offset: message.offset, state: freshRetryState() }));
       const outcome = await attemptDelivery(rawOf(batch.topic, message), sub, deps, retry.state);
       if (!outcome.done) {
-        if (!this.closed) this.resumeLater(pause(), outcome.retryInMs);
+        if (!this.closed && !this.draining) this.resumeLater(pause(), outcome.retryInMs);
         return;
       }
       retries.delete(batch.partition);
@@ -254,6 +265,28 @@ export class KafkaBus implements Bus {
   }
 
   /**
+   * One metadata round trip (describeCluster) on an admin client of its own that does not retry:
+   * the caller bounds and caches it, and a broker that is down fails it at once.
+   */
+  async reachable(): Promise<void> {
+    if (this.closed) throw new Error('bus closed');
+    if (!this.probe) {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      this.probe = { admin, connected: admin.connect() };
+    }
+    const { admin, connected } = this.probe;
+    try {
+      await connected;
+      await admin.describeCluster();
+    } catch (error) {
+      // Connected afresh next time: kafkajs does not reconnect an admin whose connect failed.
+      this.probe = undefined;
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
    * Each subscription's lag from the broker's offsets (admin API: the topic's end offsets minus
    * the group's committed offsets, summed over partitions; a partition the group never committed
    * counts from its start). Read by the metrics on a scrape, which caches it: the broker's view
@@ -285,15 +318,26 @@ export class KafkaBus implements Bus {
     );
   }
 
-  healthy(): boolean {
-    return !this.crashed && (this.producerUp || this.producerReady === undefined);
+  live(): boolean {
+    return !this.stoppedForGood;
   }
 
+  async stopConsuming(): Promise<void> {
+    this.draining = true;
+    for (const timer of this.resumes) clearTimeout(timer);
+    this.resumes.clear();
+    // disconnect() stops the consumer (kafkajs waits for the batch in hand), commits what was
+    // resolved and leaves the group, so its partitions move to another member at once.
+    await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+  }
+
+  /** Stops at once: a batch in hand ends after its current message (call stopConsuming() first to finish it). */
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.resumes) clearTimeout(timer);
     this.resumes.clear();
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+    if (this.probe) await this.probe.admin.disconnect().catch(() => undefined);
     if (this.lagAdmin) await this.lagAdmin.then((admin) => admin.disconnect()).catch(() => undefined);
     if (this.producerReady) await this.producer.disconnect().catch(() => undefined);
   }

@@ -14,7 +14,7 @@ class HealthRootModule {}
  * distributed service, the gateway, and the embedded default (on HEALTH_HOST). By default on all interfaces: IPv6
  * and IPv4 (`::`, dual-stack) where the host has IPv6, else IPv4 only (see `anyAddress`):
  * a small Nest Fastify app beside the stage's microservice, which has no HTTP listener of its
- * own. Readiness = the bus is healthy and `SELECT 1` succeeds on the stage's data source.
+ * own. See Readiness for what live and ready mean.
  */
 export async function startHealthApp(port: number, deps: ProcessCoreDeps, logger: LoggerService, host?: string): Promise<NestFastifyApplication> {
   const root = { module: HealthRootModule, imports: [ProcessCoreModule.forRoot(deps), HealthModule, MetricsHttpModule] };

@@ -18,6 +18,7 @@ import { type Logger, NestLoggerAdapter } from '@workpoint/logging';
 import { type Bus, BusTransport, RethrowRpcFilter } from '@workpoint/messaging';
 import type { WorkpointMetrics } from '@workpoint/metrics';
 import { TRACING_OFF, TracingModule, type TracingSettings } from '@workpoint/tracing';
+import { type BootRetrySettings, retryAtBoot } from './boot-retry';
 import { DeadLetterModule, type DeadLetterSettings, DeadLetterStore } from './dead-letters';
 import { jobRejectedOf } from './job-rejection';
 import { StageCoreModule } from './stage-core.module';
@@ -32,6 +33,8 @@ export interface StageAppOptions {
   module: (deps: StageDeps) => DynamicModule;
   /** How the stage keeps its dead letters (the key that seals them); default: masked, not sealed. */
   deadLetters?: DeadLetterSettings;
+  /** How long topic creation waits for a broker that is not reachable yet (default: one attempt). */
+  boot?: BootRetrySettings;
   /** The process's metrics (shared with its other apps); a throwaway instance when not given. */
   metrics?: WorkpointMetrics;
   /** The process's traces (OTEL_* settings); default: off. */
@@ -43,7 +46,7 @@ export interface StageAppOptions {
  * process, or the in-process bus inside the embedded one. Its failure path answers the
  * phone with CleanUp so a broken stage never leaves a phone waiting for the timeout.
  */
-export async function startStageApp({ stage, deps, module, deadLetters = {}, metrics, tracing = TRACING_OFF }: StageAppOptions): Promise<INestMicroservice> {
+export async function startStageApp({ stage, deps, module, deadLetters = {}, metrics, tracing = TRACING_OFF, boot = { timeoutMs: 0 } }: StageAppOptions): Promise<INestMicroservice> {
   const router = new ContactRouter(stage, deps.bus, deps.logger);
   // Set once the app is built, before it consumes anything.
   const built: { store?: DeadLetterStore } = {};
@@ -71,7 +74,7 @@ export async function startStageApp({ stage, deps, module, deadLetters = {}, met
     // Job commands and contact-me requests wait for as long as the database is down.
     retryUntil: (message) => (message.topic === PIPELINE[stage].input.name ? Date.parse((message.value as ContactEvent).answerBy) : undefined),
   });
-  await deps.bus.ensureTopics(stageTopics(stage));
+  await retryAtBoot('create the topics', () => deps.bus.ensureTopics(stageTopics(stage)), boot, deps.logger);
   const root: DynamicModule = {
     module: StageRootModule,
     imports: [TracingModule.forRoot(tracing), StageCoreModule.forRoot({ ...deps, ...(metrics ? { metrics } : {}) }), DeadLetterModule.forRoot(deadLetters), module(deps)],

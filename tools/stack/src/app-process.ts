@@ -63,6 +63,16 @@ export class AppProcess {
     if (this.readyUrl) await this.waitReady(this.readyUrl, timeoutMs);
   }
 
+  /** The health URL given to `waitReady` (its /readyz), if any. */
+  get probeUrl(): string | undefined {
+    return this.readyUrl;
+  }
+
+  /** The exit code of its last run (null while running, or when a signal ended it). */
+  get exitCode(): number | null {
+    return this.child.exitCode;
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -36,7 +36,9 @@ function gatedBus(bus: Bus): Bus {
     },
     subscribe: (subscription) => bus.subscribe(subscription),
     ensureTopics: (topics: readonly TopicContract<unknown>[]) => bus.ensureTopics(topics),
-    healthy: () => bus.healthy(),
+    reachable: () => bus.reachable(),
+    live: () => bus.live(),
+    stopConsuming: () => bus.stopConsuming(),
     close: async () => undefined,
   };
 }

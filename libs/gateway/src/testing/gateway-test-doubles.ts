@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { ContactReceivedTopic, type ContactEvent, gatewayResponseTopic } from '@workpoint/contracts';
 import type { Logger } from '@workpoint/logging';
-import type { Bus } from '@workpoint/messaging';
+import { type Bus, InProcessBus } from '@workpoint/messaging';
 import { HealthModule, ProcessCoreModule } from '@workpoint/runtime';
 import { DEFAULT_MAX_ITEM_VALUE_CHARS, DEFAULT_SCAN_LIMITS } from '@workpoint/wpi-codec';
 import { DcmpController } from '../dcmp.controller';
@@ -102,7 +102,7 @@ export function dcmpTestServer(
     listen: async () => {
       const moduleRef = await Test.createTestingModule({
         // Probes as the gateway app has them, over a bus that is always up.
-        imports: [ProcessCoreModule.forRoot({ bus: { healthy: () => true } as Bus, logger }), HealthModule],
+        imports: [ProcessCoreModule.forRoot({ bus: new InProcessBus(logger), logger }), HealthModule],
         controllers: [DcmpController],
         providers: [
           PendingJobsView,

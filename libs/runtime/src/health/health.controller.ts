@@ -1,43 +1,26 @@
-import { Controller, Get, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
-import { HealthCheckService, type HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
-import { BusHealthIndicator } from './bus.health';
+import { Readiness } from './readiness';
 
 /**
  * Liveness and readiness for orchestrators (docker-compose, Kubernetes), on a Fastify app:
- * GET /healthz = the process runs; GET /readyz = it can reach what it needs: the bus, and the
- * database (`SELECT 1` through TypeORM) where the app has a data source. The bodies stay the
- * short plain texts they were before terminus ('ok', 'ready', 'not ready'); the status is the answer.
+ * GET /healthz = the process can go on (no consumer stopped for good; a broker outage is not
+ * a reason to restart it); GET /readyz = it should get work: not draining, the broker and the
+ * database (where it has one) answer; see Readiness. The bodies are short plain texts; the
+ * status is the answer.
  */
 @Controller()
 export class HealthController {
-  private readonly checks: HealthIndicatorFunction[];
-
-  constructor(
-    private readonly health: HealthCheckService,
-    bus: BusHealthIndicator,
-    database: TypeOrmHealthIndicator,
-    @Optional() dataSource?: DataSource,
-  ) {
-    this.checks = [() => bus.check('bus'), ...(dataSource ? [() => database.pingCheck('database', { connection: dataSource })] : [])];
-  }
+  constructor(private readonly readiness: Readiness) {}
 
   @Get('healthz')
   liveness(@Res() reply: FastifyReply): FastifyReply {
-    return text(reply, 200, 'ok\n');
+    return this.readiness.alive() ? text(reply, 200, 'ok\n') : text(reply, 503, 'consumer stopped\n');
   }
 
   @Get('readyz')
-  async readiness(@Res() reply: FastifyReply): Promise<FastifyReply> {
-    try {
-      await this.health.check(this.checks);
-      return text(reply, 200, 'ready\n');
-    } catch (error) {
-      // Terminus reports a failed check as 503 with its result; anything else is a bug of ours.
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      return text(reply, 503, 'not ready\n');
-    }
+  async ready(@Res() reply: FastifyReply): Promise<FastifyReply> {
+    return (await this.readiness.ready()) ? text(reply, 200, 'ready\n') : text(reply, 503, 'not ready\n');
   }
 }
 

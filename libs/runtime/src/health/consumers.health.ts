@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { BUS, type Bus } from '@workpoint/messaging';
 
-/** Up while the process's bus is connected (Kafka's producer and consumers; always for the in-process bus). */
+/** Down once a consumer stopped for good (Bus.live): liveness fails, and the orchestrator restarts the process. */
 @Injectable()
-export class BusHealthIndicator {
+export class ConsumersHealthIndicator {
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     private readonly indicator: HealthIndicatorService,
@@ -12,6 +12,6 @@ export class BusHealthIndicator {
 
   check(key: string): HealthIndicatorResult {
     const session = this.indicator.check(key);
-    return this.bus.healthy() ? session.up() : session.down();
+    return this.bus.live() ? session.up() : session.down();
   }
 }
