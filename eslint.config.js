@@ -12,7 +12,7 @@ const boundaries = (tests) => ({
   allow: [],
   depConstraints: [
     // Apps compose features; features never import each other; utilities stay generic.
-    type('app', ['feature', 'util', 'contracts']),
+    type('app', ['feature', 'util', 'contracts', ...(tests ? ['testing'] : [])]),
     type('feature', ['util', 'contracts', ...(tests ? ['testing'] : [])]),
     type('util', ['util', 'contracts', ...(tests ? ['testing'] : [])]),
     type('contracts', ['util']),
