@@ -26,10 +26,11 @@ import {
 import type { DataSource } from 'typeorm';
 import { ensureAdminApiKey, ensureConfigSecretKey, ensureSelfSignedCertificate, ensureSessionSecret } from './local-secrets';
 
-function stages(dataDir: string, secretKey: string) {
+function stages(dataDir: string) {
   const api = loadConfig(EmbeddedApiEnvSchema);
   const adminKey = api.API_ADMIN_KEY ?? ensureAdminApiKey(dataDir);
   const storage = loadConfig(StorageEnvSchema);
+  const secretKey = api.CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir);
   const retention = deadLetterRetentionFrom(loadConfig(DeadLetterEnvSchema));
   const configuration = {
     secretKey,
@@ -77,9 +78,7 @@ async function main(): Promise<void> {
   const tracing = tracingSettingsFrom(loadConfig(TracingEnvSchema), 'embedded');
   const dataSources: DataSource[] = [];
   const apps: INestApplicationContext[] = [];
-  // One key for the services and the gateway: secret item values travel sealed on the in-process bus too.
-  const secretKey = loadConfig(EmbeddedApiEnvSchema).CONFIG_SECRET_KEY ?? ensureConfigSecretKey(dataDir);
-  for (const { stage, schema, module, deadLetters } of stages(dataDir, secretKey)) {
+  for (const { stage, schema, module, deadLetters } of stages(dataDir)) {
     const dataSource = await openServiceDataSource(databaseUrl, schema, env.DATABASE_POOL_SIZE, `workpoint-${stage}`);
     dataSources.push(dataSource);
     apps.push(await startStageApp({ stage, deps: { bus, dataSource, logger: logger.child({ stage }) }, module, deadLetters, metrics, tracing }));
@@ -96,7 +95,7 @@ async function main(): Promise<void> {
       lifecycle,
       health: probes,
       dataSource: dataSources[0]!,
-      settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir), secretKey }),
+      settings: gatewaySettingsFrom(env, { gatewayId: 'embedded', ...tls, sessionSecret: ensureSessionSecret(dataDir) }),
     },
     new NestLoggerAdapter(logger),
   );

@@ -32,7 +32,6 @@ async function main(): Promise<void> {
         // Refused when group or others may read or write it (a read-only Secret mount is warned about).
         key: readKeyFile(env.TLS_KEY_FILE, (msg, fields) => logger.warn(msg, fields)),
         sessionSecret: env.SESSION_SECRET,
-        secretKey: env.CONFIG_SECRET_KEY,
       }),
     },
     new NestLoggerAdapter(logger),

@@ -171,17 +171,10 @@ const gatewayCorrelation = z.object({
   NONCE_VIEW_MAX_BYTES: z.coerce.number().int().min(65536).max(4 * 1024 * 1048576).default(64 * 1048576),
 });
 
-// Issue 10 (sealed secrets): secret item values cross Kafka sealed; the gateway that talks to the phone seals and opens them.
-const gatewaySecrets = z.object({
-  /** The services' CONFIG_SECRET_KEY: seals the secret values phones report and opens those sent to them (the same key as configuration's and deployment's). */
-  CONFIG_SECRET_KEY: secretKey,
-});
-
 export const GatewayEnvSchema = ServiceEnvSchema.omit({ DATABASE_URL: true, DATABASE_POOL_SIZE: true })
   .extend(gatewayOnly.shape)
   .extend(gatewayCorrelation.shape)
-  .extend(edgeLimits.shape)
-  .extend(gatewaySecrets.shape);
+  .extend(edgeLimits.shape);
 export type GatewayEnv = z.infer<typeof GatewayEnvSchema>;
 
 /** The embedded default: one process, no Kafka, embedded PostgreSQL, generated secrets. */

@@ -2,4 +2,3 @@ export * from './stage-decision';
 export * from './stage-deps';
 export * from './contact-router';
 export * from './secret-box';
-export * from './sealed-items';

@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { isSealedValue, SEALED_VALUE_PREFIX } from '@workpoint/contracts';
 
-const PREFIX = SEALED_VALUE_PREFIX;
+const PREFIX = 'enc:v1:';
 
 /**
  * A sealed value this key cannot open: malformed, sealed under another `CONFIG_SECRET_KEY`, or
@@ -17,10 +16,9 @@ export class SealedValueError extends Error {
 }
 
 /**
- * Secret item values (SIP and admin passwords…) at rest and on Kafka: AES-256-GCM with a key
- * from configuration (`CONFIG_SECRET_KEY`, shared by configuration, deployment and the gateways).
- * A sealed value is `enc:v1:<iv>.<tag>.<ciphertext>` (base64url, the contract's
- * SEALED_VALUE_PREFIX); sealing the same value twice gives different text. `fingerprint` is an HMAC
+ * Secret item values (SIP and admin passwords…) at rest: AES-256-GCM with a key from
+ * configuration (`CONFIG_SECRET_KEY`). A sealed value is `enc:v1:<iv>.<tag>.<ciphertext>`
+ * (base64url); sealing the same value twice gives different text. `fingerprint` is an HMAC
  * under a key derived from the same secret: it tells whether the value written to a phone is
  * still the wanted one without keeping the value itself.
  */
@@ -39,7 +37,7 @@ export class SecretBox {
   }
 
   static isSealed(value: string | null | undefined): value is string {
-    return isSealedValue(value);
+    return typeof value === 'string' && value.startsWith(PREFIX);
   }
 
   seal(plain: string): string {

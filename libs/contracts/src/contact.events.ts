@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { clearSecretPaths } from './sealed-values';
 import { defineTopic } from './topic-contract';
 import { MacSchema, PhoneMessageSchema, WpiActionSchema, WpiItemSchema } from './wpi-schemas';
 
@@ -41,29 +40,20 @@ export const PhoneResponseSchema = z.object({
 });
 export type PhoneResponse = z.infer<typeof PhoneResponseSchema>;
 
-/**
- * Secret item values travel sealed (sealed-values.ts): the gateway seals what a phone reports
- * before it publishes the contact, and only the gateway opens what goes back to a phone.
- */
-const contactSecrets = { clearSecrets: (c: ContactEvent) => clearSecretPaths(c.message.items, 'message.items') };
-
 export const ContactReceivedTopic = defineTopic(
   'wpi.contact.received.v1',
   ContactEventSchema,
   'gateway → inventory: a phone message, parsed. First stage of the contact pipeline.',
-  contactSecrets,
 );
 export const InventoryContactPassedTopic = defineTopic(
   'inventory.contact.passed.v1',
   ContactEventSchema,
   'inventory → configuration: inventory recorded the contact and has nothing to send.',
-  contactSecrets,
 );
 export const ConfigurationContactPassedTopic = defineTopic(
   'configuration.contact.passed.v1',
   ContactEventSchema,
   'configuration → deployment: configuration has nothing to send either.',
-  contactSecrets,
 );
 
 /** Every per-gateway response topic starts with this. */
@@ -72,15 +62,13 @@ export const GATEWAY_RESPONSE_TOPIC_PREFIX = 'wpi.response.ready.v1.';
 /**
  * Responses go to a topic of the gateway instance that holds the request, consumed by that
  * instance alone (its own consumer group): no request–reply partition assignment that a
- * rebalance could break, no sticky sessions. Secret item values in them are sealed: the
- * gateway opens them only as it writes the phone's XML.
+ * rebalance could break, no sticky sessions.
  */
 export function gatewayResponseTopic(gatewayId: string) {
   return defineTopic(
     `${GATEWAY_RESPONSE_TOPIC_PREFIX}${gatewayId}`,
     PhoneResponseSchema,
-    'stage → one gateway instance: the next message for a phone waiting on that instance (secret values sealed).',
-    { clearSecrets: (r) => clearSecretPaths(r.items, 'items') },
+    'stage → one gateway instance: the next message for a phone waiting on that instance.',
   );
 }
 

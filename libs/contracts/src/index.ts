@@ -1,5 +1,4 @@
 export * from './topic-contract';
-export * from './sealed-values';
 export * from './wpi-schemas';
 export * from './contact.events';
 export * from './dead-letter.events';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { clearSecretPaths } from './sealed-values';
 import { defineTopic } from './topic-contract';
 import { MacSchema, WpiActionSchema, WpiItemSchema } from './wpi-schemas';
 
@@ -131,19 +130,15 @@ export const DeploymentJobRequestedTopic = defineTopic(
   DeploymentJobRequestedSchema,
   'any system → deployment: queue FileDeployment / SoftwareDeployment for a phone.',
 );
-/** What the phone read or flagged goes out with secret values masked (or sealed), never in clear. */
-const completedSecrets = { clearSecrets: (c: JobCompleted) => clearSecretPaths(c.itemResults, 'itemResults') };
 export const ConfigurationJobCompletedTopic = defineTopic(
   'configuration.job.completed.v1',
   JobCompletedSchema,
   'configuration → any system: a configuration job was answered by the phone.',
-  completedSecrets,
 );
 export const DeploymentJobCompletedTopic = defineTopic(
   'deployment.job.completed.v1',
   JobCompletedSchema,
   'deployment → any system: a deployment job was answered by the phone.',
-  completedSecrets,
 );
 export const ConfigurationPendingJobsTopic = defineTopic(
   'configuration.pending-jobs.v1',

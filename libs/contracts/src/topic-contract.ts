@@ -12,22 +12,9 @@ export interface TopicContract<T> {
   readonly description: string;
   /** Compacted topics keep the latest value per key (state, not history). */
   readonly compacted?: boolean;
-  /**
-   * Where a value would carry a secret item in clear (paths; none: []). Checked when a value is
-   * published, not when one is consumed: a producer that forgets to seal fails at publish (a
-   * permanent error) instead of leaking, while values an older version published in clear
-   * during a rolling upgrade are still taken (see sealed-values.ts). A method, so a contract of
-   * T still passes as a contract of unknown (method parameters are bivariant).
-   */
-  clearSecrets?(value: T): string[];
 }
 
-export function defineTopic<T>(
-  name: string,
-  schema: ZodType<T>,
-  description: string,
-  options: { compacted?: boolean; clearSecrets?: (value: T) => string[] } = {},
-): TopicContract<T> {
+export function defineTopic<T>(name: string, schema: ZodType<T>, description: string, options: { compacted?: boolean } = {}): TopicContract<T> {
   return { name, schema, key: 'mac', description, ...options };
 }
 

@@ -1,6 +1,5 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { SealedItems } from '@workpoint/contact-pipeline';
 import { Logger } from '@workpoint/logging';
 import { BUS, type Bus } from '@workpoint/messaging';
 import { PhoneMetrics } from '@workpoint/metrics';
@@ -59,22 +58,16 @@ const pieces: Provider[] = [
       }),
   },
   {
-    // Secret item values: sealed in contacts, opened in answers (CONFIG_SECRET_KEY, the services' key).
-    provide: SealedItems,
-    inject: [GATEWAY_SETTINGS],
-    useFactory: (s: GatewaySettings) => SealedItems.fromBase64(s.secretKey),
-  },
-  {
     provide: PhoneRequestHandler,
-    inject: [BUS, ResponseWaiter, SessionCookies, SessionNonceView, Logger, GATEWAY_SETTINGS, PhoneMessageParser, PhoneMetrics, SealedItems],
-    useFactory: (bus: Bus, waiter: ResponseWaiter, sessions: SessionCookies, nonces: SessionNonceView, logger: Logger, s: GatewaySettings, parser: PhoneMessageParser, metrics: PhoneMetrics, secrets: SealedItems) =>
+    inject: [BUS, ResponseWaiter, SessionCookies, SessionNonceView, Logger, GATEWAY_SETTINGS, PhoneMessageParser, PhoneMetrics],
+    useFactory: (bus: Bus, waiter: ResponseWaiter, sessions: SessionCookies, nonces: SessionNonceView, logger: Logger, s: GatewaySettings, parser: PhoneMessageParser, metrics: PhoneMetrics) =>
       new PhoneRequestHandler(
         bus,
         waiter,
         sessions,
         nonces,
         logger,
-        { gatewayId: s.gatewayId, answerTimeoutMs: s.answerTimeoutMs, nonceWaitMs: s.nonceWaitMs ?? 500, scanLimits: s.scanLimits, maxItemValueChars: s.maxItemValueChars, secrets },
+        { gatewayId: s.gatewayId, answerTimeoutMs: s.answerTimeoutMs, nonceWaitMs: s.nonceWaitMs ?? 500, scanLimits: s.scanLimits, maxItemValueChars: s.maxItemValueChars },
         parser,
         metrics,
       ),

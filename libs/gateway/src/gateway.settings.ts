@@ -8,8 +8,6 @@ export interface GatewaySettings {
   cert: string | Buffer;
   key: string | Buffer;
   sessionSecret: string;
-  /** CONFIG_SECRET_KEY (base64 of 32 bytes), the services' key: seals what phones report, opens what goes back to them. */
-  secretKey: string;
   sessionTtlSeconds: number;
   answerTimeoutMs: number;
   maxBodyBytes: number;
@@ -76,7 +74,7 @@ export interface GatewayEnvPart {
 
 export function gatewaySettingsFrom(
   env: GatewayEnvPart,
-  own: Pick<GatewaySettings, 'gatewayId' | 'cert' | 'key' | 'sessionSecret' | 'secretKey'>,
+  own: Pick<GatewaySettings, 'gatewayId' | 'cert' | 'key' | 'sessionSecret'>,
 ): GatewaySettings {
   return {
     ...own,

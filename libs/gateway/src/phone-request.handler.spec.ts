@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { SealedItems, SecretBox } from '@workpoint/contact-pipeline';
 import {
   ContactReceivedTopic,
   type ContactEvent,
@@ -28,9 +26,6 @@ const NONCE = '4F6A1034A46B463F8D008DA09314040A';
 const PHONE_ADDRESS = '127.0.0.1';
 const OTHER_ADDRESS = '127.0.0.2';
 
-/** The services' CONFIG_SECRET_KEY, which the gateways share. */
-const SECRETS = new SealedItems(new SecretBox(randomBytes(32)));
-
 interface GatewayOptions {
   gatewayId?: string;
   timeoutMs?: number;
@@ -50,7 +45,6 @@ async function gatewayOn(bus: InProcessBus, logger: ReturnType<typeof createLogg
     gatewayId,
     answerTimeoutMs: opts.timeoutMs ?? 2000,
     nonceWaitMs: opts.nonceWaitMs ?? 20,
-    secrets: SECRETS,
   }, undefined, opts.metrics?.phone);
   await bus.subscribe({ topic: gatewayResponseTopic(gatewayId), groupId: gatewayId, handle: async ({ value }) => void waiter.deliver(value) });
   await subscribeGatewayViews(bus, gatewayId, { pending: new PendingJobsView(), nonces }, logger);
@@ -399,68 +393,6 @@ describe('PhoneRequestHandler', () => {
     expect(reply.status).toBe(400);
     expect(reply.body).toContain(code);
     expect(seen).toHaveLength(0);
-  });
-});
-
-describe('PhoneRequestHandler and secret item values', () => {
-  const PASSWORD = 'hunter2-Sealed';
-
-  /** Services that answer the phone's start-up with a WriteItems of sip-pwd, sealed with `by`. */
-  async function writingServices(by: SealedItems) {
-    const ctx = await setup({ answer: false });
-    await ctx.bus.subscribe({
-      topic: ContactReceivedTopic,
-      groupId: 'writing-services',
-      handle: async ({ value }) =>
-        ctx.bus.publish(gatewayResponseTopic(value.gatewayId), value.mac, {
-          contactId: value.contactId,
-          interactionId: value.interactionId,
-          mac: value.mac,
-          respondedBy: 'configuration',
-          action: 'WriteItems',
-          items: by.conceal([{ name: 'sip-pwd', value: PASSWORD }, { name: 'sntp-addr', value: 'ntp.example' }]),
-          note: 'job 1',
-        }),
-    });
-    return ctx;
-  }
-
-  it('seals the secret values a phone reports before the contact leaves the gateway, and nothing else', async () => {
-    const { handler, seen } = await setup();
-    const first = await handler.handle(request({}));
-    const cookie = first.headers['Set-Cookie']!.split(';')[0];
-    await handler.handle(
-      request(
-        { reason: 'reply-to', replyTo: { action: 'ReadItems', status: 'accepted' }, items: [{ name: 'sip-pwd', value: PASSWORD }, { name: 'e164', value: '4989' }, { name: 'admin-pwd-unicode', value: null, status: 'failed' }] },
-        cookie,
-      ),
-    );
-    const reported = seen[1]!.message.items;
-    expect(JSON.stringify(seen)).not.toContain(PASSWORD);
-    expect(SecretBox.isSealed(reported[0]!.value)).toBe(true);
-    expect(reported.slice(1)).toEqual([{ name: 'e164', value: '4989' }, { name: 'admin-pwd-unicode', value: null, status: 'failed' }]);
-    expect(SECRETS.reveal(reported)[0]).toEqual({ name: 'sip-pwd', value: PASSWORD });
-  });
-
-  it('opens a sealed answer only in the XML it writes for the phone', async () => {
-    const { handler, logLines } = await writingServices(SECRETS);
-    const reply = await handler.handle(request({}));
-    expect(parseDlsMessage(reply.body)).toMatchObject({ nonce: NONCE, action: 'WriteItems', items: [{ name: 'sip-pwd', value: PASSWORD }, { name: 'sntp-addr', value: 'ntp.example' }] });
-    expect(logLines.join('\n')).not.toContain(PASSWORD);
-  });
-
-  it('answers CleanUp and ends the interaction when the answer was sealed under another key, logging the code and never the value', async () => {
-    const other = new SealedItems(new SecretBox(randomBytes(32)));
-    const { handler, logLines, closed } = await writingServices(other);
-    const reply = await handler.handle(request({}));
-    expect(parseDlsMessage(reply.body)).toMatchObject({ nonce: NONCE, action: 'CleanUp', items: [] });
-    expect(reply.headers['Set-Cookie']).toMatch(/Max-Age=0/);
-    expect(reply.body).not.toContain(PASSWORD);
-    await settle();
-    expect(closed).toHaveLength(1);
-    const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'answer carries a secret this gateway cannot open; answering CleanUp');
-    expect(line).toMatchObject({ level: 'error', code: 'unreadable-sealed-value', respondedBy: 'configuration', sealedItems: ['sip-pwd'] });
-    expect(logLines.join('\n')).not.toMatch(new RegExp(`${PASSWORD}|enc:v1:`));
   });
 });
 

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type SealedItems, SealedValueError } from '@workpoint/contact-pipeline';
 import {
   ContactReceivedTopic,
   type ContactEvent,
   HEADERS,
-  isSealedValue,
   type SessionClosed,
   SessionClosedTopic,
   type SessionOpened,
@@ -54,12 +52,6 @@ export interface PhoneRequestHandlerOptions {
   scanLimits?: WpiScanLimits;
   /** Longest value of an item the catalogue gives no maxLength (default DEFAULT_MAX_ITEM_VALUE_CHARS). */
   maxItemValueChars?: number;
-  /**
-   * Secret item values (CONFIG_SECRET_KEY): sealed in what the phone reports before the
-   * contact is published, opened in the services' answer only as its XML is written. Nothing
-   * but the gateway that talks to the phone ever holds them in clear.
-   */
-  secrets: SealedItems;
 }
 
 type Identity =
@@ -160,8 +152,7 @@ export class PhoneRequestHandler {
       remoteAddress: req.remoteAddress,
       receivedAt: new Date().toISOString(),
       answerBy: new Date(Date.now() + this.options.answerTimeoutMs).toISOString(),
-      // Secret values the phone reported (a ReadItems of sip-pwd, a local change) cross Kafka sealed.
-      message: withItems(message, this.options.secrets.conceal(message.items)),
+      message,
     };
     span.setAttributes({ 'workpoint.contact_id': contact.contactId, 'workpoint.interaction_id': contact.interactionId });
     const log = this.logger.child({ mac: contact.mac, correlationId: contact.interactionId, contactId: contact.contactId });
@@ -186,25 +177,9 @@ export class PhoneRequestHandler {
       return this.overload(message, identity.claims, log, 'timeout', startedAt);
     }
     const { response } = result;
-    let items: WpiItem[];
-    try {
-      items = this.options.secrets.reveal(response.items);
-    } catch (error) {
-      if (!(error instanceof SealedValueError)) throw error;
-      // Permanent: the same answer never opens with this key (CONFIG_SECRET_KEY differs from the
-      // services', or the value was tampered with). The phone gets what a failed stage sends it.
-      log.error('answer carries a secret this gateway cannot open; answering CleanUp', {
-        code: error.code,
-        action: response.action,
-        respondedBy: response.respondedBy,
-        sealedItems: response.items.filter((i) => isSealedValue(i.value)).map((i) => i.name).slice(0, 20),
-      });
-      this.metrics?.answered(message.reason, 'CleanUp', startedAt);
-      return this.answer(message.nonce, 'CleanUp', [], identity.claims, log, 'gateway failed: unreadable secret');
-    }
-    log.debug('answering phone', { action: response.action, respondedBy: response.respondedBy, items: items.length });
+    log.debug('answering phone', { action: response.action, respondedBy: response.respondedBy, items: response.items.length });
     this.metrics?.answered(message.reason, response.action, startedAt);
-    return this.answer(message.nonce, response.action, items, identity.claims, log, response.note);
+    return this.answer(message.nonce, response.action, response.items, identity.claims, log, response.note);
   }
 
   private async identify(message: WorkpointMessage, cookieHeader: string | undefined, remoteAddress: string): Promise<Identity> {
@@ -311,9 +286,4 @@ export class PhoneRequestHandler {
     const headers = { 'Content-Type': 'text/xml; charset=utf-8', 'Set-Cookie': ENDS_INTERACTION.has(action) ? this.sessions.clearCookie() : this.sessions.setCookie(claims) };
     return { status: 200, headers, body };
   }
-}
-
-/** The message with these items (itself when they are the same list). */
-function withItems(message: WorkpointMessage, items: WpiItem[]): WorkpointMessage {
-  return items === message.items ? message : { ...message, items };
 }

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { SealedItems } from '@workpoint/contact-pipeline';
 import { ContactReceivedTopic, type ContactEvent, SessionOpenedTopic } from '@workpoint/contracts';
 import { InProcessBus } from '@workpoint/messaging';
 import { capturingLogger, randomMac } from '@workpoint/testing';
@@ -35,7 +33,6 @@ async function edge(parser?: PhoneMessageParser) {
     gatewayId: 'gw-limits',
     answerTimeoutMs: 200,
     nonceWaitMs: 0,
-    secrets: SealedItems.fromBase64(randomBytes(32).toString('base64')),
   }, parser);
   const send = (body: Buffer) => handler.handle({ body, cookieHeader: undefined, remoteAddress: '192.0.2.10' });
   return { send, published, nonces, logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };

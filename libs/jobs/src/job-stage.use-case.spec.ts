@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { SecretBox } from '@workpoint/contact-pipeline';
 import { WorkpointMetrics } from '@workpoint/metrics';
 import { capturingLogger } from '@workpoint/testing';
 import type { JobQueue, QueuedJob } from './job-queue';
 import { type JobSettlement, NO_SETTLEMENT, type Settlement } from './job-settlement';
 import { JobStageUseCase, PLAIN_ITEMS, relatedItemsTogether } from './job-stage.use-case';
-import { SealedJobItems } from './sealed-job-items';
 import { contactOf, sentJob } from './testing/job-fixtures';
 
 describe('relatedItemsTogether', () => {
@@ -131,34 +128,5 @@ describe('JobStageUseCase: jobs still out when the phone gets in touch', () => {
     const lines = (await metrics.registry.metrics()).split('\n');
     expect(lines).toContain('workpoint_jobs_queued_total{stage="deployment",action="FileDeployment"} 1');
     expect(lines).toContain('workpoint_jobs_completed_total{stage="deployment",action="Restart",outcome="accepted"} 1');
-  });
-});
-
-describe('JobStageUseCase: secret item values in the answer to the phone', () => {
-  const box = new SecretBox(randomBytes(32));
-  const sealed = new SealedJobItems(box);
-
-  /** A stage whose next queued job for the phone is `job`. */
-  function stageSending(job: QueuedJob) {
-    const jobs = {
-      sentJobs: jest.fn(async () => []),
-      takeNext: jest.fn(async () => job),
-      countQueued: jest.fn(async () => 0),
-    };
-    const events = { completed: jest.fn(), pendingChanged: jest.fn(async () => undefined), contactMe: jest.fn() };
-    return new JobStageUseCase(jobs as unknown as JobQueue, events, capturingLogger('job-stage-spec').logger, sealed, NO_SETTLEMENT);
-  }
-
-  it.each([
-    ['as queued (sealed)', sealed.conceal([{ name: 'sip-pwd', value: 'hunter2' }, { name: 'sntp-addr', value: 'ntp' }])],
-    ['stored in clear by an older version', [{ name: 'sip-pwd', value: 'hunter2' }, { name: 'sntp-addr', value: 'ntp' }]],
-  ])('sends the job %s with its secrets sealed: only the gateway opens them', async (_case, items) => {
-    const decision = await stageSending({ ...sentJob('WriteItems', items), state: 'sent' }).handle(contactOf({ reason: 'start-up' }));
-    expect(decision).toMatchObject({ kind: 'answer', action: 'WriteItems' });
-    const answered = decision.kind === 'answer' ? (decision.items ?? []) : [];
-    expect(JSON.stringify(answered)).not.toContain('hunter2');
-    expect(SecretBox.isSealed(answered[0]!.value)).toBe(true);
-    expect(answered[1]).toEqual({ name: 'sntp-addr', value: 'ntp' });
-    expect(sealed.reveal(answered)).toEqual([{ name: 'sip-pwd', value: 'hunter2' }, { name: 'sntp-addr', value: 'ntp' }]);
   });
 });

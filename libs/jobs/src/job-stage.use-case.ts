@@ -9,15 +9,14 @@ import { JobQueue, outstandingPart, type QueuedJob } from './job-queue';
 import { answer, pass, PIPELINE_STAGE, type StageDecision } from '@workpoint/contact-pipeline';
 
 /**
- * How a service seals secret item values: `conceal` when a job is queued, and again (a no-op on
- * sealed values; it seals what an older version stored in clear) for the answer to the phone,
- * which crosses Kafka sealed and is opened only by the gateway. The stage itself never opens a
- * job's items for the phone. Plain by default (then a secret in an answer fails at publish).
+ * How a service keeps secret item values in its job table: `conceal` when a job is queued,
+ * `reveal` for the message to the phone. Plain by default.
  */
 export interface JobItemSecrets {
   conceal(items: WpiItem[]): WpiItem[];
+  reveal(items: WpiItem[]): WpiItem[];
 }
-export const PLAIN_ITEMS: JobItemSecrets = { conceal: (items) => items };
+export const PLAIN_ITEMS: JobItemSecrets = { conceal: (items) => items, reveal: (items) => items };
 
 /** Injection token of a job stage's {@link JobItemSecrets} (PLAIN_ITEMS unless the stage seals). */
 export const JOB_ITEM_SECRETS = Symbol('JOB_ITEM_SECRETS');
@@ -119,7 +118,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
     const job = await this.jobs.awaitingReply(contact.mac, contact.interactionId, reply.action);
     if (!job) return undefined;
     // This very contact already sent the job's current part: a redelivery, same answer.
-    if (job.sentInContact === contact.contactId) return answer(job.action, `job ${job.id}`, this.secrets.conceal(outstandingPart(job)));
+    if (job.sentInContact === contact.contactId) return answer(job.action, `job ${job.id}`, this.secrets.reveal(outstandingPart(job)));
     if (reply.status === 'busy') {
       await this.jobs.requeueBusy(job.id, contact.contactId);
       await this.events.pendingChanged(contact.mac, await this.jobs.countQueued(contact.mac));
@@ -132,7 +131,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
       if (size > 0) {
         const advanced = await this.jobs.advance(job, contact.contactId, flagged, size);
         log.info('sending the next part of a job', { jobId: job.id, action: job.action, from: advanced.itemsDone, items: advanced.partSize });
-        return answer(job.action, `job ${job.id}`, this.secrets.conceal(outstandingPart(advanced)));
+        return answer(job.action, `job ${job.id}`, this.secrets.reveal(outstandingPart(advanced)));
       }
     }
     await this.finish(job, reply.status === 'accepted' ? 'accepted' : 'failed', flagged, log);
@@ -168,7 +167,7 @@ export class JobStageUseCase implements OnApplicationBootstrap {
         continue;
       }
       log.info('sending queued job', { jobId: next.id, action: next.action, items: next.partSize, of: next.items.length });
-      return answer(next.action, `job ${next.id}`, this.secrets.conceal(outstandingPart(next)));
+      return answer(next.action, `job ${next.id}`, this.secrets.reveal(outstandingPart(next)));
     }
   }
 

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SealedItems, SecretBox } from '@workpoint/contact-pipeline';
-import { isSealedItem } from '@workpoint/contracts';
-import { type Logger, SECRET_ITEM_PATTERN, SECRET_ITEMS } from '@workpoint/logging';
-import { ITEM_TYPES } from '@workpoint/wpi-codec';
+import { SecretBox } from '@workpoint/contact-pipeline';
+import { isSecretItem, type Logger, SECRET_ITEM_PATTERN, SECRET_ITEMS } from '@workpoint/logging';
+import { ITEM_TYPES, type WpiItem } from '@workpoint/wpi-codec';
 import type { JobQueue } from './job-queue';
 import type { JobItemSecrets } from './job-stage.use-case';
 
-/** Secret items (the contracts' rule, one for rows and topics). */
-export { isSealedItem };
+/** Secret items: those the catalogue marks `secret`, and the names the log redactor masks. */
+export function isSealedItem(name: string): boolean {
+  return ITEM_TYPES.get(name)?.secret === true || isSecretItem(name);
+}
 
 /** isSealedItem for SQL: the names, and a case-insensitive pattern (valid as a POSIX regex too). */
 export const SEALED_ITEMS_SQL = {
@@ -17,19 +18,25 @@ export const SEALED_ITEMS_SQL = {
 
 /**
  * Job items at rest with their secret values sealed (AES-256-GCM, `CONFIG_SECRET_KEY`): sealed
- * when the job is queued, and sent to the phone sealed too: only the gateway opens them, as it
- * writes the phone's XML. Job rows, the answer on the response topic, the job's completed event
- * and logs therefore never hold a clear password. `reveal` is for the stage's own bookkeeping
- * (configuration fingerprints what a phone accepted).
+ * when the job is queued, opened only for the message to the phone. Job rows, the job's
+ * completed event and logs therefore never hold a clear password.
  */
 @Injectable()
-export class SealedJobItems extends SealedItems implements JobItemSecrets {
-  constructor(@Inject(SecretBox) box: SecretBox) {
-    super(box);
+export class SealedJobItems implements JobItemSecrets {
+  constructor(@Inject(SecretBox) private readonly box: SecretBox) {}
+
+  static fromBase64(secretKey: string): SealedJobItems {
+    return new SealedJobItems(SecretBox.fromBase64(secretKey));
   }
 
-  static override fromBase64(secretKey: string): SealedJobItems {
-    return new SealedJobItems(SecretBox.fromBase64(secretKey));
+  /** Job items as stored: secret values sealed (empty and already sealed values left alone). */
+  conceal(items: readonly WpiItem[]): WpiItem[] {
+    return items.map((i) => (i.value !== null && i.value !== '' && isSealedItem(i.name) && !SecretBox.isSealed(i.value) ? { ...i, value: this.box.seal(i.value) } : i));
+  }
+
+  /** Job items as the phone must get them: sealed secrets opened. */
+  reveal(items: readonly WpiItem[]): WpiItem[] {
+    return items.map((i) => (SecretBox.isSealed(i.value) ? { ...i, value: this.box.open(i.value) } : i));
   }
 }
 

@@ -1,16 +1,9 @@
 import type { TopicContract } from '@workpoint/contracts';
 import { BusValidationError } from './bus';
 
-/**
- * Validates a value on its way out and writes it as JSON. A value that would carry a secret
- * item in clear on a topic whose contract says they travel sealed (`clearSecrets`) is refused
- * like a schema breach: a permanent error of the producer, and nothing reaches the broker.
- */
 export function encodeValue<T>(topic: TopicContract<T>, value: T): string {
   const result = topic.schema.safeParse(value);
   if (!result.success) throw new BusValidationError(topic.name, result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const clear = topic.clearSecrets?.(result.data) ?? [];
-  if (clear.length > 0) throw new BusValidationError(topic.name, clear.slice(0, 10).map((path) => `${path}: a secret item must be sealed on this topic`));
   return JSON.stringify(result.data);
 }
 

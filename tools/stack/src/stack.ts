@@ -70,8 +70,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
     try {
       const apiPort = ports[ports.length - 1]!;
       const apiKey = generateApiKey().key;
-      // Configuration and deployment seal secret job items with this key; the gateways seal what
-      // phones report and open what goes back to them with it (secret values cross Kafka sealed).
+      // Configuration and deployment both seal secret job items with this key.
       const secretKey = { CONFIG_SECRET_KEY: randomBytes(32).toString('base64') };
       const configurationEnv = { ...secretKey, API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_ADMIN_KEY: apiKey };
       const stageEnv = (stage: string) => (stage === 'configuration' ? configurationEnv : stage === 'deployment' ? secretKey : {});
@@ -99,7 +98,6 @@ export async function startDistributed(opts: DistributedOptions): Promise<Runnin
             TLS_CERT_FILE: tls.cert,
             TLS_KEY_FILE: tls.key,
             SESSION_SECRET: sessionSecret,
-            ...secretKey,
             HEALTH_PORT: String(healthPort),
           }, logDir);
           processes.push(p);

@@ -91,7 +91,7 @@ dict root, name, component: which secret files the app needs. Returns YAML of
 {{- define "workpoint.needs" -}}
 {{- $svc := has .name (list "inventory" "configuration" "deployment") }}
 database: {{ $svc }}
-configKey: {{ has .name (list "gateway" "configuration" "deployment") }}
+configKey: {{ has .name (list "configuration" "deployment") }}
 adminKey: {{ and (eq .name "configuration") .root.Values.secrets.apiAdminKey }}
 session: {{ eq .name "gateway" }}
 gatewayTls: {{ eq .name "gateway" }}

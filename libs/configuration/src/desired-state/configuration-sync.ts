@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { SealedValueError, SecretBox } from '@workpoint/contact-pipeline';
-import { ClassifiedFailure } from '@workpoint/messaging';
+import { SecretBox } from '@workpoint/contact-pipeline';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BusJobEvents, type JobEvents, type QueuedJob, relatedItemsTogether, SealedJobItems } from '@workpoint/jobs';
 import {
@@ -94,7 +93,7 @@ export class ConfigurationSync {
   }
 
   async onContact(contact: ContactEvent): Promise<void> {
-    const seen = observationOf(this.opened(contact));
+    const seen = observationOf(contact);
     if (!seen) return;
     const desired = await this.store.desired();
     const outcome = await this.store.withPhoneLocked(contact.mac, async (phone, tx, created) => {
@@ -227,21 +226,6 @@ export class ConfigurationSync {
   /** Job items as stored: secret values sealed. */
   conceal(items: readonly WpiItem[]): WpiItem[] {
     return this.jobItems.conceal(items);
-  }
-
-  /**
-   * The contact with the secret values its phone reported opened (the gateway sealed them for
-   * Kafka): what the phone has is known by fingerprint only, so they are needed in clear here,
-   * in memory, and nowhere after. A value this key cannot open is the message's fault for good.
-   */
-  private opened(contact: ContactEvent): ContactEvent {
-    try {
-      const items = this.jobItems.reveal(contact.message.items);
-      return items === contact.message.items ? contact : { ...contact, message: { ...contact.message, items } };
-    } catch (error) {
-      if (error instanceof SealedValueError) throw new ClassifiedFailure('permanent', error.code, error);
-      throw error;
-    }
   }
 
   private async reconcile(

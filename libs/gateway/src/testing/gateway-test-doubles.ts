@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { APP_FILTER } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -48,7 +47,6 @@ export function gatewayTestSettings(pems: { cert: string; private: string }, ove
     cert: pems.cert,
     key: pems.private,
     sessionSecret: 's'.repeat(32),
-    secretKey: randomBytes(32).toString('base64'),
     sessionTtlSeconds: 600,
     answerTimeoutMs: 1000,
     maxBodyBytes: 1048576,
