@@ -30,10 +30,20 @@ describe('OpenTelemetry traces, distributed mode', () => {
   /** The gateway instance reading the services' answer from its own response topic. */
   const isAnswerBack = (s: ReceivedSpan) => s.service === 'workpoint-gateway' && s.kind === CONSUMER && s.name.startsWith('process wpi.response.ready.v1.');
   /** The spans of the trace that the gateway's exchange span `root` began, once the answer's consumer span arrived. */
+  /** Every span from `from` up to a root has arrived (each process exports on its own schedule). */
+  const chainArrived = (spans: ReceivedSpan[], from: ReceivedSpan): boolean => {
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    for (let span: ReceivedSpan | undefined = from; span; span = span.parentSpanId ? byId.get(span.parentSpanId) : undefined) {
+      if (span.parentSpanId && !byId.has(span.parentSpanId)) return false;
+    }
+    return true;
+  };
+  /** The spans of the root's trace, once its answer back to the gateway and everything above it have arrived. */
   const traceOf = (root: ReceivedSpan) =>
     eventually(async () => {
       const spans = receiver.spans.filter((s) => s.traceId === root.traceId);
-      return spans.some(isAnswerBack) ? spans : undefined;
+      const back = spans.find(isAnswerBack);
+      return back && chainArrived(spans, back) ? spans : undefined;
     });
   /** The gateway's exchange spans with these attributes, once all have arrived. */
   const exchanges = (count: number) =>
@@ -92,9 +102,12 @@ describe('OpenTelemetry traces, distributed mode', () => {
     const served = await exchanges(before + 2);
     const startUp = served.slice(before).find((s) => s.attributes['wpi.reason'] === 'start-up')!;
     // inventory.phone.registered.v1 is written with the new phone's row and published by the relay.
-    const registered = await eventually(async () => receiver.spans.find((s) => s.traceId === startUp.traceId && s.name === 'send inventory.phone.registered.v1'));
+    const { registered, spans } = await eventually(async () => {
+      const inTrace = receiver.spans.filter((s) => s.traceId === startUp.traceId);
+      const found = inTrace.find((s) => s.name === 'send inventory.phone.registered.v1');
+      return found && chainArrived(inTrace, found) ? { registered: found, spans: inTrace } : undefined;
+    });
     expect(registered.service).toBe('workpoint-inventory');
-    const spans = receiver.spans.filter((s) => s.traceId === startUp.traceId);
     expect(chainUp(spans, registered)).toEqual([
       ['workpoint-gateway', SERVER, 'WPI exchange'],
       ['workpoint-gateway', PRODUCER, 'send wpi.contact.received.v1'],
